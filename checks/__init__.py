@@ -1,0 +1,1 @@
+"""assetwatch's headless core: inventory, probes, checks, store. Never imports the UI."""

@@ -1,0 +1,107 @@
+"""The check catalog: stable ids, severities and titles in both languages.
+
+Ids are a promise to users' cron jobs: add new ones, never rename or remove.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.models import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """One check as users see it in the catalog."""
+
+    id: str
+    severity: Severity
+    title_en: str
+    title_zh: str
+    meaning_en: str
+    """One sentence: what firing means, for the README and `assetwatch checks`."""
+
+    def title(self, lang: str) -> str:
+        """The title in "zh" or "en"."""
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+CATALOG: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "retired-still-resolves", Severity.CRITICAL,
+        "Retired asset still resolves in DNS", "已下线资产的域名仍在解析",
+        "A retired asset's name still has A/AAAA records: whoever controls that address controls "
+        "your name.",
+    ),
+    CheckSpec(
+        "retired-still-serving", Severity.CRITICAL,
+        "Retired asset still serves web pages", "已下线资产仍在提供网页服务",
+        "A retired asset still answers HTTP or HTTPS: an unmaintained system left online.",
+    ),
+    CheckSpec(
+        "dangling-cname", Severity.HIGH,
+        "CNAME points to a name that does not resolve", "CNAME 指向不存在的域名（悬挂解析）",
+        "The name is an alias of a target that no longer exists: anyone who registers the target "
+        "takes over the name.",
+    ),
+    CheckSpec(
+        "dns-unresolvable", Severity.MEDIUM,
+        "Active asset does not resolve", "在用资产的域名无法解析",
+        "An active asset gets NXDOMAIN, no address, SERVFAIL or a timeout: the inventory or the "
+        "zone is wrong.",
+    ),
+    CheckSpec(
+        "http-down", Severity.MEDIUM,
+        "Web service does not answer", "网站服务无响应",
+        "The name resolves but no URL of the asset answered over HTTP or HTTPS.",
+    ),
+    CheckSpec(
+        "tls-expired", Severity.HIGH,
+        "TLS certificate has expired", "TLS 证书已过期",
+        "The certificate served on HTTPS is past its notAfter date.",
+    ),
+    CheckSpec(
+        "tls-expiring", Severity.MEDIUM,
+        "TLS certificate expires within 21 days", "TLS 证书将在 21 天内过期",
+        "The certificate served on HTTPS expires in less than 21 days.",
+    ),
+    CheckSpec(
+        "tls-self-signed", Severity.HIGH,
+        "Self-signed TLS certificate", "TLS 证书为自签名",
+        "The certificate is signed by itself, so browsers reject it and users learn to click "
+        "through warnings.",
+    ),
+    CheckSpec(
+        "tls-hostname-mismatch", Severity.HIGH,
+        "TLS certificate is for another name", "TLS 证书与域名不匹配",
+        "No SAN of the certificate covers the asset's host name.",
+    ),
+    CheckSpec(
+        "tls-untrusted", Severity.HIGH,
+        "TLS certificate chain does not verify", "TLS 证书链校验失败",
+        "The chain does not verify against the trust store for another reason (unknown issuer, "
+        "missing intermediate, revoked).",
+    ),
+    CheckSpec(
+        "no-https", Severity.MEDIUM,
+        "No HTTPS", "未启用 HTTPS",
+        "The site answers over plain HTTP but not over HTTPS: logins and pages travel in clear.",
+    ),
+    CheckSpec(
+        "https-not-enforced", Severity.LOW,
+        "HTTP does not redirect to HTTPS", "HTTP 未强制跳转到 HTTPS",
+        "HTTPS works, but plain HTTP serves the page instead of redirecting to HTTPS.",
+    ),
+    CheckSpec(
+        "unowned-asset", Severity.MEDIUM,
+        "Asset has no owner", "资产没有责任人",
+        "Nobody is recorded as responsible for the asset: nobody will retire or patch it.",
+    ),
+)
+
+BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}
+
+
+def spec(check_id: str) -> CheckSpec:
+    """The catalog entry of a check id (KeyError for an unknown id)."""
+    return BY_ID[check_id]

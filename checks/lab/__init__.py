@@ -1,0 +1,196 @@
+"""The loopback lab: DNS, HTTP and HTTPS servers on 127.0.0.0/8 that replay real incidents.
+
+`assetwatch demo` and the tests share it. It runs its own event loop on a thread,
+so that it serves whatever loop (or process) the prober uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import ssl
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from types import TracebackType
+
+from checks.lab.certs import LabCA
+from checks.lab.dns_server import LabDns, serve_dns
+from checks.lab.scenarios import Ports, Scenario, demo, edge
+from checks.lab.web_server import LabWeb, serve_web
+from checks.models import Asset
+from checks.sweep import ProbeConfig
+
+ScenarioFactory = Callable[[Ports], Scenario]
+
+
+def _default_scenario(ports: Ports) -> Scenario:
+    scenario = demo(ports)
+    scenario.merge(edge(ports))
+    return scenario
+
+
+def _check_loopback(address: str) -> None:
+    if not (address.startswith("127.") or address == "::1"):
+        raise ValueError(f"the lab only listens on loopback, not {address}")
+
+
+class Lab:
+    """Start with `with Lab() as lab:` or `start()`/`stop()`.
+
+    Args:
+        scenario: builds the lab's content once its ports are known.
+        addresses: loopback addresses to serve HTTP(S) on (all on the same ports).
+        dns_latency, http_latency: seconds added before every answer.
+    """
+
+    def __init__(
+        self,
+        scenario: ScenarioFactory = _default_scenario,
+        addresses: tuple[str, ...] = ("127.0.0.1",),
+        dns_latency: float = 0.0,
+        http_latency: float = 0.0,
+    ) -> None:
+        for address in addresses:
+            _check_loopback(address)
+        self._factory = scenario
+        self.addresses = addresses
+        self.dns_latency = dns_latency
+        self.http_latency = http_latency
+        self._tmp = tempfile.TemporaryDirectory(prefix="assetwatch-lab-")
+        self.folder = Path(self._tmp.name)
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self.dns_port = 0
+        self.ports = Ports(0, 0, 0)
+        self.scenario = Scenario(zones=[])
+        self.ca_pem = ""
+        self.dns: LabDns | None = None
+        self.web: LabWeb | None = None
+        self._closed_sock: socket.socket | None = None
+
+    @property
+    def nameserver(self) -> tuple[str, int]:
+        """The lab's DNS server as (address, port)."""
+        return (self.addresses[0], self.dns_port)
+
+    @property
+    def inventory(self) -> list[Asset]:
+        """The assets an admin of the lab's organisations would have recorded."""
+        return list(self.scenario.inventory)
+
+    def probe_config(self, **overrides: object) -> ProbeConfig:
+        """A ProbeConfig that resolves through the lab and trusts its CA."""
+        values: dict[str, object] = {
+            "nameservers": (self.nameserver,), "ca_bundle": self.ca_pem, "timeout": 3.0,
+        }
+        values.update(overrides)
+        return ProbeConfig(**values)  # type: ignore[arg-type]
+
+    def __enter__(self) -> Lab:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Start serving; returns once every socket listens.
+
+        Raises:
+            OSError: the lab could not bind its sockets.
+        """
+        self._thread = threading.Thread(target=self._run, name="assetwatch-lab", daemon=True)
+        self._thread.start()
+        self._ready.wait(30)
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        """Stop serving and remove the lab's certificates."""
+        if self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(10)
+        if self._closed_sock is not None:
+            self._closed_sock.close()
+        self._tmp.cleanup()
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:  # reported to the starting thread
+            self._error = exc
+            self._ready.set()
+
+    def _closed_port(self) -> int:
+        # Bound but never listening: connections are refused, and nobody else takes the port.
+        self._closed_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._closed_sock.bind((self.addresses[0], 0))
+        port: int = self._closed_sock.getsockname()[1]
+        return port
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        ca = LabCA(self.folder)
+        self.ca_pem = str(ca.pem_path)
+        web = LabWeb([], self.http_latency)
+        http_servers, http_port = await serve_web(web, list(self.addresses), None)
+        # Placeholder ports are replaced once HTTPS binds; contexts are filled in below.
+        contexts: dict[str, ssl.SSLContext] = {"default": ca.issue("default", ["lab.invalid"]).server_context()}
+        https_servers, https_port = await serve_web(web, list(self.addresses), contexts)
+        self.ports = Ports(http_port, https_port, self._closed_port())
+        self.scenario = self._factory(self.ports)
+        web.sites = {site.host.lower(): site for site in self.scenario.sites}
+        self.web = web
+        contexts.update(self._contexts(ca))
+        self.dns = LabDns(self.scenario.zones, self.scenario.records, self.dns_latency)
+        dns_tasks: set[asyncio.Task[None]] = set()
+        udp, tcp = await serve_dns(self.dns, self.addresses[0], 0, dns_tasks)
+        self.dns_port = udp.get_extra_info("sockname")[1]
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            udp.close()
+            for server in [tcp, *http_servers, *https_servers]:
+                server.close()
+            for task in [*web.tasks, *dns_tasks]:
+                task.cancel()
+            await asyncio.gather(*web.tasks, *dns_tasks, return_exceptions=True)
+
+    def _contexts(self, ca: LabCA) -> dict[str, ssl.SSLContext]:
+        by_cert: dict[str, list[str]] = {}
+        for site in self.scenario.sites:
+            if site.https is not None:
+                by_cert.setdefault(site.cert, []).append(site.host)
+        issued: dict[str, ssl.SSLContext] = {}
+        for cert, hosts in by_cert.items():
+            if cert == "valid":
+                issued[cert] = ca.issue("valid", hosts).server_context()
+            elif cert == "wildcard":
+                suffixes = sorted({h.split(".", 1)[1] for h in hosts})
+                issued[cert] = ca.issue("wildcard", [f"*.{s}" for s in suffixes]).server_context()
+            elif cert == "expired":
+                issued[cert] = ca.issue(
+                    "expired", hosts, valid_from=timedelta(days=-400), valid_until=timedelta(days=-35)
+                ).server_context()
+            elif cert == "expiring":
+                issued[cert] = ca.issue(
+                    "expiring", hosts, valid_until=timedelta(days=10, hours=1)
+                ).server_context()
+            elif cert == "self-signed":
+                issued[cert] = ca.issue("self-signed", hosts, self_signed=True).server_context()
+            elif cert == "wrong-name":
+                issued[cert] = ca.issue("wrong-name", ["www.other-company.test"]).server_context()
+        return issued

@@ -1,0 +1,262 @@
+"""Typed domain values shared by the probes, the rules, the store and every interface."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from checks.names import display_name
+
+
+class Kind(enum.StrEnum):
+    """What an asset is; decides which probes run on it."""
+
+    WEBSITE = "website"
+    DOMAIN = "domain"
+    OA = "oa"
+    SERVER = "server"
+    MAIL = "mail"
+    OTHER = "other"
+
+
+class Lifecycle(enum.StrEnum):
+    """Where an asset stands between going live and being decommissioned."""
+
+    ACTIVE = "active"
+    RETIRING = "retiring"
+    RETIRED = "retired"
+
+
+class Severity(enum.StrEnum):
+    """How urgent a finding is; ordered by `rank` (critical is 4)."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """4 for critical down to 0 for info, so that `max()` finds the worst."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class DnsStatus(enum.StrEnum):
+    """The outcome of one DNS question, as a resolver reports it."""
+
+    ANSWER = "answer"
+    NXDOMAIN = "nxdomain"
+    NODATA = "nodata"
+    SERVFAIL = "servfail"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+
+class HttpError(enum.StrEnum):
+    """Why an HTTP(S) request produced no response."""
+
+    UNRESOLVED = "unresolved"
+    """Our own DNS step gave no address for the host; nothing was sent."""
+    CONNECT = "connect"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    PROTOCOL = "protocol"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    ERROR = "error"
+
+
+class FindingStatus(enum.StrEnum):
+    """A stored finding is open while its check fires, resolved once it stops."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """One entry of the organisation's inventory."""
+
+    name: str
+    """Hostname (punycode, lower case), IP address, or URL with a punycode host."""
+    kind: Kind = Kind.WEBSITE
+    owner: str = ""
+    lifecycle: Lifecycle = Lifecycle.ACTIVE
+    urls: tuple[str, ...] = ()
+    """URLs given by the admin; empty means the defaults for the kind."""
+    icp: str = ""
+    """ICP filing number (备案号), e.g. 京ICP备12345678号-1."""
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    id: int | None = None
+    created_at: datetime | None = None
+    retiring_at: datetime | None = None
+    retired_at: datetime | None = None
+    interval_s: int | None = None
+    """Re-probe interval for this asset; None means the global setting."""
+
+    @property
+    def host(self) -> str:
+        """The host part of the name (the name itself unless it is a URL)."""
+        from checks.names import host_of
+
+        return host_of(self.name)
+
+    @property
+    def display(self) -> str:
+        """The name as people read it: internationalised labels in Unicode."""
+        return display_name(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class DnsAnswer:
+    """What our resolver learned about one host."""
+
+    name: str
+    status: DnsStatus
+    addresses: tuple[str, ...] = ()
+    """A then AAAA addresses, in the order the server gave them."""
+    ipv4: tuple[str, ...] = ()
+    ipv6: tuple[str, ...] = ()
+    cname_chain: tuple[str, ...] = ()
+    """Targets followed from `name`, in order; empty when there is no CNAME."""
+    cname_loop: bool = False
+    ns: tuple[str, ...] = ()
+    soa: str = ""
+    error: str = ""
+    """Resolver message for SERVFAIL, TIMEOUT and ERROR outcomes."""
+    elapsed_ms: float = 0.0
+
+    @property
+    def resolves(self) -> bool:
+        """True when the name has at least one address."""
+        return bool(self.addresses)
+
+
+@dataclass(frozen=True, slots=True)
+class CertInfo:
+    """The certificate a TLS server presented, and what we made of it."""
+
+    subject: str
+    issuer: str
+    sans: tuple[str, ...]
+    not_before: datetime
+    not_after: datetime
+    """UTC; the certificate is expired once this is in the past."""
+    self_signed: bool
+    """Issuer equals subject and the signature is the certificate's own."""
+    verified: bool
+    """The chain verified against the system store or the --ca-bundle."""
+    verify_error: str = ""
+    hostname_ok: bool = True
+    """The SANs (or the CN when there are none) cover the host we asked for."""
+    tls_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One request in a redirect chain."""
+
+    url: str
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class HttpEntry:
+    """The outcome of fetching one URL of an asset, redirects followed."""
+
+    url: str
+    status: int | None = None
+    """Final status after redirects; None when no response came."""
+    error: HttpError | None = None
+    error_detail: str = ""
+    hops: tuple[Hop, ...] = ()
+    """Every response in order, the final one included."""
+    final_url: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Headers of the final response, names lower-cased, in wire order."""
+    elapsed_ms: float = 0.0
+    title: str = ""
+    body_sha256: str = ""
+    body: bytes = field(default=b"", repr=False)
+    """Body of the final response, decoded from its content-encoding, capped."""
+    body_truncated: bool = False
+    address: str = ""
+    """The address the first request connected to."""
+    tls: CertInfo | None = None
+    """Certificate of the first HTTPS hop, when the URL is https."""
+
+    @property
+    def scheme(self) -> str:
+        """"http" or "https"."""
+        return self.url.split(":", 1)[0]
+
+    @property
+    def answered(self) -> bool:
+        """True when the server sent an HTTP response (any status)."""
+        return self.status is not None or bool(self.hops)
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header of the final response, or None."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeOutcome:
+    """Everything one probe of one asset observed."""
+
+    asset: Asset
+    started_at: datetime
+    finished_at: datetime
+    dns: DnsAnswer
+    http: tuple[HttpEntry, ...] = ()
+    error: str = ""
+    """Set when the probe itself failed unexpectedly; the sweep went on."""
+
+    @property
+    def response_ms(self) -> float | None:
+        """Time of the fastest answered HTTP entry, for the grid."""
+        times = [e.elapsed_ms for e in self.http if e.answered]
+        return min(times) if times else None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A check fired on an asset; what a rule returns."""
+
+    asset: str
+    check: str
+    severity: Severity
+    title_en: str
+    title_zh: str
+    evidence: str
+    """What was observed, as `key=value; key=value` so it reads in any language."""
+    subject: str = ""
+    """Distinguishes several findings of one check on one asset (a URL, a port)."""
+
+    def title(self, lang: str) -> str:
+        """The title in "zh" or "en"."""
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """A finding as stored: a Finding plus its history."""
+
+    finding: Finding
+    status: FindingStatus
+    first_seen: datetime
+    last_seen: datetime
+    resolved_at: datetime | None = None
+    id: int | None = None

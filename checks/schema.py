@@ -1,0 +1,92 @@
+"""The database schema, as forward-only migrations (sqlite-utils Migrations)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("assetwatch")
+"""Append new migrations at the end; never edit or reorder applied ones."""
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Assets, probe history, page bodies, findings, the audit log and settings."""
+    db.executescript(
+        """
+        CREATE TABLE assets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            lifecycle TEXT NOT NULL DEFAULT 'active',
+            urls TEXT NOT NULL DEFAULT '[]',
+            icp TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            interval_s INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            retiring_at TEXT,
+            retired_at TEXT,
+            last_probe_id INTEGER,
+            last_checked TEXT
+        );
+        CREATE TABLE probes (
+            id INTEGER PRIMARY KEY,
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            started_at TEXT NOT NULL,
+            at TEXT NOT NULL,
+            dns_status TEXT NOT NULL,
+            addresses TEXT NOT NULL DEFAULT '',
+            http_status INTEGER,
+            http_error TEXT,
+            tls_not_after TEXT,
+            response_ms REAL,
+            open_findings INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX probes_asset_at ON probes(asset_id, at);
+        CREATE INDEX probes_at ON probes(at);
+        CREATE TABLE pages (
+            sha256 TEXT PRIMARY KEY,
+            body BLOB NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            check_id TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            severity TEXT NOT NULL,
+            title_en TEXT NOT NULL,
+            title_zh TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            status TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            resolved_at TEXT,
+            reopened INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (asset_id, check_id, subject)
+        );
+        CREATE INDEX findings_status ON findings(status, severity);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            asset_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_asset ON events(asset_id, id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+def schema_version(db: Database) -> int:
+    """How many of our migrations the database has had."""
+    return len(MIGRATIONS.applied(db))

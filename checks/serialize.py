@@ -1,0 +1,82 @@
+"""Probe outcomes to and from JSON, for the probe history (page bodies are stored apart)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from checks.models import (
+    Asset,
+    CertInfo,
+    DnsAnswer,
+    DnsStatus,
+    Hop,
+    HttpEntry,
+    HttpError,
+    ProbeOutcome,
+)
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return None
+    raise TypeError(type(value).__name__)
+
+
+def outcome_to_json(outcome: ProbeOutcome) -> str:
+    """The outcome without the asset and the page bodies (bodies live in `pages` by hash)."""
+    data = {
+        "started_at": outcome.started_at,
+        "finished_at": outcome.finished_at,
+        "error": outcome.error,
+        "dns": asdict(outcome.dns),
+        "http": [{**asdict(e), "body": None} for e in outcome.http],
+    }
+    return json.dumps(data, default=_default, ensure_ascii=False)
+
+
+def _cert(data: dict[str, Any] | None) -> CertInfo | None:
+    if data is None:
+        return None
+    return CertInfo(
+        **{
+            **data,
+            "sans": tuple(data["sans"]),
+            "not_before": datetime.fromisoformat(data["not_before"]),
+            "not_after": datetime.fromisoformat(data["not_after"]),
+        }
+    )
+
+
+def outcome_from_json(asset: Asset, text: str, bodies: dict[str, bytes] | None = None) -> ProbeOutcome:
+    """Rebuild a stored outcome; `bodies` maps sha256 to page bodies when they are needed."""
+    data = json.loads(text)
+    dns = data["dns"]
+    for key in ("addresses", "ipv4", "ipv6", "cname_chain", "ns"):
+        dns[key] = tuple(dns[key])
+    entries = []
+    for e in data["http"]:
+        entries.append(
+            HttpEntry(
+                **{
+                    **e,
+                    "error": HttpError(e["error"]) if e["error"] else None,
+                    "hops": tuple(Hop(**h) for h in e["hops"]),
+                    "headers": tuple((k, v) for k, v in e["headers"]),
+                    "body": (bodies or {}).get(e["body_sha256"], b""),
+                    "tls": _cert(e["tls"]),
+                }
+            )
+        )
+    return ProbeOutcome(
+        asset=asset,
+        started_at=datetime.fromisoformat(data["started_at"]),
+        finished_at=datetime.fromisoformat(data["finished_at"]),
+        dns=DnsAnswer(**{**dns, "status": DnsStatus(dns["status"])}),
+        http=tuple(entries),
+        error=data["error"],
+    )

@@ -1,0 +1,416 @@
+"""The SQLite store: inventory, probe history, findings and the audit log, via sqlite-utils."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlite_utils import Database
+
+from checks.i18n import UserError
+from checks.models import (
+    Asset,
+    Finding,
+    FindingRecord,
+    FindingStatus,
+    Kind,
+    Lifecycle,
+    ProbeOutcome,
+    Severity,
+)
+from checks.schema import MIGRATIONS, schema_version
+from checks.serialize import outcome_to_json
+from checks.sweep import Clock, utcnow
+
+RETENTION_DAYS = 180
+"""Probe history kept by default: the Cybersecurity Law asks for six months of network logs."""
+
+
+def default_db_path() -> Path:
+    """ASSETWATCH_DB, else assetwatch.db in the platform's user data directory."""
+    env = os.environ.get("ASSETWATCH_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("assetwatch", appauthor=False)) / "assetwatch.db"
+
+
+def ts(value: datetime) -> str:
+    """A stored timestamp: ISO 8601 in UTC, to the second."""
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_ts(value: str | None) -> datetime | None:
+    """The inverse of `ts`; None stays None."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def actor() -> str:
+    """Who is making a change: the OS user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _asset_row(asset: Asset) -> dict[str, Any]:
+    return {
+        "name": asset.name,
+        "kind": str(asset.kind),
+        "owner": asset.owner,
+        "lifecycle": str(asset.lifecycle),
+        "urls": json.dumps(list(asset.urls)),
+        "icp": asset.icp,
+        "tags": json.dumps(list(asset.tags), ensure_ascii=False),
+        "notes": asset.notes,
+        "interval_s": asset.interval_s,
+    }
+
+
+def _row_asset(row: dict[str, Any]) -> Asset:
+    return Asset(
+        id=row["id"],
+        name=row["name"],
+        kind=Kind(row["kind"]),
+        owner=row["owner"] or "",
+        lifecycle=Lifecycle(row["lifecycle"]),
+        urls=tuple(json.loads(row["urls"] or "[]")),
+        icp=row["icp"] or "",
+        tags=tuple(json.loads(row["tags"] or "[]")),
+        notes=row["notes"] or "",
+        interval_s=row["interval_s"],
+        created_at=parse_ts(row["created_at"]),
+        retiring_at=parse_ts(row["retiring_at"]),
+        retired_at=parse_ts(row["retired_at"]),
+    )
+
+
+_EDITABLE = ("kind", "owner", "lifecycle", "urls", "icp", "tags", "notes", "interval_s")
+
+
+class Store:
+    """One assetwatch database. Create and use it on one thread.
+
+    Args:
+        path: database file, created with mode 0600 (its folder 0700) if missing.
+        memory: an in-memory database, for tests.
+        clock: where timestamps come from.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, memory: bool = False, clock: Clock = utcnow
+    ) -> None:
+        self.clock = clock
+        if memory:
+            self.path: Path | None = None
+            conn = sqlite3.connect(":memory:")
+        else:
+            self.path = Path(path) if path is not None else default_db_path()
+            conn = self._connect(self.path)
+        self.db = Database(conn, execute_plugins=False)
+        self._migrate()
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            conn = sqlite3.connect(path, timeout=15.0)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise UserError(
+                f"cannot open database {path}: {exc}", f"无法打开数据库 {path}：{exc}"
+            ) from None
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    def _migrate(self) -> None:
+        conn = self.db.conn
+        known = {m.name for m in MIGRATIONS._migrations}
+        applied = {m.name for m in MIGRATIONS.applied(self.db)}
+        if applied - known:
+            raise UserError(
+                "this database was written by a newer assetwatch; upgrade assetwatch to open it",
+                "此数据库由更新版本的 assetwatch 写入；请升级 assetwatch 后再打开",
+            )
+        if applied == known:
+            return
+        # IMMEDIATE takes the write lock first, so two processes never migrate at once.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS.apply(self.db)
+            conn.execute(f"PRAGMA user_version={schema_version(self.db)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        """How many migrations this database has had."""
+        return schema_version(self.db)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # -- audit log ---------------------------------------------------------
+
+    def log(self, action: str, asset_id: int | None = None, who: str | None = None, **detail: Any) -> None:
+        """Append one event to the audit log."""
+        self.db["events"].insert(
+            {
+                "at": ts(self.clock()),
+                "actor": who or actor(),
+                "action": action,
+                "asset_id": asset_id,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            }
+        )
+
+    def events(self, asset_id: int | None = None) -> list[dict[str, Any]]:
+        """Audit events, oldest first, optionally for one asset."""
+        where, args = ("asset_id = ?", [asset_id]) if asset_id is not None else (None, [])
+        rows = self.db["events"].rows_where(where, args, order_by="id")
+        return [{**r, "detail": json.loads(r["detail"] or "{}")} for r in rows]
+
+    # -- inventory ---------------------------------------------------------
+
+    def assets(self, lifecycle: Lifecycle | None = None) -> list[Asset]:
+        """The inventory, by name."""
+        where, args = ("lifecycle = ?", [str(lifecycle)]) if lifecycle else (None, [])
+        return [_row_asset(r) for r in self.db["assets"].rows_where(where, args, order_by="name")]
+
+    def asset(self, name: str) -> Asset | None:
+        """The asset with this stored name, or None."""
+        rows = list(self.db["assets"].rows_where("name = ?", [name], limit=1))
+        return _row_asset(rows[0]) if rows else None
+
+    def add(self, asset: Asset, who: str | None = None) -> Asset:
+        """Insert a new asset.
+
+        Raises:
+            UserError: an asset with that name exists.
+        """
+        if self.asset(asset.name) is not None:
+            raise UserError(
+                f"asset {asset.display} already exists", f"资产 {asset.display} 已存在"
+            )
+        return self.save(asset, who)[0]
+
+    def save(self, asset: Asset, who: str | None = None, source: str = "") -> tuple[Asset, bool]:
+        """Insert or update an asset by name, logging what changed.
+
+        Returns:
+            The stored asset and whether it was new.
+        """
+        now = ts(self.clock())
+        old = self.asset(asset.name)
+        row = _asset_row(asset)
+        with self.db.atomic():
+            if old is None:
+                row.update(created_at=now, updated_at=now)
+                row.update(self._lifecycle_dates(None, asset.lifecycle, now))
+                new_id = self.db["assets"].insert(row).last_pk
+                self.log("asset.add", new_id, who, source=source, **_loggable(row))
+            else:
+                before = _asset_row(old)
+                changes = {k: [before[k], row[k]] for k in _EDITABLE if before[k] != row[k]}
+                if not changes:
+                    return old, False
+                row.update(updated_at=now)
+                row.update(self._lifecycle_dates(old.lifecycle, asset.lifecycle, now))
+                self.db["assets"].update(old.id, row)
+                self.log("asset.update", old.id, who, source=source, changes=changes)
+                new_id = old.id
+        stored = self.db["assets"].get(new_id)
+        return _row_asset(stored), old is None
+
+    @staticmethod
+    def _lifecycle_dates(old: Lifecycle | None, new: Lifecycle, now: str) -> dict[str, str | None]:
+        if old == new:
+            return {}
+        if new == Lifecycle.RETIRED:
+            return {"retired_at": now}
+        if new == Lifecycle.RETIRING:
+            return {"retiring_at": now, "retired_at": None}
+        return {"retiring_at": None, "retired_at": None}
+
+    def set_lifecycle(self, name: str, lifecycle: Lifecycle, who: str | None = None) -> Asset:
+        """Move an asset to another lifecycle state (logged).
+
+        Raises:
+            UserError: no such asset.
+        """
+        asset = self.asset(name)
+        if asset is None:
+            raise UserError(f"no asset named {name}", f"没有名为 {name} 的资产")
+        return self.save(replace(asset, lifecycle=lifecycle), who)[0]
+
+    # -- probes and findings -------------------------------------------------
+
+    def record(self, results: Iterable[tuple[ProbeOutcome, list[Finding]]]) -> None:
+        """Store a batch of probe outcomes and reconcile their findings, in one transaction.
+
+        A finding seen again keeps its first_seen and gets a new last_seen; a
+        resolved one that fires again is reopened; an open finding of a probed
+        asset that no longer fires is marked resolved, never deleted.
+        """
+        results = [(o, f) for o, f in results if o.asset.id is not None]
+        if not results:
+            return
+        with self.db.atomic():
+            for outcome, findings in results:
+                self._record_one(outcome, findings)
+
+    def _record_one(self, outcome: ProbeOutcome, findings: list[Finding]) -> None:
+        conn = self.db.conn
+        asset_id = outcome.asset.id
+        at = ts(outcome.finished_at)
+        for entry in outcome.http:
+            if entry.body_sha256:
+                conn.execute(
+                    "INSERT INTO pages (sha256, body, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(sha256) DO UPDATE SET last_seen = excluded.last_seen",
+                    (entry.body_sha256, entry.body, at, at),
+                )
+        main = next((e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None)
+        cert = next((e.tls for e in outcome.http if e.tls is not None), None)
+        cursor = conn.execute(
+            "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, http_status, "
+            "http_error, tls_not_after, response_ms, open_findings, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                asset_id,
+                ts(outcome.started_at),
+                at,
+                str(outcome.dns.status),
+                ",".join(outcome.dns.addresses),
+                main.status if main else None,
+                str(main.error) if main and main.error else None,
+                ts(cert.not_after) if cert else None,
+                outcome.response_ms,
+                len(findings),
+                outcome_to_json(outcome),
+            ),
+        )
+        conn.execute(
+            "UPDATE assets SET last_probe_id = ?, last_checked = ? WHERE id = ?",
+            (cursor.lastrowid, at, asset_id),
+        )
+        existing = {
+            (r[1], r[2]): r
+            for r in conn.execute(
+                "SELECT id, check_id, subject, status FROM findings WHERE asset_id = ?", (asset_id,)
+            )
+        }
+        fired = set()
+        for f in findings:
+            key = (f.check, f.subject)
+            fired.add(key)
+            row = existing.get(key)
+            if row is None:
+                conn.execute(
+                    "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, title_zh, "
+                    "evidence, status, first_seen, last_seen, reopened) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 0)",
+                    (asset_id, f.check, f.subject, str(f.severity), f.title_en, f.title_zh,
+                     f.evidence, at, at),
+                )
+            else:
+                conn.execute(
+                    "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
+                    "last_seen = ?, status = 'open', resolved_at = NULL, "
+                    "reopened = reopened + (status = 'resolved') WHERE id = ?",
+                    (str(f.severity), f.title_en, f.title_zh, f.evidence, at, row[0]),
+                )
+        for key, row in existing.items():
+            if key not in fired and row[3] == "open":
+                conn.execute(
+                    "UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?",
+                    (at, row[0]),
+                )
+
+    def findings(
+        self,
+        status: FindingStatus | None = FindingStatus.OPEN,
+        min_severity: Severity = Severity.INFO,
+        asset_id: int | None = None,
+    ) -> list[FindingRecord]:
+        """Stored findings, worst first, then by asset name and check id."""
+        clauses, args = [], []
+        if status is not None:
+            clauses.append("f.status = ?")
+            args.append(str(status))
+        if asset_id is not None:
+            clauses.append("f.asset_id = ?")
+            args.append(asset_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.execute(
+            "SELECT f.id, a.name, f.check_id, f.subject, f.severity, f.title_en, f.title_zh, "
+            "f.evidence, f.status, f.first_seen, f.last_seen, f.resolved_at "
+            f"FROM findings f JOIN assets a ON a.id = f.asset_id {where}",
+            args,
+        ).fetchall()
+        records = [
+            FindingRecord(
+                id=r[0],
+                finding=Finding(r[1], r[2], Severity(r[4]), r[5], r[6], r[7], r[3]),
+                status=FindingStatus(r[8]),
+                first_seen=parse_ts(r[9]) or self.clock(),
+                last_seen=parse_ts(r[10]) or self.clock(),
+                resolved_at=parse_ts(r[11]),
+            )
+            for r in rows
+        ]
+        records = [r for r in records if r.finding.severity.rank >= min_severity.rank]
+        records.sort(key=lambda r: (-r.finding.severity.rank, r.finding.asset, r.finding.check))
+        return records
+
+    def probes(self, asset_id: int, limit: int = 100) -> Iterator[dict[str, Any]]:
+        """An asset's probe history, newest first (summary columns and the JSON data)."""
+        yield from self.db["probes"].rows_where(
+            "asset_id = ?", [asset_id], order_by="id desc", limit=limit
+        )
+
+    def prune(self, days: int = RETENTION_DAYS) -> int:
+        """Delete probes and unreferenced page bodies older than `days`; findings and events stay.
+
+        Returns:
+            How many probes were deleted.
+        """
+        cutoff = ts(self.clock() - timedelta(days=days))
+        with self.db.atomic():
+            deleted = self.db.execute(
+                "DELETE FROM probes WHERE at < ? AND id NOT IN "
+                "(SELECT last_probe_id FROM assets WHERE last_probe_id IS NOT NULL)",
+                [cutoff],
+            ).rowcount
+            self.db.execute("DELETE FROM pages WHERE last_seen < ?", [cutoff])
+        return int(deleted)
+
+    # -- settings ------------------------------------------------------------
+
+    def setting(self, key: str, default: str = "") -> str:
+        """A stored setting, or `default`."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str, who: str | None = None) -> None:
+        """Change a setting (logged)."""
+        with self.db.atomic():
+            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+            self.log("setting.change", None, who, key=key, value=value)
+
+
+def _loggable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("name", *_EDITABLE) if row.get(k) not in (None, "", "[]")}

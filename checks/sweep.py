@@ -1,0 +1,148 @@
+"""Probing assets: one asset (DNS, then its URLs over HTTP and HTTPS), or a whole sweep."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from checks.http_probe import HttpLimits, HttpSession
+from checks.models import Asset, DnsAnswer, DnsStatus, HttpEntry, HttpError, Kind, ProbeOutcome
+from checks.resolver import DnsProber
+from checks.tls import lenient_context, verifying_context
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """The real clock, in UTC."""
+    return datetime.now(UTC)
+
+
+def probe_urls(asset: Asset) -> list[str]:
+    """The URLs to fetch for an asset, always covering both http:// and https://.
+
+    The URLs the admin gave come first and decide the path and port of the main
+    entry; the other scheme is added on its default port. Websites and OA systems
+    without URLs get https://NAME/ and http://NAME/. Other kinds without URLs get none.
+    """
+    urls = list(asset.urls)
+    if not urls and "://" in asset.name:
+        urls = [asset.name]
+    if not urls and asset.kind not in (Kind.WEBSITE, Kind.OA):
+        return []
+    host = asset.host
+    netloc = f"[{host}]" if ":" in host else host
+    schemes = {urlsplit(u).scheme for u in urls}
+    for scheme in ("https", "http"):
+        if scheme not in schemes:
+            urls.append(f"{scheme}://{netloc}/")
+    return list(dict.fromkeys(urls))
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeConfig:
+    """Everything a sweep needs to know, from the command line or the settings."""
+
+    nameservers: tuple[tuple[str, int], ...] = ()
+    """(address, port) pairs; empty means the system's resolvers."""
+    ca_bundle: str | None = None
+    timeout: float = 10.0
+    """Seconds for one URL, redirects included; DNS gets up to 4 s of it."""
+    concurrency: int = 64
+    per_address: int = 8
+    """Assets probed at once against one IP address (shared hosting, one server)."""
+    body_cap: int = 512 * 1024
+    max_redirects: int = 5
+
+
+class Prober:
+    """Probes assets; holds what a sweep shares (DNS cache, SSL contexts, per-address caps).
+
+    Use as an async context manager, one per sweep, so that the DNS cache is fresh.
+    """
+
+    def __init__(self, config: ProbeConfig, clock: Clock = utcnow) -> None:
+        self.config = config
+        self.clock = clock
+        lifetime = min(4.0, config.timeout)
+        self.dns = DnsProber(list(config.nameservers), lifetime=lifetime)
+        self._verify_ctx = verifying_context(config.ca_bundle)
+        self._lenient_ctx = lenient_context()
+        self._limits = HttpLimits(
+            connect_timeout=min(5.0, config.timeout),
+            read_timeout=config.timeout,
+            total_timeout=config.timeout,
+            max_redirects=config.max_redirects,
+            body_cap=max(1, config.body_cap),
+        )
+        self._per_address: dict[str, asyncio.Semaphore] = {}
+        self._budget = 2 * lifetime + 2 * config.timeout + 5
+
+    async def __aenter__(self) -> Prober:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.dns.aclose()
+
+    async def probe(self, asset: Asset) -> ProbeOutcome:
+        """Probe one asset. Never raises: an unexpected failure is kept in `error`."""
+        started = self.clock()
+        try:
+            async with asyncio.timeout(self._budget):
+                dns, http = await self._probe(asset)
+            return ProbeOutcome(asset, started, self.clock(), dns, http)
+        except Exception as exc:  # one asset must never stop a sweep
+            return ProbeOutcome(
+                asset, started, self.clock(), DnsAnswer(asset.host, DnsStatus.ERROR),
+                error=f"{type(exc).__name__}: {exc}",
+            )
+
+    async def _probe(self, asset: Asset) -> tuple[DnsAnswer, tuple[HttpEntry, ...]]:
+        host = asset.host
+        dns = await self.dns.probe(host, with_zone=asset.kind == Kind.DOMAIN)
+        urls = probe_urls(asset)
+        if not urls:
+            return dns, ()
+        if not dns.resolves:
+            detail = f"{host}: {dns.status}"
+            return dns, tuple(HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls)
+        sem = self._per_address.setdefault(dns.addresses[0], asyncio.Semaphore(self.config.per_address))
+        session = HttpSession(self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits)
+        try:
+            async with sem:
+                entries = await asyncio.gather(*(session.fetch(u, urlsplit(u).hostname or host) for u in urls))
+        finally:
+            await session.aclose()
+        return dns, tuple(entries)
+
+
+async def sweep(
+    assets: Iterable[Asset], prober: Prober, concurrency: int | None = None
+) -> AsyncIterator[ProbeOutcome]:
+    """Probe every asset with at most `concurrency` at once, yielding outcomes as they finish."""
+    todo: asyncio.Queue[Asset] = asyncio.Queue()
+    for asset in assets:
+        todo.put_nowait(asset)
+    total = todo.qsize()
+    done: asyncio.Queue[ProbeOutcome] = asyncio.Queue()
+
+    async def worker() -> None:
+        while True:
+            try:
+                asset = todo.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            done.put_nowait(await prober.probe(asset))
+
+    limit = max(1, min(concurrency or prober.config.concurrency, total or 1))
+    workers = [asyncio.ensure_future(worker()) for _ in range(limit)]
+    try:
+        for _ in range(total):
+            yield await done.get()
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)

@@ -1,0 +1,1 @@
+"""assetwatch's user interfaces: the command line and the Textual dashboard."""
