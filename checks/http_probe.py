@@ -60,7 +60,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self,
         host: str,
         port: int,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
@@ -82,7 +82,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     async def connect_unix_socket(
         self,
         path: str,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         """Unix sockets are never probed."""
@@ -149,9 +149,7 @@ class _Decoder:
 
     def __init__(self, encoding: str) -> None:
         encoding = encoding.strip().lower()
-        self._zlib = (
-            zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None
-        )
+        self._zlib = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None
 
     def feed(self, data: bytes, room: int) -> bytes:
         if self._zlib is None:
@@ -209,7 +207,9 @@ class HttpSession:
     async def _get(self, url: str, verify: bool) -> _Response:
         client = self._get_client(verify)
         async with client.stream("GET", url) as resp:
-            headers = tuple((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in resp.headers.raw)
+            headers = tuple(
+                (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in resp.headers.raw
+            )
             stream = resp.extensions.get("network_stream")
             sslobj = stream.get_extra_info("ssl_object") if stream is not None else None
             server = stream.get_extra_info("server_addr") if stream is not None else None
@@ -263,14 +263,19 @@ class HttpSession:
                         cert_error = _cause(exc, ssl.SSLCertVerificationError)
                         if not verify or not isinstance(cert_error, ssl.SSLCertVerificationError):
                             raise
-                        verify_error = verify_error or (cert_error.verify_message or str(cert_error))
+                        verify_error = verify_error or (
+                            cert_error.verify_message or str(cert_error)
+                        )
                         verify = False
                         continue
                     if not hops:
                         address = last.address
                         if last.der is not None:
                             tls = read_certificate(
-                                last.der, host, verified=verify, verify_error=verify_error,
+                                last.der,
+                                host,
+                                verified=verify,
+                                verify_error=verify_error,
                                 tls_version=last.tls_version,
                             )
                     hops.append(Hop(current, last.status))
@@ -278,8 +283,14 @@ class HttpSession:
                         break
                     if len(hops) > self.limits.max_redirects:
                         return self._entry(
-                            url, started, hops, address, tls, None,
-                            HttpError.TOO_MANY_REDIRECTS, f"more than {self.limits.max_redirects}",
+                            url,
+                            started,
+                            hops,
+                            address,
+                            tls,
+                            None,
+                            HttpError.TOO_MANY_REDIRECTS,
+                            f"more than {self.limits.max_redirects}",
                         )
                     current = str(httpx.URL(current).join(last.location))
         except Exception as exc:  # every network failure becomes data
@@ -301,8 +312,14 @@ class HttpSession:
         elapsed = (time.perf_counter() - started) * 1000
         if last is None:
             return HttpEntry(
-                url=url, error=error, error_detail=detail, hops=tuple(hops),
-                final_url=hops[-1].url if hops else "", elapsed_ms=elapsed, address=address, tls=tls,
+                url=url,
+                error=error,
+                error_detail=detail,
+                hops=tuple(hops),
+                final_url=hops[-1].url if hops else "",
+                elapsed_ms=elapsed,
+                address=address,
+                tls=tls,
             )
         content_type = next((v for k, v in last.headers if k == "content-type"), None)
         return HttpEntry(

@@ -15,17 +15,34 @@ from checks.names import is_ip, normalize_name, normalize_url
 CSV_HEADER = ("name", "kind", "owner", "status", "url", "icp")
 
 _COLUMN_ALIASES = {
-    "名称": "name", "资产": "name", "域名": "name", "类型": "kind", "负责人": "owner",
-    "状态": "status", "网址": "url", "urls": "url", "备案号": "icp", "标签": "tags", "备注": "notes",
+    "名称": "name",
+    "资产": "name",
+    "域名": "name",
+    "类型": "kind",
+    "负责人": "owner",
+    "状态": "status",
+    "网址": "url",
+    "urls": "url",
+    "备案号": "icp",
+    "标签": "tags",
+    "备注": "notes",
     "lifecycle": "status",
 }
 _KIND_ALIASES = {
-    "网站": Kind.WEBSITE, "域名": Kind.DOMAIN, "办公系统": Kind.OA, "服务器": Kind.SERVER,
-    "邮件": Kind.MAIL, "邮箱": Kind.MAIL, "其他": Kind.OTHER,
+    "网站": Kind.WEBSITE,
+    "域名": Kind.DOMAIN,
+    "办公系统": Kind.OA,
+    "服务器": Kind.SERVER,
+    "邮件": Kind.MAIL,
+    "邮箱": Kind.MAIL,
+    "其他": Kind.OTHER,
 }
 _STATUS_ALIASES = {
-    "在用": Lifecycle.ACTIVE, "运行": Lifecycle.ACTIVE, "下线中": Lifecycle.RETIRING,
-    "已下线": Lifecycle.RETIRED, "下线": Lifecycle.RETIRED,
+    "在用": Lifecycle.ACTIVE,
+    "运行": Lifecycle.ACTIVE,
+    "下线中": Lifecycle.RETIRING,
+    "已下线": Lifecycle.RETIRED,
+    "下线": Lifecycle.RETIRED,
 }
 
 
@@ -61,8 +78,9 @@ def parse_kind(value: str, name: str = "") -> Kind:
         return Kind(value.lower())
     except ValueError:
         kinds = ", ".join(k.value for k in Kind)
-        raise UserError(f"unknown kind {value!r} (use {kinds})",
-                        f"未知类型 {value!r}（可用：{kinds}）") from None
+        raise UserError(
+            f"unknown kind {value!r} (use {kinds})", f"未知类型 {value!r}（可用：{kinds}）"
+        ) from None
 
 
 def parse_status(value: str) -> Lifecycle:
@@ -79,8 +97,10 @@ def parse_status(value: str) -> Lifecycle:
     try:
         return Lifecycle(value.lower())
     except ValueError:
-        raise UserError(f"unknown status {value!r} (use active, retiring, retired)",
-                        f"未知状态 {value!r}（可用：active、retiring、retired）") from None
+        raise UserError(
+            f"unknown status {value!r} (use active, retiring, retired)",
+            f"未知状态 {value!r}（可用：active、retiring、retired）",
+        ) from None
 
 
 def _split(value: Any) -> tuple[str, ...]:
@@ -152,13 +172,20 @@ def parse_csv(text: str) -> ParsedFile:
         try:
             cells = next(csv.reader([line], strict=True))
         except csv.Error as exc:
-            result.errors.append(RowError(line_no, UserError(
-                f"broken quoting: {exc}", f"引号不匹配：{exc}")))
+            result.errors.append(
+                RowError(line_no, UserError(f"broken quoting: {exc}", f"引号不匹配：{exc}"))
+            )
             continue
         if len(cells) > len(header):
-            result.errors.append(RowError(line_no, UserError(
-                f"{len(cells)} fields, the header has {len(header)}",
-                f"有 {len(cells)} 个字段，表头只有 {len(header)} 个")))
+            result.errors.append(
+                RowError(
+                    line_no,
+                    UserError(
+                        f"{len(cells)} fields, the header has {len(header)}",
+                        f"有 {len(cells)} 个字段，表头只有 {len(header)} 个",
+                    ),
+                )
+            )
             continue
         try:
             asset = build_asset(dict(zip(header, cells, strict=False)))
@@ -208,15 +235,24 @@ def parse_file(path: Path) -> ParsedFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}") from None
+        raise UserError(
+            f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}"
+        ) from None
     text = decode(data)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         return parse_json(text)
     return parse_csv(text)
 
 
-FIELD_OF_COLUMN = {"kind": "kind", "owner": "owner", "status": "lifecycle", "url": "urls",
-                   "icp": "icp", "tags": "tags", "notes": "notes"}
+FIELD_OF_COLUMN = {
+    "kind": "kind",
+    "owner": "owner",
+    "status": "lifecycle",
+    "url": "urls",
+    "icp": "icp",
+    "tags": "tags",
+    "notes": "notes",
+}
 """Which Asset field each optional column sets."""
 
 

@@ -198,7 +198,7 @@ class HttpEntry:
 
     @property
     def scheme(self) -> str:
-        """"http" or "https"."""
+        """ "http" or "https"."""
         return self.url.split(":", 1)[0]
 
     @property

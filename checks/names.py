@@ -61,9 +61,7 @@ def normalize_url(raw: str) -> str:
     """
     parts = urlsplit(raw.strip())
     if parts.scheme.lower() not in ("http", "https"):
-        raise UserError(
-            f"not an http(s) URL: {raw!r}", f"不是 http(s) 网址：{raw!r}"
-        )
+        raise UserError(f"not an http(s) URL: {raw!r}", f"不是 http(s) 网址：{raw!r}")
     if not parts.hostname:
         raise UserError(f"URL without a host: {raw!r}", f"网址缺少主机：{raw!r}")
     try:
@@ -101,7 +99,9 @@ def display_name(name: str) -> str:
     labels = []
     for label in host.split("."):
         try:
-            labels.append(label.encode("ascii").decode("idna") if label.startswith("xn--") else label)
+            labels.append(
+                label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+            )
         except UnicodeError:
             labels.append(label)
     return name.replace(host, ".".join(labels), 1)

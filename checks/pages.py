@@ -31,13 +31,13 @@ def _codec(label: str) -> str | None:
 
 
 def sniff_charset(content_type: str | None, body: bytes) -> str:
-    """The codec to decode `body` with: Content-Type's charset, else <meta>, else UTF-8 or GB18030."""
+    """The codec for `body`: Content-Type's charset, else <meta>, else UTF-8 or GB18030."""
     if content_type:
         match = _HEADER_CHARSET.search(content_type)
         if match and (codec := _codec(match.group(1))):
             return codec
-    match = _META_CHARSET.search(body[:4096])
-    if match and (codec := _codec(match.group(1).decode("ascii", "replace"))):
+    meta = _META_CHARSET.search(body[:4096])
+    if meta and (codec := _codec(meta.group(1).decode("ascii", "replace"))):
         return codec
     try:
         body[:65536].decode("utf-8")

@@ -100,7 +100,9 @@ class DnsProber:
                 "系统没有 DNS 配置；请用 --nameserver 主机[:端口] 指定",
             ) from None
         if nameservers:
-            self.resolver.nameservers = [dns.nameserver.Do53Nameserver(h, p) for h, p in nameservers]
+            self.resolver.nameservers = [
+                dns.nameserver.Do53Nameserver(h, p) for h, p in nameservers
+            ]
         self.resolver.lifetime = lifetime
         self.resolver.timeout = min(2.0, lifetime)
         self.resolver.cache = None
@@ -124,11 +126,13 @@ class DnsProber:
     async def _query(self, name: str, rdtype: str) -> _Lookup:
         qname = dns.name.from_text(name)
         try:
-            answer = await self.resolver.resolve(qname, rdtype, raise_on_no_answer=False, search=False)
+            answer = await self.resolver.resolve(
+                qname, rdtype, raise_on_no_answer=False, search=False
+            )
         except dns.resolver.NXDOMAIN as exc:
-            response = next(iter(exc.responses().values()), None)
-            chain, loop = _chain_in(response, qname)
-            return _Lookup(DnsStatus.NXDOMAIN, (), tuple(chain), loop)
+            responses: dict[dns.name.Name, dns.message.Message] = exc.kwargs["responses"]
+            found, loop = _chain_in(next(iter(responses.values()), None), qname)
+            return _Lookup(DnsStatus.NXDOMAIN, (), tuple(found), loop)
         except dns.resolver.LifetimeTimeout as exc:
             return _Lookup(DnsStatus.TIMEOUT, error=str(exc))
         except dns.resolver.NoNameservers as exc:

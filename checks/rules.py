@@ -91,7 +91,11 @@ def dns_unresolvable(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
             return []
     elif dns.resolves:
         return []
-    if dns.cname_chain and not dns.cname_loop and dns.status in (DnsStatus.NXDOMAIN, DnsStatus.NODATA):
+    if (
+        dns.cname_chain
+        and not dns.cname_loop
+        and dns.status in (DnsStatus.NXDOMAIN, DnsStatus.NODATA)
+    ):
         return []
     evidence = f"status={dns.status}"
     if dns.cname_loop:
@@ -164,7 +168,11 @@ def https_checks(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
         first = entry.hops[0] if entry.hops else None
         upgraded = entry.final_url.startswith("https://")
         if first is not None and not upgraded and entry.status is not None and entry.status < 400:
-            return [_finding(outcome, "https-not-enforced", f"{_entry_text(entry)}; no redirect to https")]
+            return [
+                _finding(
+                    outcome, "https-not-enforced", f"{_entry_text(entry)}; no redirect to https"
+                )
+            ]
     return []
 
 

@@ -52,7 +52,9 @@ def _cert(data: dict[str, Any] | None) -> CertInfo | None:
     )
 
 
-def outcome_from_json(asset: Asset, text: str, bodies: dict[str, bytes] | None = None) -> ProbeOutcome:
+def outcome_from_json(
+    asset: Asset, text: str, bodies: dict[str, bytes] | None = None
+) -> ProbeOutcome:
     """Rebuild a stored outcome; `bodies` maps sha256 to page bodies when they are needed."""
     data = json.loads(text)
     dns = data["dns"]

@@ -165,9 +165,11 @@ class Store:
 
     # -- audit log ---------------------------------------------------------
 
-    def log(self, action: str, asset_id: int | None = None, who: str | None = None, **detail: Any) -> None:
+    def log(
+        self, action: str, asset_id: int | None = None, who: str | None = None, **detail: Any
+    ) -> None:
         """Append one event to the audit log."""
-        self.db["events"].insert(
+        self.db.table("events").insert(
             {
                 "at": ts(self.clock()),
                 "actor": who or actor(),
@@ -180,7 +182,7 @@ class Store:
     def events(self, asset_id: int | None = None) -> list[dict[str, Any]]:
         """Audit events, oldest first, optionally for one asset."""
         where, args = ("asset_id = ?", [asset_id]) if asset_id is not None else (None, [])
-        rows = self.db["events"].rows_where(where, args, order_by="id")
+        rows = self.db.table("events").rows_where(where, args, order_by="id")
         return [{**r, "detail": json.loads(r["detail"] or "{}")} for r in rows]
 
     # -- inventory ---------------------------------------------------------
@@ -188,11 +190,11 @@ class Store:
     def assets(self, lifecycle: Lifecycle | None = None) -> list[Asset]:
         """The inventory, by name."""
         where, args = ("lifecycle = ?", [str(lifecycle)]) if lifecycle else (None, [])
-        return [_row_asset(r) for r in self.db["assets"].rows_where(where, args, order_by="name")]
+        return [_row_asset(r) for r in self.db.table("assets").rows_where(where, args, order_by="name")]
 
     def asset(self, name: str) -> Asset | None:
         """The asset with this stored name, or None."""
-        rows = list(self.db["assets"].rows_where("name = ?", [name], limit=1))
+        rows = list(self.db.table("assets").rows_where("name = ?", [name], limit=1))
         return _row_asset(rows[0]) if rows else None
 
     def add(self, asset: Asset, who: str | None = None) -> Asset:
@@ -202,9 +204,7 @@ class Store:
             UserError: an asset with that name exists.
         """
         if self.asset(asset.name) is not None:
-            raise UserError(
-                f"asset {asset.display} already exists", f"资产 {asset.display} 已存在"
-            )
+            raise UserError(f"asset {asset.display} already exists", f"资产 {asset.display} 已存在")
         return self.save(asset, who)[0]
 
     def save(self, asset: Asset, who: str | None = None, source: str = "") -> tuple[Asset, bool]:
@@ -220,7 +220,7 @@ class Store:
             if old is None:
                 row.update(created_at=now, updated_at=now)
                 row.update(self._lifecycle_dates(None, asset.lifecycle, now))
-                new_id = self.db["assets"].insert(row).last_pk
+                new_id = self.db.table("assets").insert(row).last_pk
                 self.log("asset.add", new_id, who, source=source, **_loggable(row))
             else:
                 before = _asset_row(old)
@@ -229,10 +229,12 @@ class Store:
                     return old, False
                 row.update(updated_at=now)
                 row.update(self._lifecycle_dates(old.lifecycle, asset.lifecycle, now))
-                self.db["assets"].update(old.id, row)
+                assert old.id is not None
+                self.db.table("assets").update(old.id, row)
                 self.log("asset.update", old.id, who, source=source, changes=changes)
                 new_id = old.id
-        stored = self.db["assets"].get(new_id)
+        assert new_id is not None
+        stored = self.db.table("assets").get(new_id)
         return _row_asset(stored), old is None
 
     @staticmethod
@@ -283,7 +285,9 @@ class Store:
                     "ON CONFLICT(sha256) DO UPDATE SET last_seen = excluded.last_seen",
                     (entry.body_sha256, entry.body, at, at),
                 )
-        main = next((e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None)
+        main = next(
+            (e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None
+        )
         cert = next((e.tls for e in outcome.http if e.tls is not None), None)
         cursor = conn.execute(
             "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, http_status, "
@@ -320,11 +324,20 @@ class Store:
             row = existing.get(key)
             if row is None:
                 conn.execute(
-                    "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, title_zh, "
-                    "evidence, status, first_seen, last_seen, reopened) "
+                    "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, "
+                    "title_zh, evidence, status, first_seen, last_seen, reopened) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 0)",
-                    (asset_id, f.check, f.subject, str(f.severity), f.title_en, f.title_zh,
-                     f.evidence, at, at),
+                    (
+                        asset_id,
+                        f.check,
+                        f.subject,
+                        str(f.severity),
+                        f.title_en,
+                        f.title_zh,
+                        f.evidence,
+                        at,
+                        at,
+                    ),
                 )
             else:
                 conn.execute(
@@ -347,7 +360,8 @@ class Store:
         asset_id: int | None = None,
     ) -> list[FindingRecord]:
         """Stored findings, worst first, then by asset name and check id."""
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[str | int] = []
         if status is not None:
             clauses.append("f.status = ?")
             args.append(str(status))
@@ -378,7 +392,7 @@ class Store:
 
     def probes(self, asset_id: int, limit: int = 100) -> Iterator[dict[str, Any]]:
         """An asset's probe history, newest first (summary columns and the JSON data)."""
-        yield from self.db["probes"].rows_where(
+        yield from self.db.table("probes").rows_where(
             "asset_id = ?", [asset_id], order_by="id desc", limit=limit
         )
 
@@ -408,7 +422,7 @@ class Store:
     def set_setting(self, key: str, value: str, who: str | None = None) -> None:
         """Change a setting (logged)."""
         with self.db.atomic():
-            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+            self.db.table("settings").upsert({"key": key, "value": value}, pk="key")
             self.log("setting.change", None, who, key=key, value=value)
 
 

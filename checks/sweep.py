@@ -96,7 +96,10 @@ class Prober:
             return ProbeOutcome(asset, started, self.clock(), dns, http)
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
-                asset, started, self.clock(), DnsAnswer(asset.host, DnsStatus.ERROR),
+                asset,
+                started,
+                self.clock(),
+                DnsAnswer(asset.host, DnsStatus.ERROR),
                 error=f"{type(exc).__name__}: {exc}",
             )
 
@@ -108,12 +111,18 @@ class Prober:
             return dns, ()
         if not dns.resolves:
             detail = f"{host}: {dns.status}"
-            return dns, tuple(HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls)
-        sem = self._per_address.setdefault(dns.addresses[0], asyncio.Semaphore(self.config.per_address))
+            return dns, tuple(
+                HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls
+            )
+        sem = self._per_address.setdefault(
+            dns.addresses[0], asyncio.Semaphore(self.config.per_address)
+        )
         session = HttpSession(self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits)
         try:
             async with sem:
-                entries = await asyncio.gather(*(session.fetch(u, urlsplit(u).hostname or host) for u in urls))
+                entries = await asyncio.gather(
+                    *(session.fetch(u, urlsplit(u).hostname or host) for u in urls)
+                )
         finally:
             await session.aclose()
         return dns, tuple(entries)

@@ -78,9 +78,7 @@ def read_certificate(
             ip.compressed for ip in ext.get_values_for_type(x509.IPAddress)
         )
     except x509.ExtensionNotFound:
-        sans = tuple(
-            str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-        )
+        sans = tuple(str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME))
     self_signed = cert.issuer == cert.subject
     if self_signed:
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from checks.i18n import LANGS, UserError, detect_lang
-from checks.inventory import build_asset, merge, parse_file, parse_kind, parse_status
+from checks.inventory import build_asset, merge, parse_file
 from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle, ProbeOutcome, Severity
 from checks.names import display_name, normalize_name
 from checks.resolver import parse_nameserver
@@ -51,8 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         "盘点、探测并整改本单位的互联网资产。",
     )
     parser.add_argument("--db", help="database file (default: $ASSETWATCH_DB or the user data dir)")
-    parser.add_argument("--nameserver", action="append", default=[], metavar="HOST[:PORT]",
-                        help="DNS server to ask (repeatable; default: the system's)")
+    parser.add_argument(
+        "--nameserver",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="DNS server to ask (repeatable; default: the system's)",
+    )
     parser.add_argument("--ca-bundle", metavar="PEM", help="verify TLS against these CAs")
     parser.add_argument("--lang", choices=LANGS, help="zh or en (default: from the locale)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -85,15 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     findings.add_argument("--all", action="store_true", help="include resolved findings")
 
     demo = sub.add_parser("demo", help="start the loopback lab and try assetwatch on it")
-    demo.add_argument("--scan", action="store_true", help="sweep the lab headless and print findings")
+    demo.add_argument(
+        "--scan", action="store_true", help="sweep the lab headless and print findings"
+    )
     _scan_options(demo)
     return parser
 
 
 def _scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per open finding per line")
-    p.add_argument("--fail-on", choices=SEVERITIES, default="high",
-                   help="exit 1 when an open finding is at or above this severity (default high)")
+    p.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="high",
+        help="exit 1 when an open finding is at or above this severity (default high)",
+    )
     p.add_argument("--concurrency", type=int, default=64, help="assets probed at once (default 64)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per URL (default 10)")
 
@@ -118,16 +129,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
-        print(_t(args.lang,
-                 "The dashboard is not built yet. Try `assetwatch demo --scan`, or see `assetwatch --help`.",
-                 "仪表盘尚未完成。请先试试 `assetwatch demo --scan`，或查看 `assetwatch --help`。"),
-              file=sys.stderr)
+        print(
+            _t(
+                args.lang,
+                "The dashboard is not built yet. "
+                "Try `assetwatch demo --scan`, or see `assetwatch --help`.",
+                "仪表盘尚未完成。请先试试 `assetwatch demo --scan`，或查看 `assetwatch --help`。",
+            ),
+            file=sys.stderr,
+        )
         return EXIT_OK
     if args.command == "demo":
         return _demo(args)
     commands: dict[str, Callable[[argparse.Namespace, Store], int]] = {
-        "add": _add, "retire": _retire, "list": _list, "import": _import,
-        "scan": _scan, "findings": _findings,
+        "add": _add,
+        "retire": _retire,
+        "list": _list,
+        "import": _import,
+        "scan": _scan,
+        "findings": _findings,
     }
     store = Store(args.db)
     try:
@@ -136,11 +156,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         store.close()
 
 
-def probe_config(args: argparse.Namespace, extra_nameservers: Sequence[tuple[str, int]] = ()) -> ProbeConfig:
+def probe_config(
+    args: argparse.Namespace, extra_nameservers: Sequence[tuple[str, int]] = ()
+) -> ProbeConfig:
     """The ProbeConfig the global and scan options describe."""
     if args.concurrency < 1 or args.timeout <= 0:
-        raise UserError("--concurrency and --timeout must be positive",
-                        "--concurrency 和 --timeout 必须为正数")
+        raise UserError(
+            "--concurrency and --timeout must be positive", "--concurrency 和 --timeout 必须为正数"
+        )
     return ProbeConfig(
         nameservers=(*extra_nameservers, *(parse_nameserver(n) for n in args.nameserver)),
         ca_bundle=args.ca_bundle,
@@ -154,13 +177,26 @@ def probe_config(args: argparse.Namespace, extra_nameservers: Sequence[tuple[str
 
 def _add(args: argparse.Namespace, store: Store) -> int:
     name = normalize_name(args.name)
-    asset = build_asset({
-        "name": name, "kind": args.kind, "owner": args.owner, "status": args.status,
-        "url": list(args.url), "icp": args.icp, "tags": list(args.tag), "notes": args.notes,
-    })
+    asset = build_asset(
+        {
+            "name": name,
+            "kind": args.kind,
+            "owner": args.owner,
+            "status": args.status,
+            "url": list(args.url),
+            "icp": args.icp,
+            "tags": list(args.tag),
+            "notes": args.notes,
+        }
+    )
     stored = store.add(asset)
-    print(_t(args.lang, f"added {stored.display} ({stored.kind}, {stored.lifecycle})",
-             f"已添加 {stored.display}（{stored.kind}，{stored.lifecycle}）"))
+    print(
+        _t(
+            args.lang,
+            f"added {stored.display} ({stored.kind}, {stored.lifecycle})",
+            f"已添加 {stored.display}（{stored.kind}，{stored.lifecycle}）",
+        )
+    )
     return EXIT_OK
 
 
@@ -168,21 +204,34 @@ def _retire(args: argparse.Namespace, store: Store) -> int:
     name = normalize_name(args.name)
     before = store.asset(name)
     if before is not None and before.lifecycle == Lifecycle.RETIRED:
-        print(_t(args.lang, f"{before.display} is already retired", f"{before.display} 已是下线状态"))
+        print(
+            _t(args.lang, f"{before.display} is already retired", f"{before.display} 已是下线状态")
+        )
         return EXIT_OK
     asset = store.set_lifecycle(name, Lifecycle.RETIRED)
-    print(_t(args.lang,
-             f"{asset.display} is retired; the next scan checks that it no longer resolves or serves",
-             f"{asset.display} 已标记下线；下次扫描将核查其是否仍在解析或提供服务"))
+    print(
+        _t(
+            args.lang,
+            f"{asset.display} is retired; "
+            "the next scan checks that it no longer resolves or serves",
+            f"{asset.display} 已标记下线；下次扫描将核查其是否仍在解析或提供服务",
+        )
+    )
     return EXIT_OK
 
 
 def asset_json(asset: Asset) -> dict[str, Any]:
     """An asset as the `list --json` contract shows it."""
     return {
-        "name": asset.display, "name_ascii": asset.name, "kind": str(asset.kind), "owner": asset.owner,
-        "status": str(asset.lifecycle), "urls": list(asset.urls), "icp": asset.icp,
-        "tags": list(asset.tags), "notes": asset.notes,
+        "name": asset.display,
+        "name_ascii": asset.name,
+        "kind": str(asset.kind),
+        "owner": asset.owner,
+        "status": str(asset.lifecycle),
+        "urls": list(asset.urls),
+        "icp": asset.icp,
+        "tags": list(asset.tags),
+        "notes": asset.notes,
         "created_at": ts(asset.created_at) if asset.created_at else None,
         "retiring_at": ts(asset.retiring_at) if asset.retiring_at else None,
         "retired_at": ts(asset.retired_at) if asset.retired_at else None,
@@ -202,13 +251,29 @@ def _list(args: argparse.Namespace, store: Store) -> int:
             _json_line(asset_json(asset), sys.stdout)
         return EXIT_OK
     if not assets:
-        print(_t(args.lang, "The inventory is empty: add assets with `assetwatch add` or `import`.",
-                 "资产清单为空：请用 `assetwatch add` 或 `import` 添加。"))
+        print(
+            _t(
+                args.lang,
+                "The inventory is empty: add assets with `assetwatch add` or `import`.",
+                "资产清单为空：请用 `assetwatch add` 或 `import` 添加。",
+            )
+        )
         return EXIT_OK
-    headers = [_t(args.lang, h, z) for h, z in [("NAME", "名称"), ("KIND", "类型"), ("OWNER", "负责人"),
-                                                ("STATUS", "状态"), ("ICP", "备案号"), ("URLS", "网址")]]
-    rows = [[a.display, a.kind, a.owner or "-", a.lifecycle, a.icp or "-", " ".join(a.urls) or "-"]
-            for a in assets]
+    headers = [
+        _t(args.lang, h, z)
+        for h, z in [
+            ("NAME", "名称"),
+            ("KIND", "类型"),
+            ("OWNER", "负责人"),
+            ("STATUS", "状态"),
+            ("ICP", "备案号"),
+            ("URLS", "网址"),
+        ]
+    ]
+    rows = [
+        [a.display, a.kind, a.owner or "-", a.lifecycle, a.icp or "-", " ".join(a.urls) or "-"]
+        for a in assets
+    ]
     print(table(headers, rows, [40, 8, 16, 9, 22, 200]))
     return EXIT_OK
 
@@ -217,18 +282,36 @@ def _import(args: argparse.Namespace, store: Store) -> int:
     parsed = parse_file(args.file)
     new = 0
     for _line, asset, present in parsed.assets:
-        _stored, created = store.save(merge(store.asset(asset.name), asset, present), source="import")
+        _stored, created = store.save(
+            merge(store.asset(asset.name), asset, present), source="import"
+        )
         new += created
     for err in parsed.errors:
-        print(_t(args.lang, f"{args.file}: line {err.line}: {err.error.en} (skipped)",
-                 f"{args.file}：第 {err.line} 行：{err.error.zh}（已跳过）"), file=sys.stderr)
-    print(_t(args.lang,
-             f"imported {len(parsed.assets)} rows: {new} new, {len(parsed.assets) - new} existing; "
-             f"{len(parsed.errors)} skipped",
-             f"已导入 {len(parsed.assets)} 行：新增 {new}，已有 {len(parsed.assets) - new}；"
-             f"跳过 {len(parsed.errors)} 行"))
-    print(_t(args.lang, "Probe only assets your organisation owns or is authorised to test.",
-             "请只探测本单位拥有或已获授权测试的资产。"), file=sys.stderr)
+        print(
+            _t(
+                args.lang,
+                f"{args.file}: line {err.line}: {err.error.en} (skipped)",
+                f"{args.file}：第 {err.line} 行：{err.error.zh}（已跳过）",
+            ),
+            file=sys.stderr,
+        )
+    print(
+        _t(
+            args.lang,
+            f"imported {len(parsed.assets)} rows: {new} new, {len(parsed.assets) - new} existing; "
+            f"{len(parsed.errors)} skipped",
+            f"已导入 {len(parsed.assets)} 行：新增 {new}，已有 {len(parsed.assets) - new}；"
+            f"跳过 {len(parsed.errors)} 行",
+        )
+    )
+    print(
+        _t(
+            args.lang,
+            "Probe only assets your organisation owns or is authorised to test.",
+            "请只探测本单位拥有或已获授权测试的资产。",
+        ),
+        file=sys.stderr,
+    )
     return EXIT_FINDINGS if parsed.errors else EXIT_OK
 
 
@@ -239,9 +322,13 @@ def finding_json(record: FindingRecord, lang: str) -> dict[str, Any]:
     """A finding as the `--json` contract shows it."""
     f = record.finding
     return {
-        "asset": display_name(f.asset), "check": f.check, "severity": str(f.severity),
-        "title": f.title(lang), "evidence": f.evidence,
-        "first_seen": ts(record.first_seen), "last_seen": ts(record.last_seen),
+        "asset": display_name(f.asset),
+        "check": f.check,
+        "severity": str(f.severity),
+        "title": f.title(lang),
+        "evidence": f.evidence,
+        "first_seen": ts(record.first_seen),
+        "last_seen": ts(record.last_seen),
         "status": str(record.status),
     }
 
@@ -255,20 +342,35 @@ def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: 
     if not records:
         out.write(_t(lang, "No open findings.\n", "没有未处理的问题。\n"))
         return
-    rows = [[r.finding.severity.upper(), display_name(r.finding.asset), r.finding.check,
-             r.finding.title(lang)] for r in records]
+    rows = [
+        [
+            r.finding.severity.upper(),
+            display_name(r.finding.asset),
+            r.finding.check,
+            r.finding.title(lang),
+        ]
+        for r in records
+    ]
     lines = []
-    for row, r in zip(table(["", "", "", ""], rows, [8, 30, 22, 200]).splitlines()[1:], records,
-                      strict=True):
+    for row, r in zip(
+        table(["", "", "", ""], rows, [8, 30, 22, 200]).splitlines()[1:], records, strict=True
+    ):
         lines += [row, "    " + safe(r.finding.evidence)[:400]]
     out.write("\n".join(lines) + "\n")
     counts = {s: sum(1 for r in records if r.finding.severity == s) for s in Severity}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    out.write(_t(lang, f"\n{len(records)} open findings: {summary}\n",
-                 f"\n共 {len(records)} 个未处理问题：{summary}\n"))
+    out.write(
+        _t(
+            lang,
+            f"\n{len(records)} open findings: {summary}\n",
+            f"\n共 {len(records)} 个未处理问题：{summary}\n",
+        )
+    )
 
 
-def _progress_printer(lang: str) -> Callable[[list[tuple[ProbeOutcome, Any]], Progress], None] | None:
+def _progress_printer(
+    lang: str,
+) -> Callable[[list[tuple[ProbeOutcome, Any]], Progress], None] | None:
     if not sys.stderr.isatty():
         return None
 
@@ -283,8 +385,10 @@ def _progress_printer(lang: str) -> Callable[[list[tuple[ProbeOutcome, Any]], Pr
 def _scan(args: argparse.Namespace, store: Store, extra: Sequence[tuple[str, int]] = ()) -> int:
     config = probe_config(args, extra)
     if not store.assets():
-        print(_t(args.lang, "The inventory is empty: nothing to scan.", "资产清单为空，无可扫描。"),
-              file=sys.stderr)
+        print(
+            _t(args.lang, "The inventory is empty: nothing to scan.", "资产清单为空，无可扫描。"),
+            file=sys.stderr,
+        )
     show = _progress_printer(args.lang)
     progress = run_async(run_sweep(store, config, on_batch=show))
     if show is not None:
@@ -292,8 +396,14 @@ def _scan(args: argparse.Namespace, store: Store, extra: Sequence[tuple[str, int
     records = store.findings()
     print_findings(records, args.lang, args.json, sys.stdout)
     if not args.json:
-        print(_t(args.lang, f"{progress.done} assets probed in {progress.elapsed_s:.1f} s",
-                 f"{progress.elapsed_s:.1f} 秒内探测了 {progress.done} 个资产"), file=sys.stderr)
+        print(
+            _t(
+                args.lang,
+                f"{progress.done} assets probed in {progress.elapsed_s:.1f} s",
+                f"{progress.elapsed_s:.1f} 秒内探测了 {progress.done} 个资产",
+            ),
+            file=sys.stderr,
+        )
     fail_on = Severity(args.fail_on)
     worst = max((r.finding.severity.rank for r in records), default=-1)
     return EXIT_FINDINGS if worst >= fail_on.rank else EXIT_OK
@@ -317,12 +427,16 @@ def _demo(args: argparse.Namespace) -> int:
             store.save(asset, source="demo")
         args.ca_bundle = args.ca_bundle or lab.ca_pem
         if not args.scan and not args.json:
-            print(_t(args.lang,
-                     f"Loopback lab: DNS on 127.0.0.1:{lab.dns_port}, HTTP :{lab.ports.http}, "
-                     f"HTTPS :{lab.ports.https}. The dashboard is not built yet; sweeping the lab:",
-                     f"本地实验环境：DNS 127.0.0.1:{lab.dns_port}，HTTP :{lab.ports.http}，"
-                     f"HTTPS :{lab.ports.https}。仪表盘尚未完成，先对实验环境做一次扫描："),
-                  file=sys.stderr)
+            print(
+                _t(
+                    args.lang,
+                    f"Loopback lab: DNS on 127.0.0.1:{lab.dns_port}, HTTP :{lab.ports.http}, "
+                    f"HTTPS :{lab.ports.https}. The dashboard is not built yet; sweeping the lab:",
+                    f"本地实验环境：DNS 127.0.0.1:{lab.dns_port}，HTTP :{lab.ports.http}，"
+                    f"HTTPS :{lab.ports.https}。仪表盘尚未完成，先对实验环境做一次扫描：",
+                ),
+                file=sys.stderr,
+            )
         return _scan(args, store, extra=[lab.nameserver])
     return EXIT_ERROR
 

@@ -88,7 +88,9 @@ class Lab:
     def probe_config(self, **overrides: object) -> ProbeConfig:
         """A ProbeConfig that resolves through the lab and trusts its CA."""
         values: dict[str, object] = {
-            "nameservers": (self.nameserver,), "ca_bundle": self.ca_pem, "timeout": 3.0,
+            "nameservers": (self.nameserver,),
+            "ca_bundle": self.ca_pem,
+            "timeout": 3.0,
         }
         values.update(overrides)
         return ProbeConfig(**values)  # type: ignore[arg-type]
@@ -98,7 +100,10 @@ class Lab:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -147,7 +152,9 @@ class Lab:
         web = LabWeb([], self.http_latency)
         http_servers, http_port = await serve_web(web, list(self.addresses), None)
         # Placeholder ports are replaced once HTTPS binds; contexts are filled in below.
-        contexts: dict[str, ssl.SSLContext] = {"default": ca.issue("default", ["lab.invalid"]).server_context()}
+        contexts: dict[str, ssl.SSLContext] = {
+            "default": ca.issue("default", ["lab.invalid"]).server_context()
+        }
         https_servers, https_port = await serve_web(web, list(self.addresses), contexts)
         self.ports = Ports(http_port, https_port, self._closed_port())
         self.scenario = self._factory(self.ports)
@@ -183,7 +190,10 @@ class Lab:
                 issued[cert] = ca.issue("wildcard", [f"*.{s}" for s in suffixes]).server_context()
             elif cert == "expired":
                 issued[cert] = ca.issue(
-                    "expired", hosts, valid_from=timedelta(days=-400), valid_until=timedelta(days=-35)
+                    "expired",
+                    hosts,
+                    valid_from=timedelta(days=-400),
+                    valid_until=timedelta(days=-35),
                 ).server_context()
             elif cert == "expiring":
                 issued[cert] = ca.issue(

@@ -51,13 +51,18 @@ class LabDns:
     def _zone(self, name: str) -> str | None:
         best = None
         for zone in self.zones:
-            if (name == zone or name.endswith("." + zone)) and (best is None or len(zone) > len(best)):
+            if (name == zone or name.endswith("." + zone)) and (
+                best is None or len(zone) > len(best)
+            ):
                 best = zone
         return best
 
     def _soa(self, zone: str) -> dns.rrset.RRset:
         return dns.rrset.from_text(
-            zone + ".", TTL, "IN", "SOA",
+            zone + ".",
+            TTL,
+            "IN",
+            "SOA",
             f"ns1.{zone}. hostmaster.{zone}. 2026112901 3600 600 86400 {TTL}",
         )
 
@@ -85,7 +90,9 @@ class LabDns:
                 response.set_rcode(dns.rcode.SERVFAIL)
                 return response
             if rec is not None and rec.cname and rdtype != dns.rdatatype.CNAME:
-                response.answer.append(dns.rrset.from_text(name + ".", TTL, "IN", "CNAME", rec.cname + "."))
+                response.answer.append(
+                    dns.rrset.from_text(name + ".", TTL, "IN", "CNAME", rec.cname + ".")
+                )
                 target = rec.cname.lower().rstrip(".")
                 if target in seen or self._zone(target) is None:
                     return response
@@ -96,7 +103,9 @@ class LabDns:
         values = self._values(name, zone, rdtype, rec)
         if values:
             response.answer.append(
-                dns.rrset.from_text_list(name + ".", TTL, "IN", dns.rdatatype.to_text(rdtype), values)
+                dns.rrset.from_text_list(
+                    name + ".", TTL, "IN", dns.rdatatype.to_text(rdtype), values
+                )
             )
         elif name not in self._names and name != zone:
             response.set_rcode(dns.rcode.NXDOMAIN)

@@ -11,8 +11,14 @@ from checks.names import normalize_name
 
 LOOPBACK = "127.0.0.1"
 
-DEMO_ZONES = ["renli-hr.test", "wuye-pm.test", "yuanqu-park.test", "shili-tech.test",
-              normalize_name("示例.test"), "oss-cn-hangzhou.aliyuncs.test"]
+DEMO_ZONES = [
+    "renli-hr.test",
+    "wuye-pm.test",
+    "yuanqu-park.test",
+    "shili-tech.test",
+    normalize_name("示例.test"),
+    "oss-cn-hangzhou.aliyuncs.test",
+]
 EDGE_ZONE = "lab-edge.test"
 
 GOOD_HEADERS = [
@@ -81,13 +87,14 @@ HR_PAGE = _page(
     '<a href="http://bet365-cn.test/">体育投注 真人百家乐</a> '
     '<a href="http://www.lottery-pk10.test/">北京赛车pk10 开奖直播</a>'
     "</div>"
-    '<footer>豫ICP备13000001号-1</footer>',
+    "<footer>豫ICP备13000001号-1</footer>",
 )
 
 OA_PAGE = _page(
     "致远A8+协同管理软件 V7.0SP1",
     '<form method="post" action="/seeyon/main.do?method=login">'
-    '<input name="login_username" placeholder="用户名"><input type="password" name="login_password">'
+    '<input name="login_username" placeholder="用户名">'
+    '<input type="password" name="login_password">'
     "<button>登录</button></form><p>Copyright © 2015 北京致远互联软件股份有限公司</p>",
 )
 
@@ -111,45 +118,99 @@ def demo(ports: Ports) -> Scenario:
     def upgrade(host: str) -> dict[str, Page]:
         return {"*": redirect(ports.https_url(host))}
 
-    def add(name: str, kind: Kind, owner: str, *urls: str, lifecycle: Lifecycle = Lifecycle.ACTIVE,
-            icp: str = "", notes: str = "") -> None:
-        s.inventory.append(Asset(normalize_name(name), kind, owner, lifecycle, urls, icp, (), notes))
+    def add(
+        name: str,
+        kind: Kind,
+        owner: str,
+        *urls: str,
+        lifecycle: Lifecycle = Lifecycle.ACTIVE,
+        icp: str = "",
+        notes: str = "",
+    ) -> None:
+        s.inventory.append(
+            Asset(normalize_name(name), kind, owner, lifecycle, urls, icp, (), notes)
+        )
 
     # 1. The HR company's retired website: still resolves and serves planted gambling links.
     hr = "www.renli-hr.test"
     s.host(hr)
     s.sites.append(Site(hr, http={"/": html_page(HR_PAGE)}, https={"/": html_page(HR_PAGE)}))
-    add(hr, Kind.WEBSITE, "人事部 李娜", ports.https_url(hr), ports.http_url(hr),
-        lifecycle=Lifecycle.RETIRED, icp="豫ICP备13000001号-1", notes="2023 年改版后停用")
+    add(
+        hr,
+        Kind.WEBSITE,
+        "人事部 李娜",
+        ports.https_url(hr),
+        ports.http_url(hr),
+        lifecycle=Lifecycle.RETIRED,
+        icp="豫ICP备13000001号-1",
+        notes="2023 年改版后停用",
+    )
 
     # 2. The property company's retired OA system: still online, login over plain HTTP.
     oa = "oa.wuye-pm.test"
     s.host(oa)
-    s.sites.append(Site(oa, http={"/": html_page(OA_PAGE, headers=[("Set-Cookie", "JSESSIONID=7F3A; Path=/seeyon")])}))
-    add(oa, Kind.OA, "行政部 王强", ports.http_url(oa), ports.closed_url(oa), lifecycle=Lifecycle.RETIRED)
+    s.sites.append(
+        Site(
+            oa,
+            http={
+                "/": html_page(OA_PAGE, headers=[("Set-Cookie", "JSESSIONID=7F3A; Path=/seeyon")])
+            },
+        )
+    )
+    add(
+        oa,
+        Kind.OA,
+        "行政部 王强",
+        ports.http_url(oa),
+        ports.closed_url(oa),
+        lifecycle=Lifecycle.RETIRED,
+    )
 
     # 3. The industrial park's server: old Apache and PHP, no HTTPS, files left in the web root.
     park = "portal.yuanqu-park.test"
     old = [("Server", "Apache/2.2.15 (CentOS)"), ("X-Powered-By", "PHP/5.3.3")]
     s.host(park)
-    s.sites.append(Site(park, http={
-        "/": html_page(PARK_PAGE, headers=old),
-        "/.git/HEAD": Page(b"ref: refs/heads/master\n", headers=old),
-        "/phpinfo.php": html_page(_page("phpinfo()", "<h1>PHP Version 5.3.3</h1>"), headers=old),
-    }))
-    add(park, Kind.WEBSITE, "信息中心 赵磊", ports.http_url(park), ports.closed_url(park),
-        icp="豫ICP备17000002号")
+    s.sites.append(
+        Site(
+            park,
+            http={
+                "/": html_page(PARK_PAGE, headers=old),
+                "/.git/HEAD": Page(b"ref: refs/heads/master\n", headers=old),
+                "/phpinfo.php": html_page(
+                    _page("phpinfo()", "<h1>PHP Version 5.3.3</h1>"), headers=old
+                ),
+            },
+        )
+    )
+    add(
+        park,
+        Kind.WEBSITE,
+        "信息中心 赵磊",
+        ports.http_url(park),
+        ports.closed_url(park),
+        icp="豫ICP备17000002号",
+    )
 
     # The healthy company site, its domain, and its broken corners.
     www = "www.shili-tech.test"
     s.host(www)
     s.sites.append(Site(www, http=upgrade(www), https=healthy_https))
-    add(www, Kind.WEBSITE, "信息中心 赵磊", ports.https_url(www), ports.http_url(www),
-        icp="豫ICP备20000003号-1")
+    add(
+        www,
+        Kind.WEBSITE,
+        "信息中心 赵磊",
+        ports.https_url(www),
+        ports.http_url(www),
+        icp="豫ICP备20000003号-1",
+    )
     add("shili-tech.test", Kind.DOMAIN, "信息中心 赵磊")
 
-    for name, cert in [("expired", "expired"), ("selfsigned", "self-signed"),
-                       ("wrongname", "wrong-name"), ("expiring", "expiring")]:
+    for name, cert in [
+        ("expired", "expired"),
+        ("selfsigned", "self-signed"),
+        ("wrongname", "wrong-name"),
+        ("expiring", "expiring"),
+    ]:
         host = f"{name}.shili-tech.test"
         s.host(host)
         s.sites.append(Site(host, http=upgrade(host), https=healthy_https, cert=cert))
@@ -168,14 +229,21 @@ def demo(ports: Ports) -> Scenario:
 
     news = "news.shili-tech.test"
     s.host(news)
-    news_page = {"/": html_page(_page("示例科技 - 新闻中心", "<h1>新闻</h1>"), headers=GOOD_HEADERS)}
+    news_page = {
+        "/": html_page(_page("示例科技 - 新闻中心", "<h1>新闻</h1>"), headers=GOOD_HEADERS)
+    }
     s.sites.append(Site(news, http=news_page, https=news_page))
     add(news, Kind.WEBSITE, "市场部 陈晨", ports.https_url(news), ports.http_url(news))
 
     backup = "backup.shili-tech.test"
     s.host(backup)
-    add(backup, Kind.WEBSITE, "信息中心 赵磊", ports.closed_url(backup),
-        f"http://{backup}:{ports.closed}/")
+    add(
+        backup,
+        Kind.WEBSITE,
+        "信息中心 赵磊",
+        ports.closed_url(backup),
+        f"http://{backup}:{ports.closed}/",
+    )
 
     idn = "官网.示例.test"
     idn_ascii = normalize_name(idn)
@@ -208,17 +276,35 @@ def edge(ports: Ports) -> Scenario:
     site("huge", {"*": Page(behavior="huge", size=3 * 1024 * 1024)})
     site("close", {"*": Page(behavior="close")})
     gbk = _page("仁力人力资源 - 首页", "<p>欢迎</p>", charset="gbk")
-    site("gbk", {
-        "/header": html_page(gbk, charset="gbk"),
-        "/meta": html_page(gbk.replace('charset="gbk"', 'charset="gb2312"'), charset="gb18030",
-                           content_type="text/html"),
-        "/sniff": html_page(gbk.replace('<meta charset="gbk">', ""), charset="gb18030",
-                            content_type="text/html"),
-    })
-    site("markup", {"*": html_page(_page(EDGE_TITLE.replace("<", "&lt;").replace(">", "&gt;"), ""))})
-    site("loop", {f"/{i}": redirect(ports.http_url(f"loop.{EDGE_ZONE}", f"/{i + 1}"), 302)
-                  for i in range(10)})
-    site("www", {"*": redirect(ports.https_url(f"www.{EDGE_ZONE}"))}, {"*": html_page(_page("ok", ""))})
+    site(
+        "gbk",
+        {
+            "/header": html_page(gbk, charset="gbk"),
+            "/meta": html_page(
+                gbk.replace('charset="gbk"', 'charset="gb2312"'),
+                charset="gb18030",
+                content_type="text/html",
+            ),
+            "/sniff": html_page(
+                gbk.replace('<meta charset="gbk">', ""), charset="gb18030", content_type="text/html"
+            ),
+        },
+    )
+    site(
+        "markup", {"*": html_page(_page(EDGE_TITLE.replace("<", "&lt;").replace(">", "&gt;"), ""))}
+    )
+    site(
+        "loop",
+        {
+            f"/{i}": redirect(ports.http_url(f"loop.{EDGE_ZONE}", f"/{i + 1}"), 302)
+            for i in range(10)
+        },
+    )
+    site(
+        "www",
+        {"*": redirect(ports.https_url(f"www.{EDGE_ZONE}"))},
+        {"*": html_page(_page("ok", ""))},
+    )
     s.records[f"servfail.{EDGE_ZONE}"] = Records(behavior="servfail")
     s.records[f"timeout.{EDGE_ZONE}"] = Records(behavior="drop")
     s.records[f"nodata.{EDGE_ZONE}"] = Records(txt=["v=spf1 -all"])
@@ -237,5 +323,7 @@ def bench(ports: Ports, count: int, addresses: list[str]) -> Scenario:
         host = f"h{i}.bench.test"
         s.host(host, addresses[i % len(addresses)])
         s.sites.append(Site(host, http=page, https=page, cert="wildcard"))
-        s.inventory.append(Asset(host, Kind.WEBSITE, "bench", urls=(ports.https_url(host), ports.http_url(host))))
+        s.inventory.append(
+            Asset(host, Kind.WEBSITE, "bench", urls=(ports.https_url(host), ports.http_url(host)))
+        )
     return s

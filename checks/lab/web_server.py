@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 
 REASONS = {
-    200: "OK", 301: "Moved Permanently", 302: "Found", 403: "Forbidden", 404: "Not Found",
-    500: "Internal Server Error", 502: "Bad Gateway",
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
 }
 
 
@@ -28,8 +32,14 @@ class Page:
     size: int = 0
 
 
-def html_page(body: str, *, charset: str = "utf-8", headers: list[tuple[str, str]] | None = None,
-              content_type: str | None = None, status: int = 200) -> Page:
+def html_page(
+    body: str,
+    *,
+    charset: str = "utf-8",
+    headers: list[tuple[str, str]] | None = None,
+    content_type: str | None = None,
+    status: int = 200,
+) -> Page:
     """A text/html page, encoded with `charset`."""
     ctype = content_type if content_type is not None else f"text/html; charset={charset}"
     return Page(body.encode(charset), status, [("Content-Type", ctype), *(headers or [])])
@@ -71,25 +81,35 @@ class LabWeb:
             return NOT_FOUND
         return pages.get(path.split("?", 1)[0]) or pages.get("*") or NOT_FOUND
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: bool) -> None:
+    async def handle(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: bool
+    ) -> None:
         """Serve one connection, keep-alive included."""
         task = asyncio.current_task()
         if task is not None:
-            self.tasks.add(task)  # type: ignore[arg-type]
+            self.tasks.add(task)
         try:
             while await self._one(reader, writer, tls):
                 pass
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError,
-                ssl.SSLError, TimeoutError, ValueError):
+        except (
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ConnectionError,
+            ssl.SSLError,
+            TimeoutError,
+            ValueError,
+        ):
             pass
         finally:
             if task is not None:
-                self.tasks.discard(task)  # type: ignore[arg-type]
+                self.tasks.discard(task)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    async def _one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: bool) -> bool:
+    async def _one(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: bool
+    ) -> bool:
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
         lines = head.decode("latin-1").split("\r\n")
         method, target, version = lines[0].split(" ", 2)
@@ -112,8 +132,10 @@ class LabWeb:
             return False
         keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         size = page.size if page.behavior == "huge" else len(page.body)
-        out = [f"HTTP/1.1 {page.status} {REASONS.get(page.status, 'OK')}",
-               f"Date: {formatdate(usegmt=True)}"]
+        out = [
+            f"HTTP/1.1 {page.status} {REASONS.get(page.status, 'OK')}",
+            f"Date: {formatdate(usegmt=True)}",
+        ]
         out += [f"{k}: {v}" for k, v in page.headers]
         if page.behavior != "drip":
             out.append(f"Content-Length: {size}")
@@ -147,14 +169,13 @@ async def serve_web(
     ssl_ctx: ssl.SSLContext | None = None
     if contexts is not None:
         ssl_ctx = contexts["default"]
-        by_name: Callable[[str], ssl.SSLContext | None] = lambda name: _context_for(web, contexts, name)
 
         def pick(sslobj: ssl.SSLObject, server_name: str | None, _: ssl.SSLContext) -> None:
-            ctx = by_name(server_name or "")
+            ctx = _context_for(web, contexts, server_name or "")
             if ctx is not None:
                 sslobj.context = ctx
 
-        ssl_ctx.sni_callback = pick  # type: ignore[assignment]
+        ssl_ctx.sni_callback = pick
     tls = ssl_ctx is not None
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -177,7 +198,9 @@ async def serve_web(
     raise OSError("no free port on every lab address")
 
 
-def _context_for(web: LabWeb, contexts: dict[str, ssl.SSLContext], name: str) -> ssl.SSLContext | None:
+def _context_for(
+    web: LabWeb, contexts: dict[str, ssl.SSLContext], name: str
+) -> ssl.SSLContext | None:
     site = web.sites.get(name.lower())
     if site is None:
         return None

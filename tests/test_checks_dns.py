@@ -1,0 +1,117 @@
+"""DNS probing over real UDP/TCP against the lab's authoritative server."""
+
+from __future__ import annotations
+
+import time
+
+import dns.asyncquery
+import dns.message
+import pytest
+
+from checks.i18n import UserError
+from checks.models import DnsStatus
+from checks.resolver import DnsProber, parse_nameserver
+
+
+@pytest.fixture
+def prober(lab):
+    return DnsProber([lab.nameserver], lifetime=1.0)
+
+
+async def test_a_record_answer(prober):
+    answer = await prober.probe("www.shili-tech.test")
+    assert answer.status == DnsStatus.ANSWER
+    assert answer.addresses == ("127.0.0.1",)
+    assert answer.cname_chain == ()
+
+
+async def test_ipv6_only_name_resolves_through_aaaa(prober):
+    answer = await prober.probe("v6.lab-edge.test")
+    assert answer.status == DnsStatus.ANSWER
+    assert answer.ipv4 == ()
+    assert answer.ipv6 == ("::1",)
+
+
+async def test_nxdomain(prober):
+    answer = await prober.probe("old-promo.shili-tech.test")
+    assert answer.status == DnsStatus.NXDOMAIN
+    assert not answer.resolves
+
+
+async def test_nodata_when_the_name_has_other_records(prober):
+    answer = await prober.probe("nodata.lab-edge.test")
+    assert answer.status == DnsStatus.NODATA
+
+
+async def test_servfail(prober):
+    answer = await prober.probe("servfail.lab-edge.test")
+    assert answer.status == DnsStatus.SERVFAIL
+
+
+async def test_timeout_ends_within_the_lifetime(prober):
+    started = time.monotonic()
+    answer = await prober.probe("timeout.lab-edge.test")
+    assert answer.status == DnsStatus.TIMEOUT
+    assert time.monotonic() - started < 3
+
+
+async def test_cname_chain_is_followed(prober):
+    answer = await prober.probe("alias.lab-edge.test")
+    assert answer.cname_chain == ("www.lab-edge.test",)
+    assert answer.addresses == ("127.0.0.1",)
+
+
+async def test_dangling_cname_keeps_its_chain(prober):
+    answer = await prober.probe("cdn.shili-tech.test")
+    assert answer.status == DnsStatus.NXDOMAIN
+    assert answer.cname_chain == ("shili-static.oss-cn-hangzhou.aliyuncs.test",)
+
+
+async def test_cname_loop_is_detected(prober):
+    answer = await prober.probe("loop-a.lab-edge.test")
+    assert answer.cname_loop
+    assert not answer.resolves
+    assert "loop-b.lab-edge.test" in answer.cname_chain
+
+
+async def test_domain_assets_get_ns_and_soa(prober):
+    answer = await prober.probe("shili-tech.test", with_zone=True)
+    assert answer.ns == ("ns1.shili-tech.test",)
+    assert answer.soa.startswith("ns1.shili-tech.test. hostmaster.shili-tech.test.")
+
+
+async def test_repeated_questions_are_answered_from_the_sweep_cache(lab, prober):
+    before = lab.dns.queries
+    await prober.probe("www.renli-hr.test")
+    await prober.probe("www.renli-hr.test")
+    assert lab.dns.queries - before == 2  # one A and one AAAA, asked once
+
+
+async def test_ip_assets_skip_dns(lab, prober):
+    before = lab.dns.queries
+    answer = await prober.probe("127.0.0.1")
+    assert answer.addresses == ("127.0.0.1",)
+    assert lab.dns.queries == before
+
+
+async def test_lab_answers_over_tcp(lab):
+    query = dns.message.make_query("www.shili-tech.test", "A")
+    response = await dns.asyncquery.tcp(query, "127.0.0.1", port=lab.dns_port, timeout=2)
+    assert response.answer[0][0].to_text() == "127.0.0.1"
+
+
+async def test_names_outside_the_lab_are_refused(prober):
+    answer = await prober.probe("example.com")
+    assert answer.status in (DnsStatus.ERROR, DnsStatus.SERVFAIL)
+    assert not answer.resolves
+
+
+def test_nameserver_specs():
+    assert parse_nameserver("127.0.0.1:5353") == ("127.0.0.1", 5353)
+    assert parse_nameserver("127.0.0.1") == ("127.0.0.1", 53)
+    assert parse_nameserver("[::1]:5353") == ("::1", 5353)
+    assert parse_nameserver("::1") == ("::1", 53)
+    with pytest.raises(UserError):
+        parse_nameserver("dns.example:53")
+    with pytest.raises(UserError):
+        parse_nameserver("127.0.0.1:0")

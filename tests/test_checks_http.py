@@ -1,0 +1,149 @@
+"""HTTP(S) probing over real sockets: pinning, titles and charsets, redirects, timeouts, caps."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from checks.http_probe import HttpLimits, HttpSession
+from checks.lab.scenarios import EDGE_TITLE
+from checks.models import HttpError
+from checks.names import normalize_name
+from checks.resolver import DnsProber
+from checks.tls import lenient_context, verifying_context
+
+
+@pytest.fixture
+async def session(lab):
+    dns = DnsProber([lab.nameserver], lifetime=1.0)
+    s = HttpSession(
+        dns.addresses,
+        verifying_context(lab.ca_pem),
+        lenient_context(),
+        HttpLimits(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, body_cap=64 * 1024),
+    )
+    yield s
+    await s.aclose()
+    await dns.aclose()
+
+
+def url(lab, host, path="/", tls=False):
+    return lab.ports.https_url(host, path) if tls else lab.ports.http_url(host, path)
+
+
+async def test_connects_through_our_dns_with_host_and_sni(lab, session):
+    # *.test names exist only in the lab's DNS: a system lookup would fail.
+    entry = await session.fetch(url(lab, "www.shili-tech.test", tls=True), "www.shili-tech.test")
+    assert entry.status == 200
+    assert entry.address == "127.0.0.1"
+    assert entry.title == "示例科技 - 官方网站"
+    assert entry.tls is not None and entry.tls.verified and entry.tls.hostname_ok
+    assert "www.shili-tech.test" in entry.tls.sans
+    assert entry.header("strict-transport-security")
+
+
+async def test_redirect_chain_is_recorded(lab, session):
+    entry = await session.fetch(url(lab, "www.shili-tech.test"), "www.shili-tech.test")
+    assert [h.status for h in entry.hops] == [301, 200]
+    assert entry.final_url.startswith("https://www.shili-tech.test:")
+    assert entry.status == 200
+
+
+async def test_too_many_redirects_stops_at_the_bound(lab, session):
+    entry = await session.fetch(url(lab, "loop.lab-edge.test", "/0"), "loop.lab-edge.test")
+    assert entry.error == HttpError.TOO_MANY_REDIRECTS
+    assert len(entry.hops) == 6
+    assert entry.answered
+
+
+@pytest.mark.parametrize("path", ["/header", "/meta", "/sniff"])
+async def test_gbk_pages_decode(lab, session, path):
+    entry = await session.fetch(url(lab, "gbk.lab-edge.test", path), "gbk.lab-edge.test")
+    assert entry.title == "仁力人力资源 - 首页"
+
+
+async def test_hostile_title_is_kept_literally(lab, session):
+    entry = await session.fetch(url(lab, "markup.lab-edge.test"), "markup.lab-edge.test")
+    assert entry.title == EDGE_TITLE
+
+
+async def test_server_that_never_answers_times_out(lab, session):
+    started = time.monotonic()
+    entry = await session.fetch(url(lab, "hang.lab-edge.test"), "hang.lab-edge.test")
+    assert entry.error == HttpError.TIMEOUT
+    assert time.monotonic() - started < 3
+
+
+async def test_dripping_server_is_cut_by_the_total_timeout(lab, session):
+    started = time.monotonic()
+    entry = await session.fetch(url(lab, "drip.lab-edge.test"), "drip.lab-edge.test")
+    assert entry.error == HttpError.TIMEOUT
+    assert time.monotonic() - started < 3.5
+
+
+async def test_body_is_capped(lab, session):
+    entry = await session.fetch(url(lab, "huge.lab-edge.test"), "huge.lab-edge.test")
+    assert entry.status == 200
+    assert entry.body_truncated
+    assert len(entry.body) == 64 * 1024
+
+
+async def test_small_body_is_kept_whole_with_its_hash(lab, session):
+    entry = await session.fetch(url(lab, "www.renli-hr.test"), "www.renli-hr.test")
+    assert not entry.body_truncated
+    assert "澳门新葡京".encode() in entry.body
+    assert len(entry.body_sha256) == 64
+
+
+async def test_closed_port_is_a_connect_error(lab, session):
+    entry = await session.fetch(lab.ports.closed_url("www.shili-tech.test"), "www.shili-tech.test")
+    assert entry.error == HttpError.CONNECT
+    assert not entry.answered
+
+
+async def test_dropped_connection_is_an_error_not_a_crash(lab, session):
+    entry = await session.fetch(url(lab, "close.lab-edge.test"), "close.lab-edge.test")
+    assert entry.error in (HttpError.PROTOCOL, HttpError.CONNECT)
+
+
+async def test_unresolvable_host_is_never_looked_up_elsewhere(lab, session):
+    entry = await session.fetch(url(lab, "old-promo.shili-tech.test"), "old-promo.shili-tech.test")
+    assert entry.error == HttpError.UNRESOLVED
+
+
+async def test_bad_certificates_are_read_not_fatal(lab, session):
+    expired = await session.fetch(
+        url(lab, "expired.shili-tech.test", tls=True), "expired.shili-tech.test"
+    )
+    assert expired.status == 200
+    assert expired.tls is not None and not expired.tls.verified
+    assert "expired" in expired.tls.verify_error
+    selfsigned = await session.fetch(
+        url(lab, "selfsigned.shili-tech.test", tls=True), "selfsigned.shili-tech.test"
+    )
+    assert selfsigned.tls is not None and selfsigned.tls.self_signed and not selfsigned.tls.verified
+    wrong = await session.fetch(
+        url(lab, "wrongname.shili-tech.test", tls=True), "wrongname.shili-tech.test"
+    )
+    assert wrong.tls is not None and wrong.tls.verified and not wrong.tls.hostname_ok
+
+
+async def test_without_the_lab_ca_the_chain_does_not_verify(lab):
+    dns = DnsProber([lab.nameserver], lifetime=1.0)
+    s = HttpSession(
+        dns.addresses, verifying_context(), lenient_context(), HttpLimits(total_timeout=2)
+    )
+    try:
+        entry = await s.fetch(url(lab, "www.shili-tech.test", tls=True), "www.shili-tech.test")
+    finally:
+        await s.aclose()
+    assert entry.status == 200
+    assert entry.tls is not None and not entry.tls.verified
+
+
+async def test_internationalised_host(lab, session):
+    host = normalize_name("官网.示例.test")
+    entry = await session.fetch(url(lab, host, tls=True), host)
+    assert entry.status == 200
+    assert entry.tls is not None and entry.tls.hostname_ok

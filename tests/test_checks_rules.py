@@ -1,0 +1,132 @@
+"""Every check, positive and negative, on real probes of the lab's sites."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from checks.catalog import CATALOG
+from checks.models import Lifecycle
+from checks.names import normalize_name
+from checks.rules import evaluate
+from checks.sweep import Prober, probe_urls, sweep, utcnow
+
+
+@pytest.fixture(scope="module")
+def outcomes(lab):
+    async def run():
+        async with Prober(lab.probe_config()) as prober:
+            return {o.asset.name: o async for o in sweep(lab.inventory, prober)}
+
+    return asyncio.run(run())
+
+
+def fired(outcome, now=None):
+    return {f.check for f in evaluate(outcome, now or utcnow())}
+
+
+# (check, an asset where it must fire, an asset where it must not)
+CASES = [
+    ("retired-still-resolves", "www.renli-hr.test", "www.shili-tech.test"),
+    ("retired-still-resolves", "oa.wuye-pm.test", "old-promo.shili-tech.test"),
+    ("retired-still-serving", "www.renli-hr.test", "www.shili-tech.test"),
+    ("retired-still-serving", "oa.wuye-pm.test", "backup.shili-tech.test"),
+    ("dangling-cname", "cdn.shili-tech.test", "old-promo.shili-tech.test"),
+    ("dns-unresolvable", "old-promo.shili-tech.test", "cdn.shili-tech.test"),
+    ("http-down", "backup.shili-tech.test", "www.shili-tech.test"),
+    ("tls-expired", "expired.shili-tech.test", "www.shili-tech.test"),
+    ("tls-expiring", "expiring.shili-tech.test", "expired.shili-tech.test"),
+    ("tls-self-signed", "selfsigned.shili-tech.test", "www.shili-tech.test"),
+    ("tls-hostname-mismatch", "wrongname.shili-tech.test", "expired.shili-tech.test"),
+    ("no-https", "portal.yuanqu-park.test", "news.shili-tech.test"),
+    ("https-not-enforced", "news.shili-tech.test", "www.shili-tech.test"),
+    ("unowned-asset", "files.shili-tech.test", "www.shili-tech.test"),
+]
+
+
+@pytest.mark.parametrize(("check", "positive", "negative"), CASES)
+def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive, negative):
+    assert check in fired(outcomes[positive])
+    assert check not in fired(outcomes[negative])
+
+
+def test_every_catalog_check_has_a_lab_case():
+    covered = {c for c, _, _ in CASES}
+    assert covered | {"tls-untrusted"} == {s.id for s in CATALOG}
+
+
+def test_healthy_sites_have_nothing_medium_or_above(outcomes):
+    for name in (
+        "www.shili-tech.test",
+        "shili-tech.test",
+        normalize_name("官网.示例.test"),
+        "mail.shili-tech.test",
+    ):
+        findings = evaluate(outcomes[name], utcnow())
+        assert [f.check for f in findings if f.severity.rank >= 2] == [], name
+
+
+def test_untrusted_chain_fires_without_the_lab_ca(lab):
+    async def run():
+        async with Prober(lab.probe_config(ca_bundle=None)) as prober:
+            asset = next(a for a in lab.inventory if a.name == "www.shili-tech.test")
+            return await prober.probe(asset)
+
+    outcome = asyncio.run(run())
+    assert "tls-untrusted" in fired(outcome)
+    assert "tls-self-signed" not in fired(outcome)
+
+
+def test_retiring_the_healthy_site_raises_both_critical_checks(outcomes):
+    outcome = outcomes["www.shili-tech.test"]
+    retired = replace(outcome, asset=replace(outcome.asset, lifecycle=Lifecycle.RETIRED))
+    assert {"retired-still-resolves", "retired-still-serving"} <= fired(retired)
+
+
+def test_retired_assets_get_no_availability_or_tls_noise(outcomes):
+    hr = fired(outcomes["www.renli-hr.test"])
+    assert hr == {"retired-still-resolves", "retired-still-serving"}
+
+
+def test_expiry_boundary_is_21_days(outcomes):
+    outcome = outcomes["www.shili-tech.test"]
+    not_after = next(e.tls for e in outcome.http if e.tls).not_after
+    assert "tls-expiring" in fired(outcome, not_after - timedelta(days=20))
+    assert "tls-expiring" not in fired(outcome, not_after - timedelta(days=22))
+    assert "tls-expired" in fired(outcome, not_after + timedelta(seconds=1))
+
+
+def test_probe_urls_cover_both_schemes(lab):
+    oa = next(a for a in lab.inventory if a.name == "oa.wuye-pm.test")
+    assert [u.split(":")[0] for u in probe_urls(oa)] == ["http", "https"]
+    bare = replace(oa, urls=())
+    assert probe_urls(bare) == ["https://oa.wuye-pm.test/", "http://oa.wuye-pm.test/"]
+    given = replace(oa, urls=("http://oa.wuye-pm.test:8080/seeyon/",))
+    assert probe_urls(given) == ["http://oa.wuye-pm.test:8080/seeyon/", "https://oa.wuye-pm.test/"]
+    mail = next(a for a in lab.inventory if a.name == "mail.shili-tech.test")
+    assert probe_urls(mail) == []
+
+
+def test_a_failing_asset_does_not_stop_the_sweep(lab):
+    hang = replace(
+        lab.inventory[0],
+        name="hang.lab-edge.test",
+        urls=(lab.ports.http_url("hang.lab-edge.test"),),
+        lifecycle=Lifecycle.ACTIVE,
+    )
+    broken = replace(
+        lab.inventory[0], name="servfail.lab-edge.test", urls=(), lifecycle=Lifecycle.ACTIVE
+    )
+
+    async def run():
+        async with Prober(lab.probe_config(timeout=1.0)) as prober:
+            return [o async for o in sweep([hang, broken, *lab.inventory], prober)]
+
+    results = asyncio.run(run())
+    assert len(results) == len(lab.inventory) + 2
+    by_name = {o.asset.name: o for o in results}
+    assert "http-down" in fired(by_name["hang.lab-edge.test"])
+    assert "dns-unresolvable" in fired(by_name["servfail.lab-edge.test"])

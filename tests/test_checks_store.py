@@ -1,0 +1,165 @@
+"""The store: file safety, migrations, the finding lifecycle, the audit log, retention."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from datetime import timedelta
+
+import pytest
+
+from checks.i18n import UserError
+from checks.models import (
+    Asset,
+    DnsAnswer,
+    DnsStatus,
+    Finding,
+    FindingStatus,
+    HttpEntry,
+    Lifecycle,
+    ProbeOutcome,
+    Severity,
+)
+from checks.serialize import outcome_from_json
+from checks.store import Store
+
+
+def test_database_file_is_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "sub" / "aw.db"
+    store = Store(path)
+    store.add(Asset("www.example.test"))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+
+def test_migrations_apply_once_and_record_the_version(tmp_path):
+    path = tmp_path / "aw.db"
+    Store(path).close()
+    again = Store(path)
+    assert again.schema_version == 1
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    again.close()
+
+
+def test_a_newer_database_is_refused_not_damaged(tmp_path):
+    path = tmp_path / "aw.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('assetwatch', 'm999_future', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(UserError, match="newer"):
+        Store(path)
+
+
+def test_two_connections_share_the_file(tmp_path):
+    path = tmp_path / "aw.db"
+    a, b = Store(path), Store(path)
+    a.add(Asset("one.example.test"))
+    assert b.asset("one.example.test") is not None
+    a.close()
+    b.close()
+
+
+def test_changes_are_logged_with_who_and_what(store):
+    store.add(Asset("www.example.test", owner="IT"), who="alice")
+    store.set_lifecycle("www.example.test", Lifecycle.RETIRED, who="bob")
+    events = store.events()
+    assert [(e["action"], e["actor"]) for e in events] == [
+        ("asset.add", "alice"),
+        ("asset.update", "bob"),
+    ]
+    assert events[1]["detail"]["changes"]["lifecycle"] == ["active", "retired"]
+    asset = store.asset("www.example.test")
+    assert asset.retired_at is not None
+
+
+def test_adding_an_existing_name_is_refused(store):
+    store.add(Asset("www.example.test"))
+    with pytest.raises(UserError, match="already exists"):
+        store.add(Asset("www.example.test"))
+
+
+def _outcome(asset, clock):
+    return ProbeOutcome(
+        asset,
+        clock(),
+        clock(),
+        DnsAnswer(asset.name, DnsStatus.ANSWER, ("127.0.0.1",)),
+        (HttpEntry("http://x/", status=200, body=b"<p>hi</p>", body_sha256="ab" * 32),),
+    )
+
+
+def _finding(asset, check="http-down"):
+    return Finding(asset.name, check, Severity.MEDIUM, "t", "标题", "evidence=1")
+
+
+def test_finding_lifecycle_open_resolved_reopened(tmp_path, clock):
+    store = Store(tmp_path / "aw.db", clock=clock)
+    asset = store.add(Asset("www.example.test"))
+    store.record([(_outcome(asset, clock), [_finding(asset)])])
+    first = store.findings()[0]
+    assert first.status == FindingStatus.OPEN
+
+    clock.now += timedelta(hours=1)
+    store.record([(_outcome(asset, clock), [_finding(asset)])])
+    again = store.findings()[0]
+    assert again.first_seen == first.first_seen and again.last_seen == clock.now
+
+    clock.now += timedelta(hours=1)
+    store.record([(_outcome(asset, clock), [])])
+    assert store.findings() == []
+    resolved = store.findings(status=FindingStatus.RESOLVED)[0]
+    assert resolved.resolved_at == clock.now
+
+    clock.now += timedelta(hours=1)
+    store.record([(_outcome(asset, clock), [_finding(asset)])])
+    reopened = store.findings()[0]
+    assert reopened.status == FindingStatus.OPEN and reopened.first_seen == first.first_seen
+    assert store.db.execute("SELECT reopened FROM findings").fetchone()[0] == 1
+    store.close()
+
+
+def test_findings_filter_by_severity_and_sort_worst_first(store):
+    asset = store.add(Asset("www.example.test"))
+    low = Finding(asset.name, "https-not-enforced", Severity.LOW, "a", "甲", "e")
+    crit = Finding(asset.name, "retired-still-serving", Severity.CRITICAL, "b", "乙", "e")
+    store.record([(_outcome(asset, store.clock), [low, crit])])
+    assert [r.finding.check for r in store.findings()] == [
+        "retired-still-serving",
+        "https-not-enforced",
+    ]
+    assert [r.finding.check for r in store.findings(min_severity=Severity.HIGH)] == [
+        "retired-still-serving"
+    ]
+
+
+def test_probe_history_round_trips_and_bodies_are_stored_once(store):
+    asset = store.add(Asset("www.example.test"))
+    store.record([(_outcome(asset, store.clock), [])])
+    store.record([(_outcome(asset, store.clock), [])])
+    rows = list(store.probes(asset.id))
+    assert len(rows) == 2
+    assert store.db.execute("SELECT count(*) FROM pages").fetchone()[0] == 1
+    back = outcome_from_json(asset, rows[0]["data"], {"ab" * 32: b"<p>hi</p>"})
+    assert back.http[0].status == 200 and back.http[0].body == b"<p>hi</p>"
+    assert store.asset("www.example.test") is not None
+
+
+def test_retention_prunes_old_probes_but_keeps_the_latest_and_the_findings(tmp_path, clock):
+    store = Store(tmp_path / "aw.db", clock=clock)
+    a = store.add(Asset("a.example.test"))
+    b = store.add(Asset("b.example.test"))
+    store.record([(_outcome(a, clock), [_finding(a)]), (_outcome(b, clock), [])])
+    clock.now += timedelta(days=10)
+    store.record([(_outcome(b, clock), [])])
+    clock.now += timedelta(days=175)
+    assert store.prune(180) == 1  # b's first probe; a's only probe is its latest
+    assert len(list(store.probes(a.id))) == 1
+    assert len(store.findings()) == 1
+    store.close()

@@ -1,0 +1,175 @@
+"""The command line as cron jobs and admins use it: output contracts and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checks.names import normalize_name
+from tui.cli import main
+from tui.render import width
+
+CONTRACT = {"asset", "check", "severity", "title", "evidence", "first_seen", "last_seen"}
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "aw.db")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def lab_args(lab, db):
+    return [
+        "--db",
+        db,
+        "--nameserver",
+        f"127.0.0.1:{lab.dns_port}",
+        "--ca-bundle",
+        lab.ca_pem,
+        "--lang",
+        "en",
+    ]
+
+
+def json_lines(out):
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_add_list_retire(capsys, db):
+    assert (
+        run(capsys, "--db", db, "add", "例子.中国", "--owner", "信息中心", "--icp", "京ICP备1号")[0]
+        == 0
+    )
+    code, out, _ = run(capsys, "--db", db, "list", "--json")
+    [row] = json_lines(out)
+    assert row["name"] == "例子.中国" and row["name_ascii"] == "xn--fsqu00a.xn--fiqs8s"
+    assert row["kind"] == "website" and row["status"] == "active" and row["icp"] == "京ICP备1号"
+    assert run(capsys, "--db", db, "retire", "例子.中国")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "list", "--json")
+    assert json_lines(out)[0]["status"] == "retired"
+    assert json_lines(out)[0]["retired_at"]
+
+
+def test_table_output_aligns_chinese_owners(capsys, db):
+    run(capsys, "--db", db, "add", "a.example.test", "--owner", "信息中心")
+    run(capsys, "--db", db, "add", "b.example.test", "--owner", "IT")
+    _, out, _ = run(capsys, "--db", db, "--lang", "en", "list")
+    lines = out.splitlines()
+    # The status column starts at the same terminal column whatever the owner's script.
+    columns = {width(line[: line.index("active")]) for line in lines[1:]}
+    assert len(columns) == 1
+    assert lines[1].index("active") == lines[2].index("active") - 4  # 4 CJK chars are 8 columns
+
+
+def test_errors_exit_2_with_a_message(capsys, db):
+    code, _, err = run(capsys, "--db", db, "--lang", "en", "retire", "nowhere.example.test")
+    assert code == 2 and "no asset named" in err
+    code, _, err = run(capsys, "--db", db, "--lang", "zh", "add", "bad_name.test")
+    assert code == 2 and "无效的主机名" in err
+    code, _, err = run(capsys, "--db", db, "--nameserver", "dns.example", "scan")
+    assert code == 2 and "nameserver" in err
+    code, _, err = run(capsys, "--db", db, "--lang", "en", "add", "x.example.test", "--kind", "fax")
+    assert code == 2 and "unknown kind" in err
+
+
+def test_import_reports_bad_lines_and_updates_on_reimport(capsys, db, tmp_path):
+    csv = tmp_path / "assets.csv"
+    csv.write_bytes(
+        "name,kind,owner,status,url,icp\n"
+        "www.renli-hr.test,website,人事部,retired,,\n"
+        "printer.example.test,printer,IT,active,,\n"
+        "oa.wuye-pm.test,oa,,active,,\n".encode("gbk")
+    )
+    code, out, err = run(capsys, "--db", db, "--lang", "en", "import", str(csv))
+    assert code == 1
+    assert "line 3: unknown kind 'printer'" in err
+    assert "2 new" in out
+    csv.write_bytes(csv.read_bytes().replace("oa,,".encode("gbk"), "oa,行政部,".encode("gbk")))
+    code, out, _ = run(capsys, "--db", db, "--lang", "en", "import", str(csv))
+    assert "0 new, 2 existing" in out
+    _, out, _ = run(capsys, "--db", db, "list", "--json")
+    rows = json_lines(out)
+    assert len(rows) == 2
+    assert {r["name"]: r["owner"] for r in rows}["oa.wuye-pm.test"] == "行政部"
+
+
+def test_scan_json_contract_and_exit_codes(capsys, lab, db, tmp_path):
+    for asset in ("www.shili-tech.test", "news.shili-tech.test"):
+        run(
+            capsys,
+            "--db",
+            db,
+            "add",
+            asset,
+            "--owner",
+            "IT",
+            "--url",
+            lab.ports.https_url(asset),
+            "--url",
+            lab.ports.http_url(asset),
+        )
+    code, out, _ = run(capsys, *lab_args(lab, db), "scan", "--json")
+    assert code == 0  # only a low finding: https-not-enforced on news
+    [finding] = json_lines(out)
+    assert set(finding) >= CONTRACT
+    assert (finding["asset"], finding["check"], finding["severity"]) == (
+        "news.shili-tech.test",
+        "https-not-enforced",
+        "low",
+    )
+    code, _, _ = run(capsys, *lab_args(lab, db), "scan", "--json", "--fail-on", "low")
+    assert code == 1
+    code, out, _ = run(capsys, *lab_args(lab, db), "findings", "--json", "--severity", "medium")
+    assert json_lines(out) == []
+
+
+def test_demo_scan_reports_each_incident_where_expected(capsys):
+    code, out, _ = run(capsys, "--lang", "en", "demo", "--scan", "--json")
+    assert code == 1
+    found = {(f["asset"], f["check"]) for f in json_lines(out)}
+    expected = {
+        ("www.renli-hr.test", "retired-still-resolves"),
+        ("www.renli-hr.test", "retired-still-serving"),
+        ("oa.wuye-pm.test", "retired-still-resolves"),
+        ("oa.wuye-pm.test", "retired-still-serving"),
+        ("expired.shili-tech.test", "tls-expired"),
+        ("selfsigned.shili-tech.test", "tls-self-signed"),
+        ("wrongname.shili-tech.test", "tls-hostname-mismatch"),
+        ("cdn.shili-tech.test", "dangling-cname"),
+        ("old-promo.shili-tech.test", "dns-unresolvable"),
+        ("files.shili-tech.test", "unowned-asset"),
+        ("expiring.shili-tech.test", "tls-expiring"),
+        ("portal.yuanqu-park.test", "no-https"),
+        ("news.shili-tech.test", "https-not-enforced"),
+        ("backup.shili-tech.test", "http-down"),
+    }
+    assert found == expected
+    healthy = {
+        f["check"]
+        for f in json_lines(out)
+        if f["asset"] in ("www.shili-tech.test", "官网.示例.test")
+    }
+    assert healthy == set()
+
+
+def test_demo_speaks_chinese(capsys):
+    _, out, _ = run(capsys, "--lang", "zh", "demo", "--scan")
+    assert "已下线资产仍在提供网页服务" in out
+    assert normalize_name("官网.示例.test") not in out
+
+
+def test_bare_command_says_the_dashboard_is_not_there_yet(capsys):
+    code, _, err = run(capsys, "--lang", "en")
+    assert code == 0 and "dashboard" in err
+
+
+def test_database_location_from_the_environment(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSETWATCH_DB", str(tmp_path / "env.db"))
+    run(capsys, "add", "env.example.test")
+    assert (tmp_path / "env.db").exists()
