@@ -190,7 +190,9 @@ class Store:
     def assets(self, lifecycle: Lifecycle | None = None) -> list[Asset]:
         """The inventory, by name."""
         where, args = ("lifecycle = ?", [str(lifecycle)]) if lifecycle else (None, [])
-        return [_row_asset(r) for r in self.db.table("assets").rows_where(where, args, order_by="name")]
+        return [
+            _row_asset(r) for r in self.db.table("assets").rows_where(where, args, order_by="name")
+        ]
 
     def asset(self, name: str) -> Asset | None:
         """The asset with this stored name, or None."""
