@@ -88,8 +88,8 @@ def main() -> None:
     print(f"CPU seconds      {cpu:.2f}  ({cpu / max(progress.done, 1) * 1000:.2f} ms/asset)")
     print(f"peak memory MiB  {peak_mib:.0f}")
     print(
-        f"latency          DNS {args.dns_latency * 1000:.0f} ms, HTTP {args.http_latency * 1000:.0f} ms; "
-        f"concurrency {args.concurrency}"
+        f"latency          DNS {args.dns_latency * 1000:.0f} ms, "
+        f"HTTP {args.http_latency * 1000:.0f} ms; concurrency {args.concurrency}"
     )
 
 
