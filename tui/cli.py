@@ -43,75 +43,152 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
         return runner.run(coro)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; global options come before the command."""
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The argument parser, its help in `lang`; global options come before the command."""
+
+    def t(en: str, zh: str) -> str:
+        return _t(lang, en, zh)
+
     parser = argparse.ArgumentParser(
         prog="assetwatch",
-        description="Inventory, probe and fix your organisation's internet-facing assets. "
-        "盘点、探测并整改本单位的互联网资产。",
+        description=t(
+            "Inventory, probe and fix your organisation's internet-facing assets.",
+            "盘点、探测并整改本单位的互联网资产。",
+        ),
     )
-    parser.add_argument("--db", help="database file (default: $ASSETWATCH_DB or the user data dir)")
+    parser.add_argument(
+        "--db",
+        help=t(
+            "database file (default: $ASSETWATCH_DB or the user data dir)",
+            "数据库文件（默认：$ASSETWATCH_DB 或用户数据目录）",
+        ),
+    )
     parser.add_argument(
         "--nameserver",
         action="append",
         default=[],
         metavar="HOST[:PORT]",
-        help="DNS server to ask (repeatable; default: the system's)",
+        help=t(
+            "DNS server to ask (repeatable; default: the system's)",
+            "使用的 DNS 服务器（可重复；默认：系统配置）",
+        ),
     )
-    parser.add_argument("--ca-bundle", metavar="PEM", help="verify TLS against these CAs")
-    parser.add_argument("--lang", choices=LANGS, help="zh or en (default: from the locale)")
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="PEM",
+        help=t("verify TLS against these CAs", "用这些 CA 证书校验 TLS"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        help=t("zh or en (default: from the locale)", "zh 或 en（默认：随系统语言）"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    add = sub.add_parser("add", help="add an asset")
-    add.add_argument("name", help="hostname, IP address or URL")
+    add = sub.add_parser("add", help=t("add an asset", "添加资产"))
+    add.add_argument("name", help=t("hostname, IP address or URL", "主机名、IP 地址或网址"))
     add.add_argument("--kind", default="", help="website, domain, oa, server, mail, other")
-    add.add_argument("--owner", default="")
-    add.add_argument("--status", default="active", help="active, retiring or retired")
-    add.add_argument("--url", action="append", default=[], help="URL to probe (repeatable)")
-    add.add_argument("--icp", default="", help="ICP filing number (备案号)")
-    add.add_argument("--tag", action="append", default=[])
-    add.add_argument("--notes", default="")
+    add.add_argument("--owner", default="", help=t("who is responsible", "责任人"))
+    add.add_argument("--status", default="active", help="active, retiring, retired")
+    add.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        help=t("URL to probe (repeatable)", "探测网址（可重复）"),
+    )
+    add.add_argument("--icp", default="", help=t("ICP filing number", "ICP 备案号"))
+    add.add_argument(
+        "--tag", action="append", default=[], help=t("tag (repeatable)", "标签（可重复）")
+    )
+    add.add_argument("--notes", default="", help=t("free text", "备注"))
 
-    retire = sub.add_parser("retire", help="mark an asset retired")
+    retire = sub.add_parser("retire", help=t("mark an asset retired", "将资产标记为已下线"))
     retire.add_argument("name")
 
-    lst = sub.add_parser("list", help="list the inventory")
-    lst.add_argument("--json", action="store_true", help="one JSON object per line")
+    lst = sub.add_parser("list", help=t("list the inventory", "列出资产清单"))
+    lst.add_argument(
+        "--json", action="store_true", help=t("one JSON object per line", "每行一个 JSON 对象")
+    )
 
-    imp = sub.add_parser("import", help="import assets from CSV or JSON")
+    imp = sub.add_parser(
+        "import", help=t("import assets from CSV or JSON", "从 CSV 或 JSON 导入资产")
+    )
     imp.add_argument("file", type=Path)
 
-    scan = sub.add_parser("scan", help="probe every asset once and report open findings")
-    _scan_options(scan)
-
-    findings = sub.add_parser("findings", help="show stored findings")
-    findings.add_argument("--json", action="store_true", help="one JSON object per line")
-    findings.add_argument("--severity", choices=SEVERITIES, default="info", help="minimum severity")
-    findings.add_argument("--all", action="store_true", help="include resolved findings")
-
-    demo = sub.add_parser("demo", help="start the loopback lab and try assetwatch on it")
-    demo.add_argument(
-        "--scan", action="store_true", help="sweep the lab headless and print findings"
+    scan = sub.add_parser(
+        "scan",
+        help=t("probe every asset once and report open findings", "探测全部资产一次并报告问题"),
     )
-    _scan_options(demo)
+    _scan_options(scan, t)
+
+    findings = sub.add_parser("findings", help=t("show stored findings", "查看已记录的问题"))
+    findings.add_argument(
+        "--json", action="store_true", help=t("one JSON object per line", "每行一个 JSON 对象")
+    )
+    findings.add_argument(
+        "--severity", choices=SEVERITIES, default="info", help=t("minimum severity", "最低严重程度")
+    )
+    findings.add_argument(
+        "--all", action="store_true", help=t("include resolved findings", "包括已解决的问题")
+    )
+
+    demo = sub.add_parser(
+        "demo",
+        help=t(
+            "start the loopback lab and try assetwatch on it", "启动本机实验环境并试用 assetwatch"
+        ),
+    )
+    demo.add_argument(
+        "--scan",
+        action="store_true",
+        help=t("sweep the lab headless and print findings", "无界面扫描实验环境并输出问题"),
+    )
+    _scan_options(demo, t)
     return parser
 
 
-def _scan_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="one JSON object per open finding per line")
+def _scan_options(p: argparse.ArgumentParser, t: Callable[[str, str], str]) -> None:
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help=t("one JSON object per open finding per line", "每个未处理问题输出一行 JSON"),
+    )
     p.add_argument(
         "--fail-on",
         choices=SEVERITIES,
         default="high",
-        help="exit 1 when an open finding is at or above this severity (default high)",
+        help=t(
+            "exit 1 when an open finding is at or above this severity (default high)",
+            "存在不低于此严重程度的未处理问题时退出码为 1（默认 high）",
+        ),
     )
-    p.add_argument("--concurrency", type=int, default=64, help="assets probed at once (default 64)")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per URL (default 10)")
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=64,
+        help=t("assets probed at once (default 64)", "同时探测的资产数（默认 64）"),
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help=t("seconds per URL (default 10)", "每个网址的超时秒数（默认 10）"),
+    )
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGS:
+            return arg[7:]
+    return detect_lang()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, run the command, map errors to exit code 2."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_lang_from_argv(argv))
     args = parser.parse_args(argv)
     args.lang = args.lang or detect_lang()
     try:
