@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Coroutine, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -202,6 +203,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception:
+        # A bug must not look like "findings" (exit 1) to a cron job.
+        traceback.print_exc()
+        print(
+            _t(
+                args.lang,
+                "assetwatch: internal error; please report it with the trace above",
+                "assetwatch：内部错误，请附上面的错误信息报告",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _dispatch(args: argparse.Namespace) -> int:
