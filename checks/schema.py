@@ -38,6 +38,7 @@ def m001_initial(db: Database) -> None:
             at TEXT NOT NULL,
             dns_status TEXT NOT NULL,
             addresses TEXT NOT NULL DEFAULT '',
+            cname TEXT NOT NULL DEFAULT '',
             http_status INTEGER,
             http_error TEXT,
             tls_not_after TEXT,

@@ -74,7 +74,8 @@ def _asset_row(asset: Asset) -> dict[str, Any]:
     }
 
 
-def _row_asset(row: dict[str, Any]) -> Asset:
+def row_to_asset(row: dict[str, Any]) -> Asset:
+    """An Asset from its row in the assets table."""
     return Asset(
         id=row["id"],
         name=row["name"],
@@ -191,13 +192,14 @@ class Store:
         """The inventory, by name."""
         where, args = ("lifecycle = ?", [str(lifecycle)]) if lifecycle else (None, [])
         return [
-            _row_asset(r) for r in self.db.table("assets").rows_where(where, args, order_by="name")
+            row_to_asset(r)
+            for r in self.db.table("assets").rows_where(where, args, order_by="name")
         ]
 
     def asset(self, name: str) -> Asset | None:
         """The asset with this stored name, or None."""
         rows = list(self.db.table("assets").rows_where("name = ?", [name], limit=1))
-        return _row_asset(rows[0]) if rows else None
+        return row_to_asset(rows[0]) if rows else None
 
     def add(self, asset: Asset, who: str | None = None) -> Asset:
         """Insert a new asset.
@@ -237,7 +239,7 @@ class Store:
                 new_id = old.id
         assert new_id is not None
         stored = self.db.table("assets").get(new_id)
-        return _row_asset(stored), old is None
+        return row_to_asset(stored), old is None
 
     @staticmethod
     def _lifecycle_dates(old: Lifecycle | None, new: Lifecycle, now: str) -> dict[str, str | None]:
@@ -292,15 +294,16 @@ class Store:
         )
         cert = next((e.tls for e in outcome.http if e.tls is not None), None)
         cursor = conn.execute(
-            "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, http_status, "
-            "http_error, tls_not_after, response_ms, open_findings, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, cname, "
+            "http_status, http_error, tls_not_after, response_ms, open_findings, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 asset_id,
                 ts(outcome.started_at),
                 at,
                 str(outcome.dns.status),
                 ",".join(outcome.dns.addresses),
+                " → ".join(outcome.dns.cname_chain),
                 main.status if main else None,
                 str(main.error) if main and main.error else None,
                 ts(cert.not_after) if cert else None,

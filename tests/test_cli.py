@@ -164,11 +164,6 @@ def test_demo_speaks_chinese(capsys):
     assert normalize_name("官网.示例.test") not in out
 
 
-def test_bare_command_says_the_dashboard_is_not_there_yet(capsys):
-    code, _, err = run(capsys, "--lang", "en")
-    assert code == 0 and "dashboard" in err
-
-
 def test_database_location_from_the_environment(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("ASSETWATCH_DB", str(tmp_path / "env.db"))
     run(capsys, "add", "env.example.test")

@@ -219,15 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
-        print(
-            _t(
-                args.lang,
-                "The dashboard is not built yet. "
-                "Try `assetwatch demo --scan`, or see `assetwatch --help`.",
-                "仪表盘尚未完成。请先试试 `assetwatch demo --scan`，或查看 `assetwatch --help`。",
-            ),
-            file=sys.stderr,
-        )
+        store = Store(args.db)
+        try:
+            _dashboard(args, store, probe_config(args))
+        finally:
+            store.close()
         return EXIT_OK
     if args.command == "demo":
         return _demo(args)
@@ -250,16 +246,25 @@ def probe_config(
     args: argparse.Namespace, extra_nameservers: Sequence[tuple[str, int]] = ()
 ) -> ProbeConfig:
     """The ProbeConfig the global and scan options describe."""
-    if args.concurrency < 1 or args.timeout <= 0:
+    concurrency = getattr(args, "concurrency", 64)
+    timeout = getattr(args, "timeout", 10.0)
+    if concurrency < 1 or timeout <= 0:
         raise UserError(
             "--concurrency and --timeout must be positive", "--concurrency 和 --timeout 必须为正数"
         )
     return ProbeConfig(
         nameservers=(*extra_nameservers, *(parse_nameserver(n) for n in args.nameserver)),
         ca_bundle=args.ca_bundle,
-        timeout=args.timeout,
-        concurrency=args.concurrency,
+        timeout=timeout,
+        concurrency=concurrency,
     )
+
+
+def _dashboard(args: argparse.Namespace, store: Store, config: ProbeConfig) -> None:
+    from tui.app import make_app  # only the dashboard pays for importing Textual
+
+    explicit_lang = _lang_from_argv(sys.argv[1:]) if "--lang" in " ".join(sys.argv) else None
+    make_app(store, config, lang=explicit_lang).run()
 
 
 # -- inventory commands ---------------------------------------------------------------
@@ -516,18 +521,13 @@ def _demo(args: argparse.Namespace) -> int:
         for asset in lab.inventory:
             store.save(asset, source="demo")
         args.ca_bundle = args.ca_bundle or lab.ca_pem
-        if not args.scan and not args.json:
-            print(
-                _t(
-                    args.lang,
-                    f"Loopback lab: DNS on 127.0.0.1:{lab.dns_port}, HTTP :{lab.ports.http}, "
-                    f"HTTPS :{lab.ports.https}. The dashboard is not built yet; sweeping the lab:",
-                    f"本地实验环境：DNS 127.0.0.1:{lab.dns_port}，HTTP :{lab.ports.http}，"
-                    f"HTTPS :{lab.ports.https}。仪表盘尚未完成，先对实验环境做一次扫描：",
-                ),
-                file=sys.stderr,
-            )
-        return _scan(args, store, extra=[lab.nameserver])
+        if args.scan or args.json:
+            return _scan(args, store, extra=[lab.nameserver])
+        store.set_setting(
+            "org_name", _t(args.lang, "Shili Tech (demo lab)", "示例科技（演示环境）")
+        )
+        _dashboard(args, store, probe_config(args, [lab.nameserver]))
+        return EXIT_OK
     return EXIT_ERROR
 
 

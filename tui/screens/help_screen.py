@@ -1,0 +1,39 @@
+"""Every key of the dashboard, in the user's language."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui.bindings import localize
+from tui.strings import STRINGS, tr
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists bindings (key, what it does); any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Back", id="back"),
+    ]
+
+    def __init__(self, lang: str, keys: list[tuple[str, str]]) -> None:
+        """Args: keys: (key as shown, binding id) pairs."""
+        super().__init__()
+        self.lang = lang
+        self.keys = keys
+        localize(self, lang)
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for key, binding_id in self.keys:
+            help_key = f"help.{binding_id}"
+            what = tr(self.lang, help_key) if help_key in STRINGS else binding_id
+            text.append(f"{key:>8}  ", style="bold")
+            text.append(what + "\n")
+        with Vertical(classes="dialog"):
+            yield Label(tr(self.lang, "help.title"), classes="title")
+            yield VerticalScroll(Static(text))

@@ -1,0 +1,197 @@
+"""The live grid: one row per asset, updated in place as probe results arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import humanize
+from rich.text import Text
+from textual.widgets import DataTable
+
+from checks.overview import AssetRow
+from tui.render import safe
+from tui.strings import tr
+from tui.widgets.risk import risk_cell
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A grid column: key, width, and how readily it gives way on a narrow terminal."""
+
+    key: str
+    width: int
+    priority: int
+    """0 always stays; higher numbers are dropped first when space runs out."""
+
+
+COLUMNS = (
+    Column("risk", 6, 0),
+    Column("name", 24, 0),
+    Column("kind", 7, 4),
+    Column("owner", 12, 1),
+    Column("lifecycle", 7, 0),
+    Column("dns", 10, 0),
+    Column("http", 10, 0),
+    Column("tls", 5, 2),
+    Column("time", 6, 5),
+    Column("findings", 4, 0),
+    Column("checked", 13, 3),
+)
+
+CELL_PADDING = 2
+"""DataTable pads each cell with one space on either side."""
+
+
+def columns_for(width: int) -> list[Column]:
+    """The columns that fit `width` cells, dropping the highest priorities first."""
+    chosen = list(COLUMNS)
+    for priority in (5, 4, 3, 2, 1):
+        if sum(c.width + CELL_PADDING for c in chosen) <= width:
+            break
+        chosen = [c for c in chosen if c.priority != priority]
+    return chosen
+
+
+class NameCell(Text):
+    """The name cell; carries the asset id so that sorting can find the row's data."""
+
+    asset_id: int = 0
+
+
+SortKey = Callable[[AssetRow], Any]
+
+
+class AssetTable(DataTable[Any]):
+    """The asset grid. The app hands it rows; it never reads the store itself."""
+
+    DEFAULT_CSS = """
+    AssetTable { height: 1fr; }
+    """
+
+    def __init__(self, lang: str, clock: Callable[[], datetime], **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.lang = lang
+        self.clock = clock
+        self.shown_columns: list[Column] = []
+        self._rows: dict[int, AssetRow] = {}
+        self._cells: dict[int, dict[str, str]] = {}
+
+    def set_columns(self, width: int) -> bool:
+        """Pick the columns for `width`; rebuilds the table when the set changes."""
+        wanted = columns_for(width)
+        if [c.key for c in wanted] == [c.key for c in self.shown_columns]:
+            return False
+        self.shown_columns = wanted
+        self.clear(columns=True)
+        for column in wanted:
+            self.add_column(tr(self.lang, f"col.{column.key}"), key=column.key, width=column.width)
+        self._cells.clear()
+        return True
+
+    def _cell(self, row: AssetRow, key: str) -> Text:
+        lang = self.lang
+        if key == "risk":
+            return risk_cell(self.app, row.risk, row.probed, lang)
+        if key == "name":
+            cell = NameCell(safe(row.asset.display), no_wrap=True, overflow="ellipsis")
+            cell.asset_id = row.id
+            return cell
+        if key == "kind":
+            return Text(tr(lang, f"kind.{row.asset.kind}"))
+        if key == "owner":
+            return Text(safe(row.asset.owner) or "—", style="" if row.asset.owner else "dim")
+        if key == "lifecycle":
+            style = "bold reverse" if row.retired_alive else ""
+            return Text(tr(lang, f"life.{row.asset.lifecycle}"), style=style)
+        if key == "dns":
+            return Text(safe(row.dns_text()), no_wrap=True, overflow="ellipsis")
+        if key == "http":
+            if row.http_status is None and row.http_error:
+                return Text(tr(lang, f"http.{row.http_error}"), style="dim")
+            return Text(row.http_text(), style="" if row.http_status else "dim")
+        if key == "tls":
+            days = row.tls_days(self.clock())
+            if days is None:
+                return Text("—", style="dim")
+            return Text(f"{days}d", style="bold" if days < 21 else "")
+        if key == "time":
+            return Text(
+                "—" if row.response_ms is None else f"{row.response_ms:.0f}ms", justify="right"
+            )
+        if key == "findings":
+            return Text(str(row.open_findings) if row.open_findings else "·", justify="right")
+        if key == "checked":
+            if row.last_checked is None:
+                return Text("—", style="dim")
+            return Text(humanize.naturaltime(row.last_checked, when=self.clock()))
+        raise KeyError(key)
+
+    def show_rows(self, rows: Sequence[AssetRow], sort_key: SortKey) -> None:
+        """Replace the table's content with `rows`, sorted, keeping the cursor on its asset."""
+        selected = self.selected_id
+        with self.app.batch_update():
+            self.clear()
+            self._rows = {r.id: r for r in rows}
+            self._cells.clear()
+            for row in sorted(rows, key=sort_key):
+                self._add(row)
+            if selected in self._rows:
+                self.move_cursor(row=self.get_row_index(str(selected)), animate=False)
+
+    def _add(self, row: AssetRow) -> None:
+        cells = {c.key: self._cell(row, c.key) for c in self.shown_columns}
+        self._cells[row.id] = {k: _signature(v) for k, v in cells.items()}
+        self.add_row(*cells.values(), key=str(row.id))
+
+    def update_rows(self, rows: Sequence[AssetRow], keep: Callable[[AssetRow], bool]) -> None:
+        """Update changed cells in place; add new rows; drop rows `keep` rejects. No re-sort."""
+        with self.app.batch_update():
+            for row in rows:
+                self._rows[row.id] = row
+                present = row.id in self._cells
+                if not keep(row):
+                    if present:
+                        self.remove_row(str(row.id))
+                        del self._cells[row.id]
+                    continue
+                if not present:
+                    self._add(row)
+                    continue
+                old = self._cells[row.id]
+                for column in self.shown_columns:
+                    cell = self._cell(row, column.key)
+                    sig = _signature(cell)
+                    if old.get(column.key) != sig:
+                        old[column.key] = sig
+                        self.update_cell(str(row.id), column.key, cell)
+
+    def resort(self, sort_key: SortKey) -> None:
+        """Re-sort in place; the cursor stays on the same asset at the same screen line."""
+        selected = self.selected_id
+        offset = self.cursor_row - int(self.scroll_y)
+        self.sort("name", key=lambda cell: sort_key(self._rows[cell.asset_id]))
+        if self.cursor_row == 0 and offset == 0:
+            return  # a cursor at the top stays at the top, on the (new) worst asset
+        if selected is not None and str(selected) in self.rows:
+            index = self.get_row_index(str(selected))
+            self.move_cursor(row=index, animate=False, scroll=False)
+            self.scroll_to(y=max(0, index - offset), animate=False)
+
+    @property
+    def selected_id(self) -> int | None:
+        """The asset id under the cursor, or None for an empty table."""
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def row_data(self, asset_id: int) -> AssetRow | None:
+        """The overview row the table holds for an asset."""
+        return self._rows.get(asset_id)
+
+
+def _signature(text: Text) -> str:
+    return f"{text.plain}\x00{text.style}"

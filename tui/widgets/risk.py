@@ -1,0 +1,52 @@
+"""How a risk level looks: a symbol that survives a monochrome terminal, and a theme colour."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import App
+
+from checks.models import Severity
+from tui.strings import tr
+
+RISK_SYMBOL = {
+    Severity.CRITICAL: "‼",
+    Severity.HIGH: "▲",
+    Severity.MEDIUM: "●",
+    Severity.LOW: "○",
+    Severity.INFO: "·",
+}
+
+_THEME_VAR = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "accent",
+    Severity.INFO: "text-muted",
+}
+
+
+def risk_style(app: App[object], severity: Severity | None) -> Style:
+    """The style for a severity from the app's theme variables (no hard-coded colours)."""
+    if severity is None:
+        return Style.parse(_variables(app).get("success", "green"))
+    colour = _variables(app).get(_THEME_VAR[severity], "red")
+    bold = severity in (Severity.CRITICAL, Severity.HIGH)
+    if severity == Severity.CRITICAL:
+        return Style.parse(f"bold reverse {colour}")
+    return Style.parse(f"{'bold ' if bold else ''}{colour}")
+
+
+def risk_cell(app: App[object], severity: Severity | None, probed: bool, lang: str) -> Text:
+    """The grid's risk cell: symbol and word, coloured."""
+    if not probed:
+        return Text(f"… {tr(lang, 'risk.new')}", style="dim")
+    if severity is None:
+        return Text(f"✓ {tr(lang, 'risk.ok')}", style=risk_style(app, None))
+    return Text(
+        f"{RISK_SYMBOL[severity]} {tr(lang, f'risk.{severity}')}", style=risk_style(app, severity)
+    )
+
+
+def _variables(app: App[object]) -> dict[str, str]:
+    return app.theme_variables or app.get_css_variables()

@@ -1,0 +1,42 @@
+"""The line above the grid: organisation, findings by severity, up and down, sweep state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from checks.models import Severity
+from checks.overview import AssetRow
+from tui.render import safe
+from tui.strings import tr
+from tui.widgets.risk import RISK_SYMBOL, risk_style
+
+
+class SummaryBar(Static):
+    """Shows the state of the whole inventory; the parent calls `show()`."""
+
+    DEFAULT_CSS = """
+    SummaryBar { height: 2; background: $panel; padding: 0 1; }
+    """
+
+    def show(self, org: str, rows: list[AssetRow], lang: str, sweep: str, view: str) -> None:
+        """Render the summary of `rows` with the sweep state and the view (filter, sort)."""
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(safe(org), style="bold")
+        text.append("  ")
+        for sev in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW):
+            n = sum(1 for r in rows if r.risk == sev)
+            text.append(f"{RISK_SYMBOL[sev]}{n} ", style=risk_style(self.app, sev) if n else "dim")
+        up = sum(1 for r in rows if r.up is True)
+        down = sum(1 for r in rows if r.up is False)
+        text.append(" " + tr(lang, "sum.up", n=up))
+        text.append(" " + tr(lang, "sum.down", n=down), style="bold" if down else "")
+        alive = sum(1 for r in rows if r.retired_alive)
+        if alive:
+            text.append("  ")
+            text.append(f" ‼ {tr(lang, 'sum.retired_alive', n=alive)} ", style="bold reverse")
+        text.append("\n")
+        text.append(sweep)
+        if view:
+            text.append(f"   {view}", style="italic")
+        self.update(text)
