@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,3 +44,28 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+# Snapshot baselines live in screenshots/snapshots/<test module>/ (see STYLE.md).
+from pytest_textual_snapshot import SVGImageExtension  # noqa: E402
+
+SNAPSHOTS = Path(__file__).resolve().parent.parent / "screenshots" / "snapshots"
+SVGImageExtension.dirname = classmethod(  # type: ignore[method-assign]
+    lambda cls, *, test_location: str(SNAPSHOTS / test_location.basename)
+)
+
+RECORDED_SWEEP = Path(__file__).resolve().parent / "data" / "lab-sweep.sql"
+
+
+@pytest.fixture
+def recorded_store(tmp_path: Path) -> Iterator[Store]:
+    """A store holding one recorded sweep of the demo lab (see record_lab_sweep.py), clock fixed."""
+    import sqlite3
+
+    path = tmp_path / "recorded.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(RECORDED_SWEEP.read_text(encoding="utf-8"))
+    conn.close()
+    s = Store(path, clock=FixedClock(FIXED_NOW + timedelta(minutes=3)))
+    yield s
+    s.close()

@@ -63,6 +63,10 @@ class _Form(ModalScreen[object]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
+        self.enter_pressed()
+
+    def enter_pressed(self) -> None:
+        """Enter in a field saves; a form may do something else first."""
         self.action_save()
 
 
@@ -113,6 +117,9 @@ class AssetForm(_Form):
             yield Label(tr(t, "form.authorised"), classes="hint")
             yield Label("", id="error", classes="error")
             yield from self._buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#owner" if self.asset else "#name", Input).focus()
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value.strip()
@@ -200,6 +207,9 @@ class ImportForm(_Form):
             yield VerticalScroll(Static(id="report"), classes="report")
             yield from self._buttons("import.run")
 
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
     def _parse(self) -> None:
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         self.parsed = None
@@ -218,8 +228,8 @@ class ImportForm(_Form):
             )
         self.query_one("#report", Static).update(report)
 
-    @on(Input.Submitted, "#path")
-    def _submitted(self) -> None:
+    def enter_pressed(self) -> None:
+        """Enter in the path field shows the file's report; Import (ctrl+s) imports."""
         self._parse()
 
     def action_save(self) -> None:
@@ -260,6 +270,9 @@ class SettingsForm(_Form):
                 )
             yield Label("", id="error", classes="error")
             yield from self._buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#org_name", Input).focus()
 
     def action_save(self) -> None:
         """Validate numbers and nameservers, then close with the new values."""
