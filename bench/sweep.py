@@ -20,10 +20,9 @@ import time
 from pathlib import Path
 
 from checks.lab.scenarios import Ports, bench
-from checks.runner import run_sweep
+from checks.runner import run_async, run_sweep
 from checks.store import Store
 from checks.sweep import ProbeConfig
-from tui.cli import run_async
 
 
 def main() -> None:

@@ -15,14 +15,14 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from checks.i18n import UserError, detect_lang
 from checks.inventory import ParsedFile, merge
 from checks.models import Asset, Lifecycle, ProbeOutcome, Severity
 from checks.overview import AssetRow, asset_detail, asset_rows
 from checks.resolver import parse_nameserver
-from checks.runner import Progress, run_sweep
+from checks.runner import Progress, run_async, run_sweep
 from checks.store import Store
 from checks.sweep import Clock, ProbeConfig, utcnow
 from tui.bindings import localize
@@ -40,6 +40,10 @@ DEFAULT_INTERVAL_MIN = 15
 GRID_ONLY = {"open", "filter", "cycle_severity", "cycle_sort", "add", "import_file", "settings"}
 """Actions that only make sense on the grid (hidden elsewhere)."""
 OUR_ACTIONS = GRID_ONLY | {"reprobe", "sweep_all", "pause", "edit", "retire", "help", "quit"}
+
+
+class SweepCancelled(Exception):
+    """Raised inside a sweep thread to stop it (pause, or a newer sweep)."""
 
 
 def _sort_key(name: str) -> Callable[[AssetRow], Any]:
@@ -283,23 +287,42 @@ class AssetWatchApp(App[None]):
         self.next_sweep = None
         self.progress = Progress(0, len(assets) if assets is not None else len(self.rows), 0.0)
         self._update_summary()
-        self.sweep(assets)
+        self.sweep(assets, self.probe_config())
 
-    def _post_batch(self, batch: list[tuple[ProbeOutcome, Any]], progress: Progress) -> None:
-        self.post_message(ResultsBatch([o.asset.id for o, _ in batch if o.asset.id], progress))
+    def _probe_in_thread(self, assets: list[Asset] | None, config: ProbeConfig) -> Progress:
+        """Run a sweep on this worker thread, with its own event loop and database connection.
 
-    @work(exclusive=True, group="sweep", exit_on_error=False, description="sweep")
-    async def sweep(self, assets: list[Asset] | None) -> None:
+        Probing is CPU-bound (TLS handshakes, parsing); on the UI's event loop it
+        made key presses wait for seconds. Results reach the UI as messages and
+        through the database, exactly as a cron job's would.
+        """
+        worker = get_current_worker()
+        assert self.store.path is not None
+
+        def on_batch(batch: list[tuple[ProbeOutcome, Any]], progress: Progress) -> None:
+            self.post_message(ResultsBatch([o.asset.id for o, _ in batch if o.asset.id], progress))
+            if worker.is_cancelled:
+                raise SweepCancelled
+
+        store = Store(self.store.path, clock=self.clock)
+        try:
+            return run_async(run_sweep(store, config, assets, on_batch=on_batch))
+        finally:
+            store.close()
+
+    @work(thread=True, exclusive=True, group="sweep", exit_on_error=False, description="sweep")
+    def sweep(self, assets: list[Asset] | None, config: ProbeConfig) -> None:
         """The sweep worker: probes, stores, and reports only through messages."""
-        progress = await run_sweep(
-            self.store, self.probe_config(), assets, on_batch=self._post_batch
-        )
+        try:
+            progress = self._probe_in_thread(assets, config)
+        except SweepCancelled:
+            return
         self.post_message(SweepFinished(progress, assets is None))
 
-    @work(group="reprobe", exit_on_error=False, description="re-probe")
-    async def reprobe(self, asset: Asset) -> None:
+    @work(thread=True, group="reprobe", exit_on_error=False, description="re-probe")
+    def reprobe(self, asset: Asset, config: ProbeConfig) -> None:
         """Probe one asset now, outside the schedule."""
-        await run_sweep(self.store, self.probe_config(), [asset], on_batch=self._post_batch)
+        self._probe_in_thread([asset], config)
 
     def on_sweep_finished(self, message: SweepFinished) -> None:
         self.sweeping = False
@@ -398,7 +421,7 @@ class AssetWatchApp(App[None]):
         """Re-probe the selected asset now."""
         row = self._selected()
         if row is not None:
-            self.reprobe(row.asset)
+            self.reprobe(row.asset, self.probe_config())
 
     def action_sweep_all(self) -> None:
         """Sweep every asset now."""
@@ -435,7 +458,7 @@ class AssetWatchApp(App[None]):
             return
         self.notify(tr(self.lang, "notify.saved", name=stored.display), markup=False)
         self.sync_from_db()
-        self.reprobe(stored)
+        self.reprobe(stored, self.probe_config())
 
     def action_edit(self) -> None:
         """Edit the selected asset."""
@@ -461,7 +484,7 @@ class AssetWatchApp(App[None]):
                 retired = self.store.set_lifecycle(asset.name, Lifecycle.RETIRED)
                 self.notify(tr(self.lang, "retire.done", name=retired.display), markup=False)
                 self.sync_from_db()
-                self.reprobe(retired)
+                self.reprobe(retired, self.probe_config())
 
         self.push_screen(ConfirmRetire(self.lang, asset), done)
 

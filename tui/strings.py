@@ -122,7 +122,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form.icp": ("ICP filing number", "ICP 备案号"),
     "form.tags": ("Tags (space separated)", "标签（空格分隔）"),
     "form.notes": ("Notes", "备注"),
-    "form.interval": ("Re-probe every (minutes, empty: default)", "探测间隔（分钟，留空用默认）"),
+    "form.interval": ("Probe every (minutes)", "探测间隔（分钟）"),
+    "form.default": ("default", "默认"),
     "form.authorised": (
         "Probe only assets your organisation owns or is authorised to test.",
         "请只探测本单位拥有或已获授权测试的资产。",

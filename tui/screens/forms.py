@@ -113,7 +113,13 @@ class AssetForm(_Form):
                 yield Input(a.notes if a else "", id="notes", compact=True)
                 yield Label(tr(t, "form.interval"))
                 interval = str(a.interval_s // 60) if a and a.interval_s else ""
-                yield Input(interval, id="interval", compact=True, type="integer")
+                yield Input(
+                    interval,
+                    id="interval",
+                    compact=True,
+                    type="integer",
+                    placeholder=tr(t, "form.default"),
+                )
             yield Label(tr(t, "form.authorised"), classes="hint")
             yield Label("", id="error", classes="error")
             yield from self._buttons()

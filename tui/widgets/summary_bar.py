@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -24,12 +26,13 @@ class SummaryBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(safe(org), style="bold")
         text.append("  ")
+        counts = Counter(r.risk for r in rows)
+        states = Counter(r.up for r in rows)
         for sev in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW):
-            n = sum(1 for r in rows if r.risk == sev)
+            n = counts[sev]
             text.append(f"{RISK_SYMBOL[sev]}{n} ", style=risk_style(self.app, sev) if n else "dim")
-        up = sum(1 for r in rows if r.up is True)
-        down = sum(1 for r in rows if r.up is False)
-        text.append(" " + tr(lang, "sum.up", n=up))
+        down = states[False]
+        text.append(" " + tr(lang, "sum.up", n=states[True]))
         text.append(" " + tr(lang, "sum.down", n=down), style="bold" if down else "")
         alive = sum(1 for r in rows if r.retired_alive)
         if alive:

@@ -1,0 +1,163 @@
+"""Dashboard startup and responsiveness with many assets; prints the figures.
+
+    python bench/dashboard.py [--assets 1000 10000] [--live 2000]
+
+1. Startup: a database with N assets (each with a probe and findings) -> seconds
+   until the grid holds every row, measured in the headless app at 80x24.
+2. Responsiveness: the dashboard sweeps `--live` lab sites (lab in its own process,
+   10 ms DNS / 50 ms HTTP) while the benchmark presses `down` repeatedly; prints how
+   long each key press took to move the cursor (median and worst).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import events
+
+from checks.lab.scenarios import Ports, bench
+from checks.models import (
+    Asset,
+    DnsAnswer,
+    DnsStatus,
+    Finding,
+    HttpEntry,
+    Kind,
+    ProbeOutcome,
+    Severity,
+)
+from checks.store import Store
+from checks.sweep import ProbeConfig
+from tui.app import make_app
+
+
+def fill(store: Store, count: int) -> None:
+    now = datetime.now(UTC)
+    with store.db.atomic():
+        for i in range(count):
+            store.save(
+                Asset(f"site{i}.bench.test", Kind.WEBSITE, owner=f"部门{i % 17}"), who="bench"
+            )
+    assets = store.assets()
+    batch = []
+    for i, asset in enumerate(assets):
+        outcome = ProbeOutcome(
+            asset,
+            now,
+            now,
+            DnsAnswer(asset.name, DnsStatus.ANSWER, ("127.0.0.1",)),
+            (HttpEntry(f"https://{asset.name}/", status=200, elapsed_ms=30.0 + i % 50),),
+        )
+        findings = (
+            [Finding(asset.name, "https-not-enforced", Severity.LOW, "t", "标题", "e")]
+            if i % 3
+            else []
+        )
+        batch.append((outcome, findings))
+    store.record(batch)
+
+
+async def startup(path: Path, count: int) -> float:
+    store = Store(path)
+    started = time.perf_counter()
+    app = make_app(store, auto_sweep=False, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.table.row_count < count:
+            await pilot.pause(0.01)
+        elapsed = time.perf_counter() - started
+    store.close()
+    return elapsed
+
+
+async def responsiveness(path: Path, count: int) -> list[float]:
+    lab = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checks.lab",
+            "--bench",
+            str(count),
+            "--addresses",
+            "32",
+            "--dns-latency",
+            "0.01",
+            "--http-latency",
+            "0.05",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert lab.stdout is not None
+        info = json.loads(lab.stdout.readline())
+        store = Store(path)
+        ports = Ports(info["http"], info["https"], info["closed"])
+        with store.db.atomic():
+            for asset in bench(ports, count, info["addresses"]).inventory:
+                store.save(asset, who="bench")
+        config = ProbeConfig(nameservers=(tuple(info["dns"]),), ca_bundle=info["ca_pem"])
+        app = make_app(store, config, lang="en")
+        delays = []
+        async with app.run_test(size=(80, 24)):
+            deadline = time.perf_counter() + 30
+            while not app.sweeping and time.perf_counter() < deadline:
+                await asyncio.sleep(0.01)
+            while app.sweeping and len(delays) < 200:
+                before = app.table.cursor_row
+                started = time.perf_counter()
+                # As a terminal would: hand the key to the driver, don't wait for idle
+                # (Pilot.press waits until the process is idle, which a sweep never is).
+                key = "down" if (len(delays) // 10) % 2 == 0 else "up"
+                # As a terminal's key would arrive; Pilot.press waits until the process is idle,
+                # which it never is during a sweep.
+                app.post_message(events.Key(key, None))
+                deadline = started + 5
+                while app.table.cursor_row == before and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.001)
+                delays.append(time.perf_counter() - started)
+                await asyncio.sleep(0.02)
+            await app.workers.wait_for_complete()
+        store.close()
+        return delays
+    finally:
+        if lab.stdin:
+            lab.stdin.close()
+        lab.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assets", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument(
+        "--live", type=int, default=2000, help="lab sites swept during the key test"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        for count in args.assets:
+            path = Path(folder) / f"{count}.db"
+            store = Store(path)
+            fill(store, count)
+            store.close()
+            seconds = asyncio.run(startup(path, count))
+            print(f"startup, {count:>6} assets: grid full after {seconds:.2f} s")
+        delays = asyncio.run(responsiveness(Path(folder) / "live.db", args.live))
+        if delays:
+            print(
+                f"key presses during a live sweep of {args.live} sites: {len(delays)}, "
+                f"median {statistics.median(delays) * 1000:.0f} ms, "
+                f"worst {max(delays) * 1000:.0f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Make the README's screenshots from the demo lab: python screenshots/make_screenshots.py
+
+Starts the loopback lab, fills a temporary database with its inventory, lets the
+dashboard sweep it, then saves SVGs of the main screens at 80×24 (and one at 120×40).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from checks.lab import Lab  # noqa: E402
+from checks.store import Store  # noqa: E402
+from tui.app import make_app  # noqa: E402
+
+SHOTS: list[tuple[str, str, tuple[int, int], Sequence[str]]] = [
+    ("main", "en", (80, 24), ()),
+    ("main-zh", "zh", (80, 24), ()),
+    ("main-wide", "en", (120, 40), ()),
+    ("asset", "en", (80, 24), ("enter",)),
+    ("asset-findings-zh", "zh", (80, 24), ("enter", "right")),
+    ("form", "en", (80, 24), ("a",)),
+    ("help", "zh", (80, 24), ("question_mark",)),
+]
+
+
+async def shoot(
+    lab: Lab, folder: Path, name: str, lang: str, size: tuple[int, int], keys: Sequence[str]
+) -> None:
+    store = Store(folder / f"{name}.db")
+    for asset in lab.inventory:
+        store.save(asset, source="demo")
+    store.set_setting(
+        "org_name", "示例科技（演示环境）" if lang == "zh" else "Shili Tech (demo lab)"
+    )
+    app = make_app(store, lab.probe_config(), lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.sync_from_db()
+        await pilot.press(*keys)
+        await pilot.pause()
+        app.save_screenshot(f"{name}.svg", path=str(HERE))
+    store.close()
+
+
+def main() -> None:
+    with Lab() as lab, tempfile.TemporaryDirectory() as folder:
+        for name, lang, size, keys in SHOTS:
+            asyncio.run(shoot(lab, Path(folder), name, lang, size, keys))
+            print(f"screenshots/{name}.svg")
+
+
+if __name__ == "__main__":
+    main()
