@@ -26,3 +26,14 @@ def test_every_command_is_documented():
 def test_the_two_commands_are_there():
     assert "pip install . && .venv/bin/assetwatch demo" in README
     assert "<!-- test-command" in README
+
+
+def test_every_key_binding_is_in_the_keys_table():
+    from tui.app import AssetWatchApp
+    from tui.screens.asset_screen import AssetScreen
+    from tui.screens.forms import FORM_BINDINGS
+
+    table = set(re.findall(r"^\| `[^`]+` \| `([a-z-]+)` \|", README, re.MULTILINE))
+    ids = {b.id for b in [*AssetWatchApp.BINDINGS, *AssetScreen.BINDINGS, *FORM_BINDINGS]}
+    assert ids <= table
+    assert "palette" in table
