@@ -242,3 +242,16 @@ async def test_results_written_by_another_process_appear(tmp_path, lab):
         app.sync_from_db()
         await pilot.pause()
         assert cell(app, "www.renli-hr.test", "risk") == "‼ CRIT"
+
+
+async def test_sweep_all_key_replaces_a_running_sweep_and_ends_idle(tmp_path, lab):
+    store = seeded(tmp_path, lab)
+    app = make_app(store, lab.probe_config(), lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert not app.sweeping
+        probed = {r[0] for r in store.db.execute("SELECT DISTINCT asset_id FROM probes")}
+        assert len(probed) == len(lab.inventory)
+        assert app.next_sweep is not None
+        assert store.events()[-1]["action"] == "sweep"

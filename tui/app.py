@@ -341,8 +341,11 @@ class AssetWatchApp(App[None]):
                 markup=False,
             )
         if worker.group == "sweep" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            self.sweeping = False
-            self.schedule_due()
+            # A sweep replaced by a newer one (R) is cancelled too: only an idle app reschedules.
+            running = (WorkerState.PENDING, WorkerState.RUNNING)
+            if not any(w.group == "sweep" and w.state in running for w in self.workers):
+                self.sweeping = False
+                self.schedule_due()
 
     # -- actions -------------------------------------------------------------------
 
