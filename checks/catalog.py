@@ -123,6 +123,73 @@ CATALOG: tuple[CheckSpec, ...] = (
         "资产没有责任人",
         "Nobody is recorded as responsible for the asset: nobody will retire or patch it.",
     ),
+    CheckSpec(
+        "login-exposed",
+        Severity.MEDIUM,
+        "Login form reachable from the internet",
+        "登录页面暴露在互联网",
+        "A page with a password field answers from the internet: it will be brute-forced.",
+    ),
+    CheckSpec(
+        "login-over-http",
+        Severity.HIGH,
+        "Password form served or posted over plain HTTP",
+        "登录表单通过明文 HTTP 传输",
+        "Passwords travel in clear: the login page is served over HTTP or posts to an http:// URL.",
+    ),
+    CheckSpec(
+        "oa-exposed",
+        Severity.HIGH,
+        "Office automation (OA) system exposed",
+        "OA 办公系统暴露在互联网",
+        "A recognised OA or ERP product (Seeyon, Weaver, Tongda, Landray, Yonyou, Kingdee...) "
+        "answers from the internet.",
+    ),
+    CheckSpec(
+        "admin-panel-exposed",
+        Severity.HIGH,
+        "Administration panel exposed",
+        "管理后台暴露在互联网",
+        "A server or application admin panel (Baota, phpMyAdmin, Tomcat manager, WebLogic, "
+        "Jenkins, Nacos...) answers from the internet.",
+    ),
+    CheckSpec(
+        "outdated-software",
+        Severity.HIGH,
+        "End-of-life or vulnerable software version",
+        "软件版本已停止维护或存在已知漏洞",
+        "A banner names a version that is end of life or has published vulnerabilities.",
+    ),
+    CheckSpec(
+        "version-disclosure",
+        Severity.LOW,
+        "Exact software versions disclosed",
+        "泄露了具体软件版本",
+        "Server, X-Powered-By or generator banners give exact versions, a map for attackers.",
+    ),
+    CheckSpec(
+        "missing-security-headers",
+        Severity.LOW,
+        "Security headers missing",
+        "缺少安全响应头",
+        "The main page lacks HSTS (on HTTPS), CSP, X-Frame-Options or frame-ancestors, "
+        "X-Content-Type-Options or Referrer-Policy.",
+    ),
+    CheckSpec(
+        "insecure-cookie",
+        Severity.MEDIUM,
+        "Session cookie without Secure, HttpOnly or SameSite",
+        "会话 Cookie 缺少安全属性",
+        "A session cookie lacks Secure (on HTTPS), HttpOnly or SameSite.",
+    ),
+    CheckSpec(
+        "icp-number-missing",
+        Severity.LOW,
+        "ICP filing number not shown on the home page",
+        "首页未展示备案号或与登记不符",
+        "An active website's home page does not show its recorded ICP filing number, or shows "
+        "another one.",
+    ),
 )
 
 BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}

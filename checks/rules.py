@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from checks.catalog import spec
 from checks.models import (
     DnsStatus,
     Finding,
@@ -16,23 +15,12 @@ from checks.models import (
     ProbeOutcome,
 )
 from checks.names import is_ip
+from checks.page_rules import PAGE_RULES
+from checks.rule_kit import finding
 
 EXPIRING_DAYS = 21
 
 Rule = Callable[[ProbeOutcome, datetime], list[Finding]]
-
-
-def _finding(outcome: ProbeOutcome, check_id: str, evidence: str, subject: str = "") -> Finding:
-    s = spec(check_id)
-    return Finding(
-        asset=outcome.asset.name,
-        check=check_id,
-        severity=s.severity,
-        title_en=s.title_en,
-        title_zh=s.title_zh,
-        evidence=evidence,
-        subject=subject,
-    )
 
 
 def _addresses(outcome: ProbeOutcome) -> str:
@@ -59,7 +47,7 @@ def retired_still_resolves(outcome: ProbeOutcome, now: datetime) -> list[Finding
     evidence = f"addresses={_addresses(outcome)}"
     if outcome.dns.cname_chain:
         evidence += f"; cname={' -> '.join(outcome.dns.cname_chain)}"
-    return [_finding(outcome, "retired-still-resolves", evidence)]
+    return [finding(outcome, "retired-still-resolves", evidence)]
 
 
 def retired_still_serving(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
@@ -67,7 +55,7 @@ def retired_still_serving(outcome: ProbeOutcome, now: datetime) -> list[Finding]
     answered = [e for e in outcome.http if e.answered]
     if not _retired(outcome) or not answered:
         return []
-    return [_finding(outcome, "retired-still-serving", "; ".join(_entry_text(e) for e in answered))]
+    return [finding(outcome, "retired-still-serving", "; ".join(_entry_text(e) for e in answered))]
 
 
 def dangling_cname(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
@@ -78,7 +66,7 @@ def dangling_cname(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     if dns.status not in (DnsStatus.NXDOMAIN, DnsStatus.NODATA):
         return []
     evidence = f"cname={dns.name} -> {' -> '.join(dns.cname_chain)}; target={dns.status}"
-    return [_finding(outcome, "dangling-cname", evidence)]
+    return [finding(outcome, "dangling-cname", evidence)]
 
 
 def dns_unresolvable(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
@@ -102,7 +90,7 @@ def dns_unresolvable(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
         evidence += f"; cname_loop={dns.name} -> {' -> '.join(dns.cname_chain)}"
     if dns.error:
         evidence += f"; error={dns.error}"
-    return [_finding(outcome, "dns-unresolvable", evidence)]
+    return [finding(outcome, "dns-unresolvable", evidence)]
 
 
 def http_down(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
@@ -112,7 +100,7 @@ def http_down(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     if any(e.answered for e in outcome.http):
         return []
     evidence = "; ".join(f"{e.url} {e.error}: {e.error_detail}" for e in outcome.http)
-    return [_finding(outcome, "http-down", evidence)]
+    return [finding(outcome, "http-down", evidence)]
 
 
 def _https_entries(outcome: ProbeOutcome) -> list[HttpEntry]:
@@ -148,7 +136,7 @@ def tls_checks(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
             key = (check_id, cert.not_after.isoformat() + cert.subject)
             if key not in seen:
                 seen.add(key)
-                findings.append(_finding(outcome, check_id, f"{entry.url}: {evidence}"))
+                findings.append(finding(outcome, check_id, f"{entry.url}: {evidence}"))
     return findings
 
 
@@ -163,13 +151,13 @@ def https_checks(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     if not https:
         failed = [e for e in outcome.http if e.scheme == "https"]
         why = "; ".join(f"{e.url} {e.error}" for e in failed)
-        return [_finding(outcome, "no-https", f"{_entry_text(http[0])}; {why}")]
+        return [finding(outcome, "no-https", f"{_entry_text(http[0])}; {why}")]
     for entry in http:
         first = entry.hops[0] if entry.hops else None
         upgraded = entry.final_url.startswith("https://")
         if first is not None and not upgraded and entry.status is not None and entry.status < 400:
             return [
-                _finding(
+                finding(
                     outcome, "https-not-enforced", f"{_entry_text(entry)}; no redirect to https"
                 )
             ]
@@ -180,7 +168,7 @@ def unowned_asset(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     """Nobody is recorded as the asset's owner."""
     if outcome.asset.owner.strip():
         return []
-    return [_finding(outcome, "unowned-asset", f"owner=; kind={outcome.asset.kind}")]
+    return [finding(outcome, "unowned-asset", f"owner=; kind={outcome.asset.kind}")]
 
 
 RULES: tuple[Rule, ...] = (
@@ -192,6 +180,7 @@ RULES: tuple[Rule, ...] = (
     tls_checks,
     https_checks,
     unowned_asset,
+    *PAGE_RULES,
 )
 
 

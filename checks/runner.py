@@ -73,9 +73,15 @@ async def run_sweep(
         batch = []
         last_flush = time.perf_counter()
 
+    off = store.disabled_checks()
     async with Prober(config, store.clock) as prober:
         async for outcome in sweep(todo, prober, config.concurrency):
-            batch.append((outcome, evaluate(outcome, store.clock())))
+            found = [
+                f
+                for f in evaluate(outcome, store.clock())
+                if (f.check, 0) not in off and (f.check, outcome.asset.id or 0) not in off
+            ]
+            batch.append((outcome, found))
             done += 1
             if len(batch) >= batch_size or time.perf_counter() - last_flush >= flush_s:
                 flush()

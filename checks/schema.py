@@ -88,6 +88,23 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m002_disabled_checks(db: Database) -> None:
+    """Checks switched off, for everything (asset_id 0) or one asset, with the reason."""
+    db.executescript(
+        """
+        CREATE TABLE disabled_checks (
+            check_id TEXT NOT NULL,
+            asset_id INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (check_id, asset_id)
+        );
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))

@@ -417,6 +417,50 @@ class Store:
             self.db.execute("DELETE FROM pages WHERE last_seen < ?", [cutoff])
         return int(deleted)
 
+    # -- switched-off checks ---------------------------------------------------
+
+    def disable_check(
+        self, check_id: str, reason: str, asset_id: int | None = None, who: str | None = None
+    ) -> None:
+        """Switch a check off everywhere, or for one asset; the reason goes to the audit log.
+
+        Raises:
+            UserError: no reason given.
+        """
+        if not reason.strip():
+            raise UserError(
+                "say why the check is switched off (--reason)",
+                "请说明关闭该检查的原因（--reason）",
+            )
+        with self.db.atomic():
+            self.db.table("disabled_checks").upsert(
+                {
+                    "check_id": check_id,
+                    "asset_id": asset_id or 0,
+                    "reason": reason.strip(),
+                    "at": ts(self.clock()),
+                    "actor": who or actor(),
+                },
+                pk=("check_id", "asset_id"),
+            )
+            self.log("check.disable", asset_id, who, check=check_id, reason=reason.strip())
+
+    def enable_check(
+        self, check_id: str, asset_id: int | None = None, who: str | None = None
+    ) -> None:
+        """Switch a check back on (logged)."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM disabled_checks WHERE check_id = ? AND asset_id = ?",
+                [check_id, asset_id or 0],
+            )
+            self.log("check.enable", asset_id, who, check=check_id)
+
+    def disabled_checks(self) -> dict[tuple[str, int], str]:
+        """(check id, asset id or 0 for everywhere) -> reason."""
+        rows = self.db.execute("SELECT check_id, asset_id, reason FROM disabled_checks").fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
+
     # -- settings ------------------------------------------------------------
 
     def setting(self, key: str, default: str = "") -> str:

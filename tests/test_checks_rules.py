@@ -44,6 +44,19 @@ CASES = [
     ("no-https", "portal.yuanqu-park.test", "news.shili-tech.test"),
     ("https-not-enforced", "news.shili-tech.test", "www.shili-tech.test"),
     ("unowned-asset", "files.shili-tech.test", "www.shili-tech.test"),
+    ("login-exposed", "panel.yuanqu-park.test", "www.shili-tech.test"),
+    ("login-exposed", "oa.wuye-pm.test", "portal.yuanqu-park.test"),
+    ("login-over-http", "oa.wuye-pm.test", "panel.yuanqu-park.test"),
+    ("login-over-http", "oa.shili-tech.test", "panel.yuanqu-park.test"),
+    ("oa-exposed", "oa.wuye-pm.test", "panel.yuanqu-park.test"),
+    ("oa-exposed", "oa.shili-tech.test", "www.shili-tech.test"),
+    ("admin-panel-exposed", "panel.yuanqu-park.test", "oa.shili-tech.test"),
+    ("outdated-software", "portal.yuanqu-park.test", "www.shili-tech.test"),
+    ("version-disclosure", "portal.yuanqu-park.test", "shop.shili-tech.test"),
+    ("missing-security-headers", "shop.shili-tech.test", "www.shili-tech.test"),
+    ("missing-security-headers", "portal.yuanqu-park.test", "oa.shili-tech.test"),
+    ("insecure-cookie", "shop.shili-tech.test", "oa.wuye-pm.test"),
+    ("icp-number-missing", "shop.shili-tech.test", "www.shili-tech.test"),
 ]
 
 
@@ -86,9 +99,17 @@ def test_retiring_the_healthy_site_raises_both_critical_checks(outcomes):
     assert {"retired-still-resolves", "retired-still-serving"} <= fired(retired)
 
 
-def test_retired_assets_get_no_availability_or_tls_noise(outcomes):
+def test_retired_assets_get_no_availability_tls_or_hygiene_noise(outcomes):
     hr = fired(outcomes["www.renli-hr.test"])
     assert hr == {"retired-still-resolves", "retired-still-serving"}
+    oa = fired(outcomes["oa.wuye-pm.test"])
+    assert oa == {
+        "retired-still-resolves",
+        "retired-still-serving",
+        "login-exposed",
+        "login-over-http",
+        "oa-exposed",
+    }
 
 
 def test_expiry_boundary_is_21_days(outcomes):

@@ -38,8 +38,8 @@ def test_migrations_apply_once_and_record_the_version(tmp_path):
     path = tmp_path / "aw.db"
     Store(path).close()
     again = Store(path)
-    assert again.schema_version == 1
-    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert again.schema_version == 2
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 2
     again.close()
 
 

@@ -148,6 +148,20 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("portal.yuanqu-park.test", "no-https"),
         ("news.shili-tech.test", "https-not-enforced"),
         ("backup.shili-tech.test", "http-down"),
+        ("oa.wuye-pm.test", "login-exposed"),
+        ("oa.wuye-pm.test", "login-over-http"),
+        ("oa.wuye-pm.test", "oa-exposed"),
+        ("portal.yuanqu-park.test", "outdated-software"),
+        ("portal.yuanqu-park.test", "version-disclosure"),
+        ("portal.yuanqu-park.test", "missing-security-headers"),
+        ("shop.shili-tech.test", "missing-security-headers"),
+        ("shop.shili-tech.test", "insecure-cookie"),
+        ("shop.shili-tech.test", "icp-number-missing"),
+        ("panel.yuanqu-park.test", "admin-panel-exposed"),
+        ("panel.yuanqu-park.test", "login-exposed"),
+        ("oa.shili-tech.test", "oa-exposed"),
+        ("oa.shili-tech.test", "login-exposed"),
+        ("oa.shili-tech.test", "login-over-http"),
     }
     assert found == expected
     healthy = {
@@ -168,3 +182,61 @@ def test_database_location_from_the_environment(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("ASSETWATCH_DB", str(tmp_path / "env.db"))
     run(capsys, "add", "env.example.test")
     assert (tmp_path / "env.db").exists()
+
+
+def test_checks_can_be_switched_off_with_a_reason(capsys, lab, db):
+    for asset in ("news.shili-tech.test", "shop.shili-tech.test"):
+        run(
+            capsys,
+            "--db",
+            db,
+            "add",
+            asset,
+            "--owner",
+            "IT",
+            "--url",
+            lab.ports.https_url(asset),
+            "--url",
+            lab.ports.http_url(asset),
+        )
+    code, _, err = run(
+        capsys, "--db", db, "--lang", "en", "checks", "--disable", "https-not-enforced"
+    )
+    assert code == 2 and "--reason" in err
+    run(capsys, "--db", db, "checks", "--disable", "https-not-enforced", "--reason", "legacy app")
+    run(
+        capsys,
+        "--db",
+        db,
+        "checks",
+        "--disable",
+        "insecure-cookie",
+        "--asset",
+        "shop.shili-tech.test",
+        "--reason",
+        "vendor fix due in March",
+    )
+    _, out, _ = run(capsys, *lab_args(lab, db), "scan", "--json")
+    checks = {(f["asset"], f["check"]) for f in json_lines(out)}
+    assert not any(c in ("https-not-enforced", "insecure-cookie") for _, c in checks)
+    assert ("shop.shili-tech.test", "missing-security-headers") in checks
+    _, out, _ = run(capsys, "--db", db, "checks", "--json")
+    states = {r["check"]: r for r in json_lines(out)}
+    assert states["https-not-enforced"]["state"] == "off"
+    assert states["https-not-enforced"]["reason"] == "legacy app"
+    assert states["insecure-cookie"]["state"] == "off for shop.shili-tech.test"
+    run(capsys, "--db", db, "checks", "--enable", "https-not-enforced")
+    _, out, _ = run(capsys, *lab_args(lab, db), "scan", "--json")
+    assert ("news.shili-tech.test", "https-not-enforced") in {
+        (f["asset"], f["check"]) for f in json_lines(out)
+    }
+    from checks.store import Store
+
+    store = Store(db)
+    actions = [
+        (e["action"], e["detail"].get("reason"))
+        for e in store.events()
+        if e["action"].startswith("check.")
+    ]
+    store.close()
+    assert ("check.disable", "legacy app") in actions and ("check.enable", None) in actions

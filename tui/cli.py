@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
+from checks.catalog import BY_ID, CATALOG
 from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
 from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle, ProbeOutcome, Severity
@@ -120,6 +121,21 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         "--all", action="store_true", help=t("include resolved findings", "包括已解决的问题")
     )
 
+    chk = sub.add_parser(
+        "checks", help=t("list the checks; switch one off or on", "列出检查项；关闭或开启某项")
+    )
+    chk.add_argument(
+        "--json", action="store_true", help=t("one JSON object per line", "每行一个 JSON 对象")
+    )
+    chk.add_argument("--disable", metavar="ID", help=t("switch this check off", "关闭此检查"))
+    chk.add_argument(
+        "--enable", metavar="ID", help=t("switch this check back on", "重新开启此检查")
+    )
+    chk.add_argument("--asset", metavar="NAME", help=t("only for this asset", "仅针对此资产"))
+    chk.add_argument(
+        "--reason", default="", help=t("why (required to disable)", "原因（关闭时必填）")
+    )
+
     demo = sub.add_parser(
         "demo",
         help=t(
@@ -221,6 +237,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "import": _import,
         "scan": _scan,
         "findings": _findings,
+        "checks": _checks,
     }
     store = Store(args.db)
     try:
@@ -435,7 +452,7 @@ def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: 
     ]
     lines = []
     for row, r in zip(
-        table(["", "", "", ""], rows, [8, 30, 22, 200]).splitlines()[1:], records, strict=True
+        table(["", "", "", ""], rows, [8, 30, 26, 200]).splitlines()[1:], records, strict=True
     ):
         lines += [row, "    " + safe(r.finding.evidence)[:400]]
     out.write("\n".join(lines) + "\n")
@@ -494,6 +511,55 @@ def _scan(args: argparse.Namespace, store: Store, extra: Sequence[tuple[str, int
 def _findings(args: argparse.Namespace, store: Store) -> int:
     records = store.findings(None if args.all else FindingStatus.OPEN, Severity(args.severity))
     print_findings(records, args.lang, args.json, sys.stdout)
+    return EXIT_OK
+
+
+def _checks(args: argparse.Namespace, store: Store) -> int:
+    asset_id = 0
+    if args.asset:
+        asset = store.asset(normalize_name(args.asset))
+        if asset is None or asset.id is None:
+            raise UserError(f"no asset named {args.asset}", f"没有名为 {args.asset} 的资产")
+        asset_id = asset.id
+    for check_id in filter(None, (args.disable, args.enable)):
+        if check_id not in BY_ID:
+            raise UserError(
+                f"unknown check {check_id!r}; see `assetwatch checks`",
+                f"未知检查项 {check_id!r}；请查看 `assetwatch checks`",
+            )
+    if args.disable:
+        store.disable_check(args.disable, args.reason, asset_id or None)
+    if args.enable:
+        store.enable_check(args.enable, asset_id or None)
+    off = store.disabled_checks()
+    names = {a.id: a.display for a in store.assets()}
+    rows = []
+    for spec in CATALOG:
+        where = sorted(names.get(a, str(a)) for (c, a) in off if c == spec.id and a)
+        state = "off" if (spec.id, 0) in off else (f"off for {', '.join(where)}" if where else "on")
+        if args.json:
+            _json_line(
+                {
+                    "check": spec.id,
+                    "severity": str(spec.severity),
+                    "title": spec.title(args.lang),
+                    "state": state,
+                    "reason": off.get((spec.id, 0), ""),
+                },
+                sys.stdout,
+            )
+        rows.append([spec.id, str(spec.severity), state, spec.title(args.lang)])
+    if not args.json:
+        headers = [
+            _t(args.lang, h, z)
+            for h, z in [
+                ("CHECK", "检查项"),
+                ("SEVERITY", "级别"),
+                ("STATE", "状态"),
+                ("TITLE", "标题"),
+            ]
+        ]
+        print(table(headers, rows, [26, 8, 24, 200]))
     return EXIT_OK
 
 

@@ -103,6 +103,25 @@ PARK_PAGE = _page(
     "<h1>科创产业园</h1><p>入驻企业服务、物业报修、园区新闻。</p><footer>豫ICP备17000002号</footer>",
 )
 
+SHOP_PAGE = _page(
+    "示例科技 - 在线商城",
+    "<h1>商城</h1><p>工业软件许可证在线购买。</p><footer>豫ICP备20000003号-1</footer>",
+)
+
+PANEL_PAGE = _page(
+    "宝塔Linux面板",
+    '<form method="post" action="/login"><input name="username">'
+    '<input type="password" name="password"><button>登录</button></form>',
+)
+
+TONGDA_PAGE = _page(
+    "通达OA网络智能办公系统",
+    '<link rel="shortcut icon" href="/static/images/tongda.ico">'
+    '<form name="form1" method="post" action="http://oa.shili-tech.test/logincheck.php">'
+    '<input name="UNAME"><input type="password" name="PASSWORD"></form>'
+    "<p>Office Anywhere 2019</p>",
+)
+
 HEALTHY_PAGE = _page(
     "示例科技 - 官方网站",
     "<h1>示例科技有限公司</h1><p>工业软件与数据服务。</p>"
@@ -250,6 +269,38 @@ def demo(ports: Ports) -> Scenario:
     s.host(idn_ascii)
     s.sites.append(Site(idn_ascii, http=upgrade(idn_ascii), https=healthy_https))
     add(idn, Kind.WEBSITE, "信息中心 赵磊", ports.https_url(idn_ascii), ports.http_url(idn_ascii))
+
+    # Exposure and hygiene: a shop with weak headers and cookies, an admin panel, an OA login.
+    shop = "shop.shili-tech.test"
+    s.host(shop)
+    shop_headers = [("Server", "nginx"), ("Set-Cookie", "PHPSESSID=9d1f2e; path=/")]
+    s.sites.append(
+        Site(shop, http=upgrade(shop), https={"/": html_page(SHOP_PAGE, headers=shop_headers)})
+    )
+    add(
+        shop,
+        Kind.WEBSITE,
+        "市场部 陈晨",
+        ports.https_url(shop),
+        ports.http_url(shop),
+        icp="豫ICP备20000009号-1",
+    )
+
+    panel = "panel.yuanqu-park.test"
+    s.host(panel)
+    s.sites.append(
+        Site(panel, http=upgrade(panel), https={"/": html_page(PANEL_PAGE, headers=GOOD_HEADERS)})
+    )
+    add(panel, Kind.SERVER, "信息中心 赵磊", ports.https_url(panel), ports.http_url(panel))
+
+    office = "oa.shili-tech.test"
+    s.host(office)
+    s.sites.append(
+        Site(
+            office, http=upgrade(office), https={"/": html_page(TONGDA_PAGE, headers=GOOD_HEADERS)}
+        )
+    )
+    add(office, Kind.OA, "行政部 王强", ports.https_url(office), ports.http_url(office))
 
     mail = "mail.shili-tech.test"
     s.host(mail, mx=[mail])

@@ -1,0 +1,91 @@
+"""The data files behind the content checks: product fingerprints and software versions."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product recognisable from a home page: an OA system or an admin panel."""
+
+    id: str
+    name: str
+    name_zh: str
+    kind: str
+    """"oa" or "admin"."""
+    signals: tuple[tuple[str, tuple[str, ...]], ...]
+    """("body", strings that must all appear) or ("header", (name, substring))."""
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Software:
+    """A banner product with the versions that are still supported."""
+
+    id: str
+    name: str
+    pattern: re.Pattern[str]
+    supported_from: tuple[int, ...]
+    eol_why: str
+    branches: tuple[tuple[tuple[int, ...], tuple[int, ...], str], ...]
+    """(branch prefix, safe-from version, why) for supported branches with known-bad releases."""
+    source: str
+
+
+def version(text: str) -> tuple[int, ...]:
+    """ "2.4.62" -> (2, 4, 62); non-numeric parts are dropped."""
+    return tuple(int(p) for p in re.findall(r"\d+", text))
+
+
+def _load(name: str) -> Any:
+    return json.loads(resources.files("checks").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+@cache
+def products() -> tuple[Product, ...]:
+    """checks/data/products.json."""
+    out = []
+    for p in _load("products.json")["products"]:
+        signals = tuple(
+            ("body", tuple(s["body"])) if "body" in s else ("header", tuple(s["header"]))
+            for s in p["signals"]
+        )
+        out.append(Product(p["id"], p["name"], p["name_zh"], p["kind"], signals, p["source"]))
+    return tuple(out)
+
+
+@cache
+def software() -> tuple[Software, ...]:
+    """checks/data/software.json."""
+    return tuple(
+        Software(
+            s["id"],
+            s["name"],
+            re.compile(s["pattern"], re.IGNORECASE),
+            version(s["supported_from"]),
+            s["eol_why"],
+            tuple((version(b["branch"]), version(b["safe_from"]), b["why"]) for b in s["branches"]),
+            s["source"],
+        )
+        for s in _load("software.json")["software"]
+    )
+
+
+def outdated(banner: str) -> list[tuple[Software, str, str]]:
+    """(software, version, why) for every outdated product named in a banner."""
+    found = []
+    for sw in software():
+        for match in sw.pattern.finditer(banner):
+            seen = version(match.group(1))
+            branch = next((b for b in sw.branches if seen[: len(b[0])] == b[0]), None)
+            if branch is not None and seen < branch[1]:
+                found.append((sw, match.group(1), branch[2]))
+            elif branch is None and seen < sw.supported_from:
+                found.append((sw, match.group(1), sw.eol_why))
+    return found
