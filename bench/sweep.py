@@ -34,6 +34,7 @@ def main() -> None:
     )
     parser.add_argument("--dns-latency", type=float, default=0.010)
     parser.add_argument("--http-latency", type=float, default=0.050)
+    parser.add_argument("--light", action="store_true", help="skip the sensitive-path probes")
     args = parser.parse_args()
 
     lab = subprocess.Popen(
@@ -67,6 +68,7 @@ def main() -> None:
                 nameservers=((info["dns"][0], info["dns"][1]),),
                 ca_bundle=info["ca_pem"],
                 concurrency=args.concurrency,
+                paths=not args.light,
             )
             cpu0 = time.process_time()
             progress = run_async(run_sweep(store, config))
@@ -88,7 +90,8 @@ def main() -> None:
     print(f"peak memory MiB  {peak_mib:.0f}")
     print(
         f"latency          DNS {args.dns_latency * 1000:.0f} ms, "
-        f"HTTP {args.http_latency * 1000:.0f} ms; concurrency {args.concurrency}"
+        f"HTTP {args.http_latency * 1000:.0f} ms; concurrency {args.concurrency}; "
+        f"{'light (no sensitive paths)' if args.light else 'with the 11 sensitive-path probes'}"
     )
 
 

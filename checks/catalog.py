@@ -190,6 +190,14 @@ CATALOG: tuple[CheckSpec, ...] = (
         "An active website's home page does not show its recorded ICP filing number, or shows "
         "another one.",
     ),
+    CheckSpec(
+        "sensitive-file-exposed",
+        Severity.HIGH,
+        "Sensitive file exposed",
+        "敏感文件可被下载",
+        "A file that must never be served (.git, .env, .svn, .DS_Store, backups, phpinfo, "
+        "WEB-INF/web.xml, server-status) answers, proved by its content.",
+    ),
 )
 
 BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from checks.models import CertInfo, Hop, HttpEntry, HttpError
+from checks.models import CertInfo, Hop, HttpEntry, HttpError, PathProbe
 from checks.pages import decode_body, extract_title
 from checks.tls import read_certificate
 
@@ -240,6 +240,25 @@ class HttpSession:
             if size >= cap:
                 return b"".join(parts), True
         return b"".join(parts), False
+
+    async def fetch_path(self, url: str, cap: int = 16 * 1024) -> PathProbe:
+        """GET one well-known path: no redirects, the first `cap` bytes. Never raises."""
+        try:
+            async with asyncio.timeout(self.limits.total_timeout):
+                client = self._get_client(False)
+                async with client.stream("GET", url) as resp:
+                    head = b""
+                    if resp.status_code in (200, 206):
+                        decoder = _Decoder(resp.headers.get("content-encoding", ""))
+                        async for raw in resp.aiter_raw():
+                            head += decoder.feed(raw, cap - len(head))
+                            if len(head) >= cap:
+                                break
+                    return PathProbe(
+                        url, resp.status_code, resp.headers.get("content-type", ""), head
+                    )
+        except Exception:  # a broken server costs this path, nothing more
+            return PathProbe(url, None)
 
     async def fetch(self, url: str, host: str) -> HttpEntry:
         """GET `url`, following up to `max_redirects` redirects, within the total timeout.

@@ -213,6 +213,17 @@ class HttpEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PathProbe:
+    """A request for one well-known path (no redirects followed)."""
+
+    url: str
+    status: int | None
+    content_type: str = ""
+    head: bytes = field(default=b"", repr=False)
+    """The first bytes of the body (capped); kept in memory for the proofs, never stored."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeOutcome:
     """Everything one probe of one asset observed."""
 
@@ -221,6 +232,10 @@ class ProbeOutcome:
     finished_at: datetime
     dns: DnsAnswer
     http: tuple[HttpEntry, ...] = ()
+    paths: tuple[PathProbe, ...] = ()
+    """Well-known paths fetched on the main origin (sensitive files)."""
+    skipped: frozenset[str] = frozenset()
+    """Checks this probe gathered no data for (a light sweep): their findings stay as they were."""
     error: str = ""
     """Set when the probe itself failed unexpectedly; the sweep went on."""
 

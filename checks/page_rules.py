@@ -11,7 +11,7 @@ from datetime import datetime
 from checks.models import Finding, HttpEntry, Kind, Lifecycle, ProbeOutcome
 from checks.pages import decode_body
 from checks.rule_kit import finding
-from checks.signals import Product, outdated, products
+from checks.signals import Product, exposures, outdated, products
 
 _PASSWORD = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?password\b", re.IGNORECASE)
 _FORM_ACTION = re.compile(r"<form\b[^>]*\baction\s*=\s*[\"']?(http://[^\"' >]+)", re.IGNORECASE)
@@ -216,7 +216,22 @@ def icp_number(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     ]
 
 
+def sensitive_files(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
+    """sensitive-file-exposed: a well-known file answers, proved by its content."""
+    by_path = {e.path: e for e in exposures()}
+    findings = []
+    for probe in outcome.paths:
+        path = "/" + probe.url.split("/", 3)[-1] if probe.url.count("/") >= 3 else probe.url
+        exposure = by_path.get(path)
+        if exposure is None or probe.status not in (200, 206) or not exposure.proved_by(probe.head):
+            continue
+        evidence = f"{probe.url} {probe.status}: {exposure.what} ({len(probe.head)}+ bytes)"
+        findings.append(finding(outcome, "sensitive-file-exposed", evidence, subject=path))
+    return findings
+
+
 PAGE_RULES = (
+    sensitive_files,
     exposed_products,
     login_checks,
     software_checks,

@@ -15,6 +15,7 @@ from checks.models import (
     Hop,
     HttpEntry,
     HttpError,
+    PathProbe,
     ProbeOutcome,
 )
 
@@ -35,6 +36,8 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "error": outcome.error,
         "dns": asdict(outcome.dns),
         "http": [{**asdict(e), "body": None} for e in outcome.http],
+        "paths": [{**asdict(p), "head": None} for p in outcome.paths],
+        "skipped": sorted(outcome.skipped),
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
 
@@ -80,5 +83,7 @@ def outcome_from_json(
         finished_at=datetime.fromisoformat(data["finished_at"]),
         dns=DnsAnswer(**{**dns, "status": DnsStatus(dns["status"])}),
         http=tuple(entries),
+        paths=tuple(PathProbe(**{**p, "head": b""}) for p in data.get("paths", [])),
+        skipped=frozenset(data.get("skipped", [])),
         error=data["error"],
     )

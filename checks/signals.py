@@ -38,6 +38,53 @@ class Software:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A file that must not be served, and how its content proves it is there."""
+
+    path: str
+    what: str
+    all: tuple[bytes, ...]
+    any: tuple[bytes, ...]
+    regex: re.Pattern[bytes] | None
+    magic: tuple[bytes, ...]
+    not_: tuple[bytes, ...]
+    source: str
+
+    def proved_by(self, head: bytes) -> bool:
+        """True when the body's first bytes prove the file is exposed."""
+        lower = head.lower()
+        return (
+            all(s in head for s in self.all)
+            and (not self.any or any(s in head for s in self.any))
+            and (self.regex is None or self.regex.search(head) is not None)
+            and (not self.magic or head.startswith(self.magic))
+            and not any(s in lower for s in self.not_)
+        )
+
+
+@cache
+def exposures() -> tuple[Exposure, ...]:
+    """checks/data/exposures.json."""
+
+    def raw(values: list[str]) -> tuple[bytes, ...]:
+        return tuple(v.encode("utf-8") for v in values)
+
+    return tuple(
+        Exposure(
+            e["path"],
+            e["what"],
+            raw(e.get("all", [])),
+            raw(e.get("any", [])),
+            re.compile(e["regex"].encode(), re.MULTILINE) if "regex" in e else None,
+            tuple(bytes.fromhex(m) for m in e.get("magic", [])),
+            tuple(v.lower() for v in raw(e.get("not", []))),
+            e["source"],
+        )
+        for e in _load("exposures.json")["files"]
+    )
+
+
 def version(text: str) -> tuple[int, ...]:
     """ "2.4.62" -> (2, 4, 62); non-numeric parts are dropped."""
     return tuple(int(p) for p in re.findall(r"\d+", text))

@@ -352,7 +352,7 @@ class Store:
                     (str(f.severity), f.title_en, f.title_zh, f.evidence, at, row[0]),
                 )
         for key, row in existing.items():
-            if key not in fired and row[3] == "open":
+            if key not in fired and row[3] == "open" and key[0] not in outcome.skipped:
                 conn.execute(
                     "UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?",
                     (at, row[0]),

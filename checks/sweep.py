@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from checks.http_probe import HttpLimits, HttpSession
-from checks.models import Asset, DnsAnswer, DnsStatus, HttpEntry, HttpError, Kind, ProbeOutcome
+from checks.models import (
+    Asset,
+    DnsAnswer,
+    DnsStatus,
+    HttpEntry,
+    HttpError,
+    Kind,
+    PathProbe,
+    ProbeOutcome,
+)
 from checks.resolver import DnsProber
+from checks.signals import exposures
 from checks.tls import lenient_context, verifying_context
 
 Clock = Callable[[], datetime]
+
+LIGHT_SKIPS = frozenset({"sensitive-file-exposed"})
+"""Checks a light sweep (no well-known paths) leaves as they were."""
 
 
 def utcnow() -> datetime:
@@ -56,6 +69,8 @@ class ProbeConfig:
     """Assets probed at once against one IP address (shared hosting, one server)."""
     body_cap: int = 512 * 1024
     max_redirects: int = 5
+    paths: bool = True
+    """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin."""
 
 
 class Prober:
@@ -92,8 +107,9 @@ class Prober:
         started = self.clock()
         try:
             async with asyncio.timeout(self._budget):
-                dns, http = await self._probe(asset)
-            return ProbeOutcome(asset, started, self.clock(), dns, http)
+                dns, http, paths = await self._probe(asset)
+            skipped = frozenset() if self.config.paths else LIGHT_SKIPS
+            return ProbeOutcome(asset, started, self.clock(), dns, http, paths, skipped)
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
                 asset,
@@ -103,17 +119,20 @@ class Prober:
                 error=f"{type(exc).__name__}: {exc}",
             )
 
-    async def _probe(self, asset: Asset) -> tuple[DnsAnswer, tuple[HttpEntry, ...]]:
+    async def _probe(
+        self, asset: Asset
+    ) -> tuple[DnsAnswer, tuple[HttpEntry, ...], tuple[PathProbe, ...]]:
         host = asset.host
         dns = await self.dns.probe(host, with_zone=asset.kind == Kind.DOMAIN)
         urls = probe_urls(asset)
         if not urls:
-            return dns, ()
+            return dns, (), ()
         if not dns.resolves:
             detail = f"{host}: {dns.status}"
-            return dns, tuple(
+            unresolved = tuple(
                 HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls
             )
+            return dns, unresolved, ()
         sem = self._per_address.setdefault(
             dns.addresses[0], asyncio.Semaphore(self.config.per_address)
         )
@@ -123,9 +142,27 @@ class Prober:
                 entries = await asyncio.gather(
                     *(session.fetch(u, urlsplit(u).hostname or host) for u in urls)
                 )
+                origin = _served_origin(entries)
+                paths = (
+                    await asyncio.gather(
+                        *(session.fetch_path(origin + e.path) for e in exposures())
+                    )
+                    if origin and self.config.paths
+                    else []
+                )
         finally:
             await session.aclose()
-        return dns, tuple(entries)
+        return dns, tuple(entries), tuple(paths)
+
+
+def _served_origin(entries: Sequence[HttpEntry]) -> str:
+    """scheme://host[:port] of the first URL that served a page itself (HTTPS first), or ""."""
+    direct = [e for e in entries if e.hops and e.hops[0].status < 300]
+    direct.sort(key=lambda e: e.scheme != "https")
+    if not direct:
+        return ""
+    parts = urlsplit(direct[0].url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def sweep(

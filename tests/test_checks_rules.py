@@ -57,6 +57,8 @@ CASES = [
     ("missing-security-headers", "portal.yuanqu-park.test", "oa.shili-tech.test"),
     ("insecure-cookie", "shop.shili-tech.test", "oa.wuye-pm.test"),
     ("icp-number-missing", "shop.shili-tech.test", "www.shili-tech.test"),
+    # the HR site answers 200 with its page to every path: content, not status, proves a file
+    ("sensitive-file-exposed", "portal.yuanqu-park.test", "www.renli-hr.test"),
 ]
 
 
@@ -69,6 +71,33 @@ def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive,
 def test_every_catalog_check_has_a_lab_case():
     covered = {c for c, _, _ in CASES}
     assert covered | {"tls-untrusted"} == {s.id for s in CATALOG}
+
+
+def test_each_exposed_file_is_its_own_finding(outcomes):
+    evidence = [
+        f.evidence
+        for f in evaluate(outcomes["portal.yuanqu-park.test"], utcnow())
+        if f.check == "sensitive-file-exposed"
+    ]
+    assert sorted(e.split(" ")[0].rsplit("/", 1)[-1] for e in evidence) == [
+        ".env",
+        "HEAD",
+        "phpinfo.php",
+    ]
+
+
+def test_light_sweeps_skip_paths_and_keep_their_findings(lab, tmp_path):
+    from checks.runner import run_sweep
+    from checks.store import Store
+
+    store = Store(tmp_path / "aw.db")
+    store.save(next(a for a in lab.inventory if a.name == "portal.yuanqu-park.test"))
+    asyncio.run(run_sweep(store, lab.probe_config()))
+    assert len([r for r in store.findings() if r.finding.check == "sensitive-file-exposed"]) == 3
+    asyncio.run(run_sweep(store, lab.probe_config(paths=False)))
+    assert len([r for r in store.findings() if r.finding.check == "sensitive-file-exposed"]) == 3
+    assert "version-disclosure" in {r.finding.check for r in store.findings()}
+    store.close()
 
 
 def test_healthy_sites_have_nothing_medium_or_above(outcomes):

@@ -173,6 +173,14 @@ def _scan_options(p: argparse.ArgumentParser, t: Callable[[str, str], str]) -> N
         help=t("assets probed at once (default 64)", "同时探测的资产数（默认 64）"),
     )
     p.add_argument(
+        "--light",
+        action="store_true",
+        help=t(
+            "skip the well-known sensitive paths (faster; their findings stay as they were)",
+            "跳过敏感路径探测（更快；相关问题保持原状）",
+        ),
+    )
+    p.add_argument(
         "--timeout",
         type=float,
         default=10.0,
@@ -261,6 +269,7 @@ def probe_config(
         ca_bundle=args.ca_bundle,
         timeout=timeout,
         concurrency=concurrency,
+        paths=not getattr(args, "light", False),
     )
 
 

@@ -153,7 +153,8 @@ def demo(ports: Ports) -> Scenario:
     # 1. The HR company's retired website: still resolves and serves planted gambling links.
     hr = "www.renli-hr.test"
     s.host(hr)
-    s.sites.append(Site(hr, http={"/": html_page(HR_PAGE)}, https={"/": html_page(HR_PAGE)}))
+    # Like many hacked sites it answers 200 with its page to every path: no file is proved.
+    s.sites.append(Site(hr, http={"*": html_page(HR_PAGE)}, https={"*": html_page(HR_PAGE)}))
     add(
         hr,
         Kind.WEBSITE,
@@ -196,7 +197,11 @@ def demo(ports: Ports) -> Scenario:
                 "/": html_page(PARK_PAGE, headers=old),
                 "/.git/HEAD": Page(b"ref: refs/heads/master\n", headers=old),
                 "/phpinfo.php": html_page(
-                    _page("phpinfo()", "<h1>PHP Version 5.3.3</h1>"), headers=old
+                    _page("phpinfo()", "<h1>PHP Version 5.3.3</h1><h2>PHP Extension</h2>"),
+                    headers=old,
+                ),
+                "/.env": Page(
+                    b"APP_ENV=production\nDB_HOST=127.0.0.1\nDB_PASSWORD=x\n", headers=old
                 ),
             },
         )
