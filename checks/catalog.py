@@ -198,6 +198,14 @@ CATALOG: tuple[CheckSpec, ...] = (
         "A file that must never be served (.git, .env, .svn, .DS_Store, backups, phpinfo, "
         "WEB-INF/web.xml, server-status) answers, proved by its content.",
     ),
+    CheckSpec(
+        "risky-port-open",
+        Severity.HIGH,
+        "Risky service port open to the internet",
+        "高危端口对互联网开放",
+        "A server accepts TCP connections on a port that should never face the internet (FTP, "
+        "Telnet, SMB, databases, RDP, VNC, Redis, Docker API...).",
+    ),
 )
 
 BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}

@@ -234,6 +234,8 @@ class ProbeOutcome:
     http: tuple[HttpEntry, ...] = ()
     paths: tuple[PathProbe, ...] = ()
     """Well-known paths fetched on the main origin (sensitive files)."""
+    open_ports: tuple[int, ...] | None = None
+    """Risky ports that accepted a connection; None when ports were not probed (not a server)."""
     skipped: frozenset[str] = frozenset()
     """Checks this probe gathered no data for (a light sweep): their findings stay as they were."""
     error: str = ""

@@ -11,7 +11,7 @@ from datetime import datetime
 from checks.models import Finding, HttpEntry, Kind, Lifecycle, ProbeOutcome
 from checks.pages import decode_body
 from checks.rule_kit import finding
-from checks.signals import Product, exposures, outdated, products
+from checks.signals import Product, exposures, outdated, products, risky_ports
 
 _PASSWORD = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?password\b", re.IGNORECASE)
 _FORM_ACTION = re.compile(r"<form\b[^>]*\baction\s*=\s*[\"']?(http://[^\"' >]+)", re.IGNORECASE)
@@ -230,7 +230,24 @@ def sensitive_files(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     return findings
 
 
+def risky_ports_open(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
+    """risky-port-open: one finding per risky service a server exposes."""
+    by_port = {p.port: p for p in risky_ports()}
+    address = outcome.dns.addresses[0] if outcome.dns.addresses else ""
+    return [
+        finding(
+            outcome,
+            "risky-port-open",
+            f"{address}:{port} ({by_port[port].service}) accepts connections: {by_port[port].why}",
+            subject=str(port),
+        )
+        for port in outcome.open_ports or ()
+        if port in by_port
+    ]
+
+
 PAGE_RULES = (
+    risky_ports_open,
     sensitive_files,
     exposed_products,
     login_checks,

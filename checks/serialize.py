@@ -38,6 +38,7 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "http": [{**asdict(e), "body": None} for e in outcome.http],
         "paths": [{**asdict(p), "head": None} for p in outcome.paths],
         "skipped": sorted(outcome.skipped),
+        "open_ports": list(outcome.open_ports) if outcome.open_ports is not None else None,
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
 
@@ -85,5 +86,6 @@ def outcome_from_json(
         http=tuple(entries),
         paths=tuple(PathProbe(**{**p, "head": b""}) for p in data.get("paths", [])),
         skipped=frozenset(data.get("skipped", [])),
+        open_ports=tuple(data["open_ports"]) if data.get("open_ports") is not None else None,
         error=data["error"],
     )

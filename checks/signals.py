@@ -85,6 +85,21 @@ def exposures() -> tuple[Exposure, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RiskyPort:
+    """A TCP port that should not face the internet."""
+
+    port: int
+    service: str
+    why: str
+
+
+@cache
+def risky_ports() -> tuple[RiskyPort, ...]:
+    """checks/data/ports.json."""
+    return tuple(RiskyPort(p["port"], p["service"], p["why"]) for p in _load("ports.json")["ports"])
+
+
 def version(text: str) -> tuple[int, ...]:
     """ "2.4.62" -> (2, 4, 62); non-numeric parts are dropped."""
     return tuple(int(p) for p in re.findall(r"\d+", text))

@@ -19,8 +19,9 @@ from checks.models import (
     PathProbe,
     ProbeOutcome,
 )
+from checks.ports import open_ports
 from checks.resolver import DnsProber
-from checks.signals import exposures
+from checks.signals import exposures, risky_ports
 from checks.tls import lenient_context, verifying_context
 
 Clock = Callable[[], datetime]
@@ -69,6 +70,10 @@ class ProbeConfig:
     """Assets probed at once against one IP address (shared hosting, one server)."""
     body_cap: int = 512 * 1024
     max_redirects: int = 5
+    port_timeout: float = 1.5
+    """Seconds for one TCP connect to a risky port."""
+    port_map: tuple[tuple[str, int, int], ...] = ()
+    """(host, port, where to really connect): only the loopback lab uses it."""
     paths: bool = True
     """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin."""
 
@@ -108,8 +113,9 @@ class Prober:
         try:
             async with asyncio.timeout(self._budget):
                 dns, http, paths = await self._probe(asset)
+                ports = await self._ports(asset, dns)
             skipped = frozenset() if self.config.paths else LIGHT_SKIPS
-            return ProbeOutcome(asset, started, self.clock(), dns, http, paths, skipped)
+            return ProbeOutcome(asset, started, self.clock(), dns, http, paths, ports, skipped)
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
                 asset,
@@ -118,6 +124,13 @@ class Prober:
                 DnsAnswer(asset.host, DnsStatus.ERROR),
                 error=f"{type(exc).__name__}: {exc}",
             )
+
+    async def _ports(self, asset: Asset, dns: DnsAnswer) -> tuple[int, ...] | None:
+        if asset.kind != Kind.SERVER or not dns.resolves:
+            return None
+        wanted = [p.port for p in risky_ports()]
+        mapping = {p: real for h, p, real in self.config.port_map if h == asset.host}
+        return await open_ports(dns.addresses[0], wanted, self.config.port_timeout, mapping)
 
     async def _probe(
         self, asset: Asset

@@ -115,3 +115,10 @@ def test_nameserver_specs():
         parse_nameserver("dns.example:53")
     with pytest.raises(UserError):
         parse_nameserver("127.0.0.1:0")
+
+
+async def test_port_probe_tells_open_from_closed(lab):
+    from checks.ports import open_ports
+
+    found = await open_ports("127.0.0.1", [1, 2], 1.0, {1: lab.ports.service, 2: lab.ports.closed})
+    assert found == (1,)

@@ -59,6 +59,7 @@ CASES = [
     ("icp-number-missing", "shop.shili-tech.test", "www.shili-tech.test"),
     # the HR site answers 200 with its page to every path: content, not status, proves a file
     ("sensitive-file-exposed", "portal.yuanqu-park.test", "www.renli-hr.test"),
+    ("risky-port-open", "db.yuanqu-park.test", "panel.yuanqu-park.test"),
 ]
 
 

@@ -163,6 +163,7 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("oa.shili-tech.test", "login-exposed"),
         ("oa.shili-tech.test", "login-over-http"),
         ("portal.yuanqu-park.test", "sensitive-file-exposed"),
+        ("db.yuanqu-park.test", "risky-port-open"),
     }
     assert found == expected
     healthy = {

@@ -10,6 +10,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -490,8 +491,8 @@ def _progress_printer(
     return show
 
 
-def _scan(args: argparse.Namespace, store: Store, extra: Sequence[tuple[str, int]] = ()) -> int:
-    config = probe_config(args, extra)
+def _scan(args: argparse.Namespace, store: Store, config: ProbeConfig | None = None) -> int:
+    config = config or probe_config(args)
     if not store.assets():
         print(
             _t(args.lang, "The inventory is empty: nothing to scan.", "资产清单为空，无可扫描。"),
@@ -583,12 +584,13 @@ def _demo(args: argparse.Namespace) -> int:
         for asset in lab.inventory:
             store.save(asset, source="demo")
         args.ca_bundle = args.ca_bundle or lab.ca_pem
+        config = replace(probe_config(args, [lab.nameserver]), port_map=lab.port_map())
         if args.scan or args.json:
-            return _scan(args, store, extra=[lab.nameserver])
+            return _scan(args, store, config)
         store.set_setting(
             "org_name", _t(args.lang, "Shili Tech (demo lab)", "示例科技（演示环境）")
         )
-        _dashboard(args, store, probe_config(args, [lab.nameserver]))
+        _dashboard(args, store, config)
         return EXIT_OK
     return EXIT_ERROR
 

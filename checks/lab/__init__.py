@@ -22,6 +22,7 @@ from checks.lab.dns_server import LabDns, serve_dns
 from checks.lab.scenarios import Ports, Scenario, demo, edge
 from checks.lab.web_server import LabWeb, serve_web
 from checks.models import Asset
+from checks.signals import risky_ports
 from checks.sweep import ProbeConfig
 
 ScenarioFactory = Callable[[Ports], Scenario]
@@ -31,6 +32,10 @@ def _default_scenario(ports: Ports) -> Scenario:
     scenario = demo(ports)
     scenario.merge(edge(ports))
     return scenario
+
+
+async def _accept_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.close()
 
 
 def _check_loopback(address: str) -> None:
@@ -91,9 +96,26 @@ class Lab:
             "nameservers": (self.nameserver,),
             "ca_bundle": self.ca_pem,
             "timeout": 3.0,
+            "port_map": self.port_map(),
         }
         values.update(overrides)
         return ProbeConfig(**values)  # type: ignore[arg-type]
+
+    def port_map(self) -> tuple[tuple[str, int, int], ...]:
+        """Where risky ports of lab servers really are: the service port if open, else closed.
+
+        Every lab server's risky port is mapped, so that services running on this machine
+        (a developer's own MySQL on 3306) never leak into the lab's results.
+        """
+        servers = {a.host for a in self.scenario.inventory if a.kind == "server"}
+        servers |= set(self.scenario.open_ports)
+        mapping = []
+        for host in sorted(servers):
+            opened = self.scenario.open_ports.get(host, [])
+            for risky in risky_ports():
+                real = self.ports.service if risky.port in opened else self.ports.closed
+                mapping.append((host, risky.port, real))
+        return tuple(mapping)
 
     def __enter__(self) -> Lab:
         self.start()
@@ -156,7 +178,9 @@ class Lab:
             "default": ca.issue("default", ["lab.invalid"]).server_context()
         }
         https_servers, https_port = await serve_web(web, list(self.addresses), contexts)
-        self.ports = Ports(http_port, https_port, self._closed_port())
+        service = await asyncio.start_server(_accept_and_close, self.addresses[0], 0)
+        service_port = service.sockets[0].getsockname()[1]
+        self.ports = Ports(http_port, https_port, self._closed_port(), service_port)
         self.scenario = self._factory(self.ports)
         web.sites = {site.host.lower(): site for site in self.scenario.sites}
         self.web = web
@@ -170,7 +194,7 @@ class Lab:
             await self._stop.wait()
         finally:
             udp.close()
-            for server in [tcp, *http_servers, *https_servers]:
+            for server in [tcp, service, *http_servers, *https_servers]:
                 server.close()
             for task in [*web.tasks, *dns_tasks]:
                 task.cancel()

@@ -33,11 +33,13 @@ GOOD_HEADERS = [
 
 @dataclass(frozen=True, slots=True)
 class Ports:
-    """Where the lab listens: one HTTP and one HTTPS port, and a port known to be closed."""
+    """Where the lab listens: HTTP, HTTPS, a port known to be closed, and a bare TCP service."""
 
     http: int
     https: int
     closed: int
+    service: int = 0
+    """Accepts TCP connections and closes them: stands in for Redis, MySQL... on risky ports."""
 
     def http_url(self, host: str, path: str = "/") -> str:
         """http://HOST:PORT/path on the lab."""
@@ -60,6 +62,8 @@ class Scenario:
     records: dict[str, Records] = field(default_factory=dict)
     sites: list[Site] = field(default_factory=list)
     inventory: list[Asset] = field(default_factory=list)
+    open_ports: dict[str, list[int]] = field(default_factory=dict)
+    """Risky ports the lab pretends are open, by host (all others read as closed)."""
 
     def host(self, name: str, *addresses: str, **rec: object) -> None:
         """Add an A record (127.0.0.1 unless given) and any other record fields."""
@@ -70,6 +74,7 @@ class Scenario:
         self.zones += other.zones
         self.records.update(other.records)
         self.sites += other.sites
+        self.open_ports.update(other.open_ports)
 
 
 def _page(title: str, body: str, charset: str = "utf-8") -> str:
@@ -306,6 +311,12 @@ def demo(ports: Ports) -> Scenario:
         )
     )
     add(office, Kind.OA, "行政部 王强", ports.https_url(office), ports.http_url(office))
+
+    # The park's database server: Redis and MySQL reachable from anywhere.
+    db = "db.yuanqu-park.test"
+    s.host(db)
+    s.open_ports[db] = [3306, 6379]
+    add(db, Kind.SERVER, "信息中心 赵磊")
 
     mail = "mail.shili-tech.test"
     s.host(mail, mx=[mail])
