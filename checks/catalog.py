@@ -206,6 +206,14 @@ CATALOG: tuple[CheckSpec, ...] = (
         "A server accepts TCP connections on a port that should never face the internet (FTP, "
         "Telnet, SMB, databases, RDP, VNC, Redis, Docker API...).",
     ),
+    CheckSpec(
+        "takeover-possible",
+        Severity.CRITICAL,
+        "Subdomain can be taken over",
+        "子域名可被接管",
+        "The name is a CNAME into a hosting service (OSS, COS, OBS, Qiniu, S3, GitHub Pages, "
+        "Heroku, Azure, Fastly, Shopify) that answers that the resource is unclaimed.",
+    ),
 )
 
 BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}

@@ -8,10 +8,17 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from checks.models import Finding, HttpEntry, Kind, Lifecycle, ProbeOutcome
+from checks.models import DnsStatus, Finding, HttpEntry, Kind, Lifecycle, ProbeOutcome
 from checks.pages import decode_body
 from checks.rule_kit import finding
-from checks.signals import Product, exposures, outdated, products, risky_ports
+from checks.signals import (
+    Product,
+    exposures,
+    outdated,
+    products,
+    risky_ports,
+    takeover_services,
+)
 
 _PASSWORD = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?password\b", re.IGNORECASE)
 _FORM_ACTION = re.compile(r"<form\b[^>]*\baction\s*=\s*[\"']?(http://[^\"' >]+)", re.IGNORECASE)
@@ -246,7 +253,32 @@ def risky_ports_open(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
     ]
 
 
+def takeover(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
+    """takeover-possible: a CNAME into a hosting service that answers 'unclaimed'."""
+    dns = outcome.dns
+    for target in dns.cname_chain:
+        for service in takeover_services():
+            if not service.hosts(target):
+                continue
+            signal = ""
+            if service.nxdomain and dns.status == DnsStatus.NXDOMAIN:
+                signal = f"target={dns.status}"
+            for entry in outcome.http:
+                text = _text(entry) if entry.body else ""
+                hit = next((f for f in service.fingerprints if f in text), None)
+                if hit and not signal:
+                    signal = f"{entry.final_url or entry.url} {entry.status} says {hit!r}"
+            if signal:
+                evidence = (
+                    f"cname={dns.name} -> {' -> '.join(dns.cname_chain)}; "
+                    f"service={service.service} ({service.status}); {signal}"
+                )
+                return [finding(outcome, "takeover-possible", evidence)]
+    return []
+
+
 PAGE_RULES = (
+    takeover,
     risky_ports_open,
     sensitive_files,
     exposed_products,

@@ -100,6 +100,41 @@ def risky_ports() -> tuple[RiskyPort, ...]:
     return tuple(RiskyPort(p["port"], p["service"], p["why"]) for p in _load("ports.json")["ports"])
 
 
+@dataclass(frozen=True, slots=True)
+class TakeoverService:
+    """A hosting service whose unclaimed resources anyone can claim."""
+
+    service: str
+    service_zh: str
+    suffixes: tuple[str, ...]
+    fingerprints: tuple[str, ...]
+    nxdomain: bool
+    status: str
+    source: str
+
+    def hosts(self, name: str) -> bool:
+        """True when `name` is inside this service."""
+        name = name.lower().rstrip(".")
+        return any(name.endswith(s) or name == s.lstrip(".") for s in self.suffixes)
+
+
+@cache
+def takeover_services() -> tuple[TakeoverService, ...]:
+    """checks/data/takeover.json."""
+    return tuple(
+        TakeoverService(
+            s["service"],
+            s["service_zh"],
+            tuple(s["suffixes"]),
+            tuple(s["fingerprints"]),
+            bool(s.get("nxdomain")),
+            s["status"],
+            s["source"],
+        )
+        for s in _load("takeover.json")["services"]
+    )
+
+
 def version(text: str) -> tuple[int, ...]:
     """ "2.4.62" -> (2, 4, 62); non-numeric parts are dropped."""
     return tuple(int(p) for p in re.findall(r"\d+", text))

@@ -122,3 +122,22 @@ def test_oa_header_fingerprint():
     o = outcome(headers=[("set-cookie", "ecology_JSessionid=abc; path=/")])
     found = [f for f in evaluate(o, NOW) if f.check == "oa-exposed"]
     assert found and "Weaver e-cology" in found[0].evidence
+
+
+def test_takeover_by_nxdomain_for_services_that_say_so():
+    asset = Asset("app.example.test", Kind.WEBSITE, "IT")
+    dns = DnsAnswer(asset.name, DnsStatus.NXDOMAIN, cname_chain=("old-app.azurewebsites.net",))
+    o = ProbeOutcome(asset, NOW, NOW, dns)
+    assert {"takeover-possible", "dangling-cname"} <= checks_of(o)
+    elsewhere = ProbeOutcome(
+        asset,
+        NOW,
+        NOW,
+        DnsAnswer(asset.name, DnsStatus.NXDOMAIN, cname_chain=("gone.example.net",)),
+    )
+    assert "takeover-possible" not in checks_of(elsewhere)
+
+
+def test_takeover_fingerprint_needs_the_cname():
+    body = "<Error><Code>NoSuchBucket</Code></Error>"
+    assert "takeover-possible" not in checks_of(outcome(body))

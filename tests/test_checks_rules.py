@@ -60,6 +60,8 @@ CASES = [
     # the HR site answers 200 with its page to every path: content, not status, proves a file
     ("sensitive-file-exposed", "portal.yuanqu-park.test", "www.renli-hr.test"),
     ("risky-port-open", "db.yuanqu-park.test", "panel.yuanqu-park.test"),
+    ("takeover-possible", "static.shili-tech.test", "www.shili-tech.test"),
+    ("takeover-possible", "docs.shili-tech.test", "cdn.shili-tech.test"),
 ]
 
 

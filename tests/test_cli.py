@@ -164,6 +164,8 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("oa.shili-tech.test", "login-over-http"),
         ("portal.yuanqu-park.test", "sensitive-file-exposed"),
         ("db.yuanqu-park.test", "risky-port-open"),
+        ("static.shili-tech.test", "takeover-possible"),
+        ("docs.shili-tech.test", "takeover-possible"),
     }
     assert found == expected
     healthy = {

@@ -18,6 +18,9 @@ DEMO_ZONES = [
     "shili-tech.test",
     normalize_name("示例.test"),
     "oss-cn-hangzhou.aliyuncs.test",
+    # Providers' real zone names, answered only by the lab's own DNS server on loopback.
+    "oss-cn-hangzhou.aliyuncs.com",
+    "github.io",
 ]
 EDGE_ZONE = "lab-edge.test"
 
@@ -311,6 +314,37 @@ def demo(ports: Ports) -> Scenario:
         )
     )
     add(office, Kind.OA, "行政部 王强", ports.https_url(office), ports.http_url(office))
+
+    # Takeovers: a deleted OSS bucket and an unpublished GitHub Pages site still aliased.
+    static = "static.shili-tech.test"
+    bucket = "shili-assets.oss-cn-hangzhou.aliyuncs.com"
+    s.records[static] = Records(cname=bucket)
+    s.host(bucket)
+    no_bucket = (
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code>'
+        "<Message>The specified bucket does not exist.</Message></Error>"
+    )
+    s.sites.append(
+        Site(
+            static,
+            http={"*": html_page(no_bucket, status=404, content_type="application/xml")},
+            https={"*": html_page(no_bucket, status=404, content_type="application/xml")},
+        )
+    )
+    add(static, Kind.WEBSITE, "市场部 陈晨", ports.https_url(static), ports.http_url(static))
+
+    docs = "docs.shili-tech.test"
+    s.records[docs] = Records(cname="shili-tech.github.io")
+    s.host("shili-tech.github.io")
+    gh = html_page(
+        _page(
+            "Site not found · GitHub Pages",
+            "<h1>404</h1><p>There isn't a GitHub Pages site here.</p>",
+        ),
+        status=404,
+    )
+    s.sites.append(Site(docs, http={"*": gh}, https={"*": gh}))
+    add(docs, Kind.WEBSITE, "信息中心 赵磊", ports.https_url(docs), ports.http_url(docs))
 
     # The park's database server: Redis and MySQL reachable from anywhere.
     db = "db.yuanqu-park.test"
