@@ -214,6 +214,21 @@ CATALOG: tuple[CheckSpec, ...] = (
         "The name is a CNAME into a hosting service (OSS, COS, OBS, Qiniu, S3, GitHub Pages, "
         "Heroku, Azure, Fastly, Shopify) that answers that the resource is unclaimed.",
     ),
+    CheckSpec(
+        "zone-transfer-allowed",
+        Severity.HIGH,
+        "DNS zone transfer allowed",
+        "DNS 允许区域传送",
+        "An authoritative nameserver of a domain asset answers AXFR: anyone can list every name "
+        "in the zone.",
+    ),
+    CheckSpec(
+        "unknown-asset",
+        Severity.MEDIUM,
+        "Name not in the inventory",
+        "发现未登记的资产",
+        "A name found under an inventoried domain (by zone transfer) is not in the inventory.",
+    ),
 )
 
 BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}

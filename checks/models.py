@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from checks.names import display_name
+from checks.zone import ZoneTransfer
 
 
 class Kind(enum.StrEnum):
@@ -234,6 +235,8 @@ class ProbeOutcome:
     http: tuple[HttpEntry, ...] = ()
     paths: tuple[PathProbe, ...] = ()
     """Well-known paths fetched on the main origin (sensitive files)."""
+    zone_transfer: ZoneTransfer | None = None
+    """Set when an authoritative nameserver of a domain asset allowed AXFR."""
     open_ports: tuple[int, ...] | None = None
     """Risky ports that accepted a connection; None when ports were not probed (not a server)."""
     skipped: frozenset[str] = frozenset()

@@ -15,7 +15,7 @@ from checks.models import (
     ProbeOutcome,
 )
 from checks.names import is_ip
-from checks.page_rules import PAGE_RULES
+from checks.page_rules import PAGE_RULES, unknown_assets
 from checks.rule_kit import finding
 
 EXPIRING_DAYS = 21
@@ -184,6 +184,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def evaluate(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
-    """Every finding the rules raise for one probe outcome."""
-    return [f for rule in RULES for f in rule(outcome, now)]
+def evaluate(
+    outcome: ProbeOutcome, now: datetime, known: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Every finding the rules raise for one probe outcome.
+
+    Args:
+        known: hosts of every inventoried asset, for unknown-asset.
+    """
+    found = [f for rule in RULES for f in rule(outcome, now)]
+    return found + unknown_assets(outcome, known)

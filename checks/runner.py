@@ -74,11 +74,12 @@ async def run_sweep(
         last_flush = time.perf_counter()
 
     off = store.disabled_checks()
+    known = frozenset(a.host for a in store.assets())
     async with Prober(config, store.clock) as prober:
         async for outcome in sweep(todo, prober, config.concurrency):
             found = [
                 f
-                for f in evaluate(outcome, store.clock())
+                for f in evaluate(outcome, store.clock(), known)
                 if (f.check, 0) not in off and (f.check, outcome.asset.id or 0) not in off
             ]
             batch.append((outcome, found))

@@ -18,6 +18,7 @@ from checks.models import (
     PathProbe,
     ProbeOutcome,
 )
+from checks.zone import ZoneTransfer
 
 
 def _default(value: object) -> object:
@@ -39,6 +40,7 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "paths": [{**asdict(p), "head": None} for p in outcome.paths],
         "skipped": sorted(outcome.skipped),
         "open_ports": list(outcome.open_ports) if outcome.open_ports is not None else None,
+        "zone_transfer": asdict(outcome.zone_transfer) if outcome.zone_transfer else None,
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
 
@@ -54,6 +56,10 @@ def _cert(data: dict[str, Any] | None) -> CertInfo | None:
             "not_after": datetime.fromisoformat(data["not_after"]),
         }
     )
+
+
+def _zone(data: dict[str, Any] | None) -> ZoneTransfer | None:
+    return ZoneTransfer(data["server"], tuple(data["names"])) if data else None
 
 
 def outcome_from_json(
@@ -87,5 +93,6 @@ def outcome_from_json(
         paths=tuple(PathProbe(**{**p, "head": b""}) for p in data.get("paths", [])),
         skipped=frozenset(data.get("skipped", [])),
         open_ports=tuple(data["open_ports"]) if data.get("open_ports") is not None else None,
+        zone_transfer=_zone(data.get("zone_transfer")),
         error=data["error"],
     )

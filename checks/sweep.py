@@ -23,6 +23,7 @@ from checks.ports import open_ports
 from checks.resolver import DnsProber
 from checks.signals import exposures, risky_ports
 from checks.tls import lenient_context, verifying_context
+from checks.zone import ZoneTransfer, try_axfr
 
 Clock = Callable[[], datetime]
 
@@ -74,6 +75,8 @@ class ProbeConfig:
     """Seconds for one TCP connect to a risky port."""
     port_map: tuple[tuple[str, int, int], ...] = ()
     """(host, port, where to really connect): only the loopback lab uses it."""
+    axfr_port: int = 53
+    """Port of the nameservers for zone-transfer attempts (the lab's is a high port)."""
     paths: bool = True
     """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin."""
 
@@ -114,8 +117,11 @@ class Prober:
             async with asyncio.timeout(self._budget):
                 dns, http, paths = await self._probe(asset)
                 ports = await self._ports(asset, dns)
+                axfr = await self._axfr(asset, dns)
             skipped = frozenset() if self.config.paths else LIGHT_SKIPS
-            return ProbeOutcome(asset, started, self.clock(), dns, http, paths, ports, skipped)
+            return ProbeOutcome(
+                asset, started, self.clock(), dns, http, paths, axfr, ports, skipped
+            )
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
                 asset,
@@ -124,6 +130,18 @@ class Prober:
                 DnsAnswer(asset.host, DnsStatus.ERROR),
                 error=f"{type(exc).__name__}: {exc}",
             )
+
+    async def _axfr(self, asset: Asset, dns: DnsAnswer) -> ZoneTransfer | None:
+        if asset.kind != Kind.DOMAIN:
+            return None
+        for server in dns.ns:
+            for address in await self.dns.addresses(server):
+                result = await try_axfr(
+                    asset.host, server, address, self.config.axfr_port, self.config.port_timeout * 2
+                )
+                if result is not None:
+                    return result
+        return None
 
     async def _ports(self, asset: Asset, dns: DnsAnswer) -> tuple[int, ...] | None:
         if asset.kind != Kind.SERVER or not dns.resolves:

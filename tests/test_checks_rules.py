@@ -62,6 +62,7 @@ CASES = [
     ("risky-port-open", "db.yuanqu-park.test", "panel.yuanqu-park.test"),
     ("takeover-possible", "static.shili-tech.test", "www.shili-tech.test"),
     ("takeover-possible", "docs.shili-tech.test", "cdn.shili-tech.test"),
+    ("zone-transfer-allowed", "yuanqu-park.test", "shili-tech.test"),
 ]
 
 
@@ -73,7 +74,22 @@ def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive,
 
 def test_every_catalog_check_has_a_lab_case():
     covered = {c for c, _, _ in CASES}
-    assert covered | {"tls-untrusted"} == {s.id for s in CATALOG}
+    assert covered | {"tls-untrusted", "unknown-asset"} == {s.id for s in CATALOG}
+
+
+def test_unknown_asset_lists_names_the_inventory_lacks(outcomes, lab):
+    known = frozenset(a.host for a in lab.inventory)
+    found = evaluate(outcomes["yuanqu-park.test"], utcnow(), known)
+    assert sorted(f.subject for f in found if f.check == "unknown-asset") == [
+        "test.yuanqu-park.test",
+        "vpn.yuanqu-park.test",
+    ]
+    everything = known | {"test.yuanqu-park.test", "vpn.yuanqu-park.test"}
+    assert not [
+        f
+        for f in evaluate(outcomes["yuanqu-park.test"], utcnow(), everything)
+        if f.check == "unknown-asset"
+    ]
 
 
 def test_each_exposed_file_is_its_own_finding(outcomes):

@@ -166,6 +166,8 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("db.yuanqu-park.test", "risky-port-open"),
         ("static.shili-tech.test", "takeover-possible"),
         ("docs.shili-tech.test", "takeover-possible"),
+        ("yuanqu-park.test", "zone-transfer-allowed"),
+        ("yuanqu-park.test", "unknown-asset"),
     }
     assert found == expected
     healthy = {

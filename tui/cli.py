@@ -584,7 +584,9 @@ def _demo(args: argparse.Namespace) -> int:
         for asset in lab.inventory:
             store.save(asset, source="demo")
         args.ca_bundle = args.ca_bundle or lab.ca_pem
-        config = replace(probe_config(args, [lab.nameserver]), port_map=lab.port_map())
+        config = replace(
+            probe_config(args, [lab.nameserver]), port_map=lab.port_map(), axfr_port=lab.dns_port
+        )
         if args.scan or args.json:
             return _scan(args, store, config)
         store.set_setting(

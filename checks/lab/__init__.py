@@ -97,6 +97,7 @@ class Lab:
             "ca_bundle": self.ca_pem,
             "timeout": 3.0,
             "port_map": self.port_map(),
+            "axfr_port": self.dns_port,
         }
         values.update(overrides)
         return ProbeConfig(**values)  # type: ignore[arg-type]
@@ -185,7 +186,12 @@ class Lab:
         web.sites = {site.host.lower(): site for site in self.scenario.sites}
         self.web = web
         contexts.update(self._contexts(ca))
-        self.dns = LabDns(self.scenario.zones, self.scenario.records, self.dns_latency)
+        self.dns = LabDns(
+            self.scenario.zones,
+            self.scenario.records,
+            self.dns_latency,
+            frozenset(self.scenario.axfr),
+        )
         dns_tasks: set[asyncio.Task[None]] = set()
         udp, tcp = await serve_dns(self.dns, self.addresses[0], 0, dns_tasks)
         self.dns_port = udp.get_extra_info("sockname")[1]

@@ -38,10 +38,18 @@ class LabDns:
     zones it holds and stops at a loop.
     """
 
-    def __init__(self, zones: list[str], records: dict[str, Records], latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        zones: list[str],
+        records: dict[str, Records],
+        latency: float = 0.0,
+        axfr: frozenset[str] = frozenset(),
+    ) -> None:
         self.zones = [z.lower().rstrip(".") for z in zones]
         self.records = {k.lower().rstrip("."): v for k, v in records.items()}
         self.latency = latency
+        self.axfr = axfr
+        """Zones handed out by AXFR (the misconfiguration zone-transfer-allowed finds)."""
         self.queries = 0
         self._names = set(self.records)
         for name in self.records:
@@ -81,6 +89,8 @@ class LabDns:
             response.set_rcode(dns.rcode.REFUSED)
             return response
         response.flags |= dns.flags.AA
+        if rdtype == dns.rdatatype.AXFR:
+            return self._transfer(response, zone, name)
         seen = {name}
         while True:
             rec = self.records.get(name)
@@ -112,6 +122,24 @@ class LabDns:
             response.authority.append(self._soa(zone))
         else:
             response.authority.append(self._soa(zone))
+        return response
+
+    def _transfer(self, response: dns.message.Message, zone: str, name: str) -> dns.message.Message:
+        if name != zone or zone not in self.axfr:
+            response.set_rcode(dns.rcode.REFUSED)
+            return response
+        response.answer.append(self._soa(zone))
+        response.answer.append(dns.rrset.from_text(zone + ".", TTL, "IN", "NS", f"ns1.{zone}."))
+        for owner, rec in sorted(self.records.items()):
+            if self._zone(owner) != zone:
+                continue
+            for rdtype in ("A", "AAAA", "CNAME", "TXT", "MX"):
+                values = self._values(owner, zone, dns.rdatatype.from_text(rdtype), rec)
+                if values:
+                    response.answer.append(
+                        dns.rrset.from_text_list(owner + ".", TTL, "IN", rdtype, values)
+                    )
+        response.answer.append(self._soa(zone))
         return response
 
     def _values(self, name: str, zone: str, rdtype: int, rec: Records | None) -> list[str]:

@@ -65,6 +65,8 @@ class Scenario:
     records: dict[str, Records] = field(default_factory=dict)
     sites: list[Site] = field(default_factory=list)
     inventory: list[Asset] = field(default_factory=list)
+    axfr: list[str] = field(default_factory=list)
+    """Zones whose nameserver allows AXFR."""
     open_ports: dict[str, list[int]] = field(default_factory=dict)
     """Risky ports the lab pretends are open, by host (all others read as closed)."""
 
@@ -78,6 +80,7 @@ class Scenario:
         self.records.update(other.records)
         self.sites += other.sites
         self.open_ports.update(other.open_ports)
+        self.axfr += other.axfr
 
 
 def _page(title: str, body: str, charset: str = "utf-8") -> str:
@@ -345,6 +348,14 @@ def demo(ports: Ports) -> Scenario:
     )
     s.sites.append(Site(docs, http={"*": gh}, https={"*": gh}))
     add(docs, Kind.WEBSITE, "信息中心 赵磊", ports.https_url(docs), ports.http_url(docs))
+
+    # The park's DNS hands its zone to anyone, and names nobody inventoried show up.
+    s.axfr.append("yuanqu-park.test")
+    s.host("ns1.yuanqu-park.test")
+    s.host("ns1.shili-tech.test")
+    s.host("vpn.yuanqu-park.test")
+    s.host("test.yuanqu-park.test")
+    add("yuanqu-park.test", Kind.DOMAIN, "信息中心 赵磊")
 
     # The park's database server: Redis and MySQL reachable from anywhere.
     db = "db.yuanqu-park.test"
