@@ -229,6 +229,30 @@ CATALOG: tuple[CheckSpec, ...] = (
         "发现未登记的资产",
         "A name found under an inventoried domain (by zone transfer) is not in the inventory.",
     ),
+    CheckSpec(
+        "seo-spam",
+        Severity.CRITICAL,
+        "Injected SEO spam (gambling, adult, pharma links)",
+        "页面被植入赌博、色情等暗链",
+        "Links to other sites with gambling, adult or pharma words sit in hidden blocks, "
+        "or in bulk: "
+        "the classic sign of a hacked Chinese site.",
+    ),
+    CheckSpec(
+        "injected-script",
+        Severity.CRITICAL,
+        "Injected or cloaking script",
+        "页面被植入恶意脚本或对搜索引擎劫持",
+        "Code that sends search-engine visitors elsewhere, packed redirect code, a different page "
+        "for Baiduspider, or scripts from a host the baseline did not have.",
+    ),
+    CheckSpec(
+        "content-changed",
+        Severity.MEDIUM,
+        "Home page changed from its baseline",
+        "首页内容与基线相比发生较大变化",
+        "Less than half of the accepted baseline's text remains on the home page.",
+    ),
 )
 
 BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CATALOG}

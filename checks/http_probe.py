@@ -25,6 +25,12 @@ USER_AGENT = (
 )
 """A browser's User-Agent (sites cloak for crawlers) that still says who is asking."""
 
+SPIDER_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+    "Referer": "https://www.baidu.com/s?wd=",
+}
+"""How Baidu's crawler arrives: hacked sites often show it (and its visitors) other pages."""
+
 Lookup = Callable[[str], Awaitable[tuple[str, ...]]]
 
 
@@ -204,10 +210,12 @@ class HttpSession:
         for client in self._clients.values():
             await client.aclose()
 
-    async def _get(self, url: str, verify: bool) -> _Response:
+    async def _get(
+        self, url: str, verify: bool, headers: dict[str, str] | None = None
+    ) -> _Response:
         client = self._get_client(verify)
-        async with client.stream("GET", url) as resp:
-            headers = tuple(
+        async with client.stream("GET", url, headers=headers) as resp:
+            raw_headers = tuple(
                 (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in resp.headers.raw
             )
             stream = resp.extensions.get("network_stream")
@@ -219,7 +227,7 @@ class HttpSession:
                 body, truncated = await self._read_capped(resp)
             return _Response(
                 status=resp.status_code,
-                headers=headers,
+                headers=raw_headers,
                 location=location,
                 body=body,
                 truncated=truncated,
@@ -260,7 +268,7 @@ class HttpSession:
         except Exception:  # a broken server costs this path, nothing more
             return PathProbe(url, None)
 
-    async def fetch(self, url: str, host: str) -> HttpEntry:
+    async def fetch(self, url: str, host: str, headers: dict[str, str] | None = None) -> HttpEntry:
         """GET `url`, following up to `max_redirects` redirects, within the total timeout.
 
         Never raises for network failures: they become the entry's `error`.
@@ -277,7 +285,7 @@ class HttpSession:
             async with asyncio.timeout(self.limits.total_timeout):
                 while True:
                     try:
-                        last = await self._get(current, verify)
+                        last = await self._get(current, verify, headers)
                     except httpx.ConnectError as exc:
                         cert_error = _cause(exc, ssl.SSLCertVerificationError)
                         if not verify or not isinstance(cert_error, ssl.SSLCertVerificationError):

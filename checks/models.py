@@ -235,6 +235,8 @@ class ProbeOutcome:
     http: tuple[HttpEntry, ...] = ()
     paths: tuple[PathProbe, ...] = ()
     """Well-known paths fetched on the main origin (sensitive files)."""
+    spider: HttpEntry | None = None
+    """The main URL fetched again as Baiduspider from a Baidu search, to catch cloaking."""
     zone_transfer: ZoneTransfer | None = None
     """Set when an authoritative nameserver of a domain asset allowed AXFR."""
     open_ports: tuple[int, ...] | None = None

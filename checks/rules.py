@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from checks.baseline import Baseline
 from checks.models import (
     DnsStatus,
     Finding,
@@ -17,6 +18,7 @@ from checks.models import (
 from checks.names import is_ip
 from checks.page_rules import PAGE_RULES, unknown_assets
 from checks.rule_kit import finding
+from checks.tamper_rules import content_changed, injected_script, seo_spam
 
 EXPIRING_DAYS = 21
 
@@ -185,12 +187,20 @@ RULES: tuple[Rule, ...] = (
 
 
 def evaluate(
-    outcome: ProbeOutcome, now: datetime, known: frozenset[str] = frozenset()
+    outcome: ProbeOutcome,
+    now: datetime,
+    known: frozenset[str] = frozenset(),
+    baseline: Baseline | None = None,
 ) -> list[Finding]:
     """Every finding the rules raise for one probe outcome.
 
     Args:
         known: hosts of every inventoried asset, for unknown-asset.
+        baseline: the asset's accepted home page, for content-changed and injected-script.
     """
     found = [f for rule in RULES for f in rule(outcome, now)]
-    return found + unknown_assets(outcome, known)
+    found += unknown_assets(outcome, known)
+    found += seo_spam(outcome)
+    found += injected_script(outcome, baseline)
+    found += content_changed(outcome, baseline)
+    return found

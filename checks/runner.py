@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from checks.baseline import baseline_from
 from checks.models import Asset, Finding, ProbeOutcome
 from checks.rules import evaluate
 from checks.store import Store
@@ -68,6 +69,12 @@ async def run_sweep(
     def flush() -> None:
         nonlocal batch, last_flush
         store.record(batch)
+        for outcome, _ in batch:
+            # Trust on first use: the first page seen is the baseline until an admin accepts one.
+            asset_id = outcome.asset.id
+            if asset_id and asset_id not in baselines and (first := baseline_from(outcome)):
+                store.accept_baseline(asset_id, first, who="assetwatch", source="first probe")
+                baselines[asset_id] = first
         if on_batch is not None:
             on_batch(batch, Progress(done, len(todo), time.perf_counter() - started))
         batch = []
@@ -75,11 +82,13 @@ async def run_sweep(
 
     off = store.disabled_checks()
     known = frozenset(a.host for a in store.assets())
+    baselines = store.baselines()
     async with Prober(config, store.clock) as prober:
         async for outcome in sweep(todo, prober, config.concurrency):
+            asset_id = outcome.asset.id or 0
             found = [
                 f
-                for f in evaluate(outcome, store.clock(), known)
+                for f in evaluate(outcome, store.clock(), known, baselines.get(asset_id))
                 if (f.check, 0) not in off and (f.check, outcome.asset.id or 0) not in off
             ]
             batch.append((outcome, found))

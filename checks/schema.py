@@ -105,6 +105,26 @@ def m002_disabled_checks(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_baselines(db: Database) -> None:
+    """The accepted home page of each asset, for content-changed and injected-script."""
+    db.executescript(
+        """
+        CREATE TABLE baselines (
+            asset_id INTEGER PRIMARY KEY REFERENCES assets(id),
+            url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            script_domains TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            accepted_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            source TEXT NOT NULL
+        );
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))

@@ -38,6 +38,7 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "dns": asdict(outcome.dns),
         "http": [{**asdict(e), "body": None} for e in outcome.http],
         "paths": [{**asdict(p), "head": None} for p in outcome.paths],
+        "spider": {**asdict(outcome.spider), "body": None} if outcome.spider else None,
         "skipped": sorted(outcome.skipped),
         "open_ports": list(outcome.open_ports) if outcome.open_ports is not None else None,
         "zone_transfer": asdict(outcome.zone_transfer) if outcome.zone_transfer else None,
@@ -62,6 +63,19 @@ def _zone(data: dict[str, Any] | None) -> ZoneTransfer | None:
     return ZoneTransfer(data["server"], tuple(data["names"])) if data else None
 
 
+def _entry(e: dict[str, Any], bodies: dict[str, bytes] | None) -> HttpEntry:
+    return HttpEntry(
+        **{
+            **e,
+            "error": HttpError(e["error"]) if e["error"] else None,
+            "hops": tuple(Hop(**h) for h in e["hops"]),
+            "headers": tuple((k, v) for k, v in e["headers"]),
+            "body": (bodies or {}).get(e["body_sha256"], b""),
+            "tls": _cert(e["tls"]),
+        }
+    )
+
+
 def outcome_from_json(
     asset: Asset, text: str, bodies: dict[str, bytes] | None = None
 ) -> ProbeOutcome:
@@ -70,20 +84,7 @@ def outcome_from_json(
     dns = data["dns"]
     for key in ("addresses", "ipv4", "ipv6", "cname_chain", "ns"):
         dns[key] = tuple(dns[key])
-    entries = []
-    for e in data["http"]:
-        entries.append(
-            HttpEntry(
-                **{
-                    **e,
-                    "error": HttpError(e["error"]) if e["error"] else None,
-                    "hops": tuple(Hop(**h) for h in e["hops"]),
-                    "headers": tuple((k, v) for k, v in e["headers"]),
-                    "body": (bodies or {}).get(e["body_sha256"], b""),
-                    "tls": _cert(e["tls"]),
-                }
-            )
-        )
+    entries = [_entry(e, bodies) for e in data["http"]]
     return ProbeOutcome(
         asset=asset,
         started_at=datetime.fromisoformat(data["started_at"]),
@@ -92,6 +93,7 @@ def outcome_from_json(
         http=tuple(entries),
         paths=tuple(PathProbe(**{**p, "head": b""}) for p in data.get("paths", [])),
         skipped=frozenset(data.get("skipped", [])),
+        spider=_entry(data["spider"], bodies) if data.get("spider") else None,
         open_ports=tuple(data["open_ports"]) if data.get("open_ports") is not None else None,
         zone_transfer=_zone(data.get("zone_transfer")),
         error=data["error"],

@@ -15,6 +15,7 @@ from typing import Any
 import platformdirs
 from sqlite_utils import Database
 
+from checks.baseline import Baseline
 from checks.i18n import UserError
 from checks.models import (
     Asset,
@@ -27,7 +28,7 @@ from checks.models import (
     Severity,
 )
 from checks.schema import MIGRATIONS, schema_version
-from checks.serialize import outcome_to_json
+from checks.serialize import outcome_from_json, outcome_to_json
 from checks.sweep import Clock, utcnow
 
 RETENTION_DAYS = 180
@@ -416,6 +417,64 @@ class Store:
             ).rowcount
             self.db.execute("DELETE FROM pages WHERE last_seen < ?", [cutoff])
         return int(deleted)
+
+    # -- baselines -------------------------------------------------------------
+
+    def accept_baseline(
+        self, asset_id: int, baseline: Baseline, who: str | None = None, source: str = "admin"
+    ) -> None:
+        """Make `baseline` the accepted home page of an asset (logged)."""
+        with self.db.atomic():
+            self.db.table("baselines").upsert(
+                {
+                    "asset_id": asset_id,
+                    "url": baseline.url,
+                    "title": baseline.title,
+                    "text": baseline.text,
+                    "script_domains": json.dumps(list(baseline.script_domains)),
+                    "sha256": baseline.sha256,
+                    "accepted_at": ts(self.clock()),
+                    "actor": who or actor(),
+                    "source": source,
+                },
+                pk="asset_id",
+            )
+            self.log(
+                "baseline.accept",
+                asset_id,
+                who,
+                source=source,
+                sha256=baseline.sha256,
+                title=baseline.title,
+            )
+
+    def baselines(self) -> dict[int, Baseline]:
+        """Every accepted baseline, by asset id."""
+        rows = self.db.execute(
+            "SELECT asset_id, url, title, text, script_domains, sha256 FROM baselines"
+        ).fetchall()
+        return {r[0]: Baseline(r[1], r[2], r[3], tuple(json.loads(r[4])), r[5]) for r in rows}
+
+    def latest_outcome(self, asset: Asset) -> ProbeOutcome | None:
+        """The asset's latest probe, page bodies included."""
+        row = self.db.execute(
+            "SELECT data FROM probes WHERE asset_id = ? ORDER BY id DESC LIMIT 1", [asset.id]
+        ).fetchone()
+        if row is None:
+            return None
+        shas = [e.get("body_sha256") for e in json.loads(row[0])["http"]]
+        bodies = (
+            {
+                r[0]: r[1]
+                for r in self.db.execute(
+                    f"SELECT sha256, body FROM pages WHERE sha256 IN ({','.join('?' * len(shas))})",
+                    shas,
+                )
+            }
+            if shas
+            else {}
+        )
+        return outcome_from_json(asset, row[0], bodies)
 
     # -- switched-off checks ---------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from checks.http_probe import HttpLimits, HttpSession
+from checks.http_probe import SPIDER_HEADERS, HttpLimits, HttpSession
 from checks.models import (
     Asset,
     DnsAnswer,
@@ -115,12 +115,12 @@ class Prober:
         started = self.clock()
         try:
             async with asyncio.timeout(self._budget):
-                dns, http, paths = await self._probe(asset)
+                dns, http, paths, spider = await self._probe(asset)
                 ports = await self._ports(asset, dns)
                 axfr = await self._axfr(asset, dns)
             skipped = frozenset() if self.config.paths else LIGHT_SKIPS
             return ProbeOutcome(
-                asset, started, self.clock(), dns, http, paths, axfr, ports, skipped
+                asset, started, self.clock(), dns, http, paths, spider, axfr, ports, skipped
             )
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
@@ -152,18 +152,18 @@ class Prober:
 
     async def _probe(
         self, asset: Asset
-    ) -> tuple[DnsAnswer, tuple[HttpEntry, ...], tuple[PathProbe, ...]]:
+    ) -> tuple[DnsAnswer, tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None]:
         host = asset.host
         dns = await self.dns.probe(host, with_zone=asset.kind == Kind.DOMAIN)
         urls = probe_urls(asset)
         if not urls:
-            return dns, (), ()
+            return dns, (), (), None
         if not dns.resolves:
             detail = f"{host}: {dns.status}"
             unresolved = tuple(
                 HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls
             )
-            return dns, unresolved, ()
+            return dns, unresolved, (), None
         sem = self._per_address.setdefault(
             dns.addresses[0], asyncio.Semaphore(self.config.per_address)
         )
@@ -181,9 +181,20 @@ class Prober:
                     if origin and self.config.paths
                     else []
                 )
+                spider = await self._spider(session, asset, entries)
         finally:
             await session.aclose()
-        return dns, tuple(entries), tuple(paths)
+        return dns, tuple(entries), tuple(paths), spider
+
+    @staticmethod
+    async def _spider(
+        session: HttpSession, asset: Asset, entries: Sequence[HttpEntry]
+    ) -> HttpEntry | None:
+        main = next((e for e in entries if e.status is not None), None)
+        if main is None or asset.kind not in (Kind.WEBSITE, Kind.OA):
+            return None
+        headers = {**SPIDER_HEADERS, "Referer": SPIDER_HEADERS["Referer"] + asset.host}
+        return await session.fetch(main.url, urlsplit(main.url).hostname or asset.host, headers)
 
 
 def _served_origin(entries: Sequence[HttpEntry]) -> str:

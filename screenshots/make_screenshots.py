@@ -34,8 +34,7 @@ async def shoot(
     lab: Lab, folder: Path, name: str, lang: str, size: tuple[int, int], keys: Sequence[str]
 ) -> None:
     store = Store(folder / f"{name}.db")
-    for asset in lab.inventory:
-        store.save(asset, source="demo")
+    lab.seed(store)
     store.set_setting(
         "org_name", "示例科技（演示环境）" if lang == "zh" else "Shili Tech (demo lab)"
     )

@@ -32,8 +32,7 @@ def main() -> None:
     with Lab() as lab, tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "rec.db"
         store = Store(path, clock=FixedClock(FIXED_NOW))
-        for asset in lab.inventory:
-            store.save(asset, who="admin", source="demo")
+        lab.seed(store)
         store.set_setting("org_name", "示例科技", who="admin")
         asyncio.run(run_sweep(store, lab.probe_config()))
         store.close()

@@ -65,6 +65,28 @@ CASES = [
     ("zone-transfer-allowed", "yuanqu-park.test", "shili-tech.test"),
 ]
 
+# Checks that need the baseline or the inventory: (check, positive, negative).
+CONTEXT_CASES = [
+    ("seo-spam", "www.renli-hr.test", "www.shili-tech.test"),
+    ("injected-script", "portal.yuanqu-park.test", "www.shili-tech.test"),
+    ("injected-script", "www.renli-hr.test", "oa.shili-tech.test"),
+    ("content-changed", "news.shili-tech.test", "www.shili-tech.test"),
+]
+
+
+@pytest.mark.parametrize(("check", "positive", "negative"), CONTEXT_CASES)
+def test_compromise_checks_fire_where_expected(outcomes, lab, check, positive, negative):
+    from checks.baseline import page_baseline
+
+    def fired_with_baseline(name):
+        asset = outcomes[name].asset
+        html = lab.scenario.baselines.get(name)
+        baseline = page_baseline(asset, html) if html else None
+        return {f.check for f in evaluate(outcomes[name], utcnow(), baseline=baseline)}
+
+    assert check in fired_with_baseline(positive)
+    assert check not in fired_with_baseline(negative)
+
 
 @pytest.mark.parametrize(("check", "positive", "negative"), CASES)
 def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive, negative):
@@ -73,7 +95,7 @@ def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive,
 
 
 def test_every_catalog_check_has_a_lab_case():
-    covered = {c for c, _, _ in CASES}
+    covered = {c for c, _, _ in [*CASES, *CONTEXT_CASES]}
     assert covered | {"tls-untrusted", "unknown-asset"} == {s.id for s in CATALOG}
 
 
@@ -149,7 +171,7 @@ def test_retiring_the_healthy_site_raises_both_critical_checks(outcomes):
 
 def test_retired_assets_get_no_availability_tls_or_hygiene_noise(outcomes):
     hr = fired(outcomes["www.renli-hr.test"])
-    assert hr == {"retired-still-resolves", "retired-still-serving"}
+    assert hr == {"retired-still-resolves", "retired-still-serving", "seo-spam", "injected-script"}
     oa = fired(outcomes["oa.wuye-pm.test"])
     assert oa == {
         "retired-still-resolves",

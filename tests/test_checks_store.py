@@ -21,6 +21,7 @@ from checks.models import (
     ProbeOutcome,
     Severity,
 )
+from checks.schema import MIGRATIONS
 from checks.serialize import outcome_from_json
 from checks.store import Store
 
@@ -38,8 +39,8 @@ def test_migrations_apply_once_and_record_the_version(tmp_path):
     path = tmp_path / "aw.db"
     Store(path).close()
     again = Store(path)
-    assert again.schema_version == 2
-    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert again.schema_version == len(MIGRATIONS._migrations) == 3
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 3
     again.close()
 
 

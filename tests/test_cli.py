@@ -168,6 +168,10 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("docs.shili-tech.test", "takeover-possible"),
         ("yuanqu-park.test", "zone-transfer-allowed"),
         ("yuanqu-park.test", "unknown-asset"),
+        ("www.renli-hr.test", "seo-spam"),
+        ("www.renli-hr.test", "injected-script"),
+        ("portal.yuanqu-park.test", "injected-script"),
+        ("news.shili-tech.test", "content-changed"),
     }
     assert found == expected
     healthy = {

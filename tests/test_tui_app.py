@@ -18,7 +18,8 @@ from tui.widgets.summary_bar import SummaryBar
 
 def seeded(tmp_path, lab, extra=()):
     store = Store(tmp_path / "aw.db")
-    for asset in [*lab.inventory, *extra]:
+    lab.seed(store)
+    for asset in extra:
         store.save(asset)
     return store
 

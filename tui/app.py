@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from checks.baseline import baseline_from
 from checks.i18n import UserError, detect_lang
 from checks.inventory import ParsedFile, merge
 from checks.models import Asset, Lifecycle, ProbeOutcome, Severity
@@ -39,7 +40,16 @@ SEVERITY_FILTERS = (None, Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Sev
 DEFAULT_INTERVAL_MIN = 15
 GRID_ONLY = {"open", "filter", "cycle_severity", "cycle_sort", "add", "import_file", "settings"}
 """Actions that only make sense on the grid (hidden elsewhere)."""
-OUR_ACTIONS = GRID_ONLY | {"reprobe", "sweep_all", "pause", "edit", "retire", "help", "quit"}
+OUR_ACTIONS = GRID_ONLY | {
+    "reprobe",
+    "sweep_all",
+    "pause",
+    "edit",
+    "retire",
+    "accept_baseline",
+    "help",
+    "quit",
+}
 
 
 class SweepCancelled(Exception):
@@ -82,6 +92,7 @@ class AssetWatchApp(App[None]):
         Binding("a", "add", "Add", id="add"),
         Binding("e", "edit", "Edit", id="edit", show=False),
         Binding("x", "retire", "Retire", id="retire"),
+        Binding("b", "accept_baseline", "Baseline", id="baseline", show=False),
         Binding("i", "import_file", "Import", id="import", show=False),
         Binding("o", "settings", "Settings", id="settings", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -490,6 +501,18 @@ class AssetWatchApp(App[None]):
                 self.reprobe(retired, self.probe_config())
 
         self.push_screen(ConfirmRetire(self.lang, asset), done)
+
+    def action_accept_baseline(self) -> None:
+        """Accept the selected asset's current home page as its baseline (after a real change)."""
+        row = self._selected()
+        outcome = self.store.latest_outcome(row.asset) if row else None
+        page = baseline_from(outcome) if outcome else None
+        if row is None or page is None:
+            return
+        self.store.accept_baseline(row.id, page)
+        self.notify(tr(self.lang, "notify.baseline", name=row.asset.display), markup=False)
+        self.sync_from_db()
+        self.reprobe(row.asset, self.probe_config())
 
     def action_import_file(self) -> None:
         """Import a CSV or JSON file, showing its per-row errors first."""

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from checks.baseline import baseline_from
 from checks.catalog import BY_ID, CATALOG
 from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
@@ -137,6 +138,12 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         "--reason", default="", help=t("why (required to disable)", "原因（关闭时必填）")
     )
 
+    base = sub.add_parser(
+        "baseline",
+        help=t("accept an asset's current home page as its baseline", "将资产当前首页设为基线"),
+    )
+    base.add_argument("name")
+
     demo = sub.add_parser(
         "demo",
         help=t(
@@ -247,6 +254,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "scan": _scan,
         "findings": _findings,
         "checks": _checks,
+        "baseline": _baseline,
     }
     store = Store(args.db)
     try:
@@ -524,6 +532,28 @@ def _findings(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _baseline(args: argparse.Namespace, store: Store) -> int:
+    asset = store.asset(normalize_name(args.name))
+    if asset is None or asset.id is None:
+        raise UserError(f"no asset named {args.name}", f"没有名为 {args.name} 的资产")
+    outcome = store.latest_outcome(asset)
+    page = baseline_from(outcome) if outcome else None
+    if page is None:
+        raise UserError(
+            f"{asset.display} has no probed home page yet; run `assetwatch scan` first",
+            f"{asset.display} 尚无已探测的首页；请先运行 `assetwatch scan`",
+        )
+    store.accept_baseline(asset.id, page)
+    print(
+        _t(
+            args.lang,
+            f"baseline of {asset.display} is now {page.url} «{safe(page.title)}»",
+            f"{asset.display} 的基线已更新为 {page.url} «{safe(page.title)}»",
+        )
+    )
+    return EXIT_OK
+
+
 def _checks(args: argparse.Namespace, store: Store) -> int:
     asset_id = 0
     if args.asset:
@@ -581,8 +611,7 @@ def _demo(args: argparse.Namespace) -> int:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="assetwatch-demo-"))
         store = Store(args.db or Path(folder) / "demo.db")
         stack.callback(store.close)
-        for asset in lab.inventory:
-            store.save(asset, source="demo")
+        lab.seed(store)
         args.ca_bundle = args.ca_bundle or lab.ca_pem
         config = replace(
             probe_config(args, [lab.nameserver]), port_map=lab.port_map(), axfr_port=lab.dns_port

@@ -67,6 +67,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.settings": ("Settings", "设置"),
     "key.help": ("Help", "帮助"),
     "key.quit": ("Quit", "退出"),
+    "key.baseline": ("Baseline", "设基线"),
     "key.back": ("Back", "返回"),
     "key.save": ("Save", "保存"),
     "key.cancel": ("Cancel", "取消"),
@@ -90,6 +91,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "help.help": ("show this help", "显示本帮助"),
     "help.quit": ("quit", "退出"),
+    "help.baseline": ("accept the current home page as the baseline", "将当前首页设为基线"),
     "help.palette": ("command palette: every action", "命令面板：全部操作"),
     "help.back": ("back to the grid", "返回列表"),
     # asset screen
@@ -158,6 +160,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notify.sweep_failed": ("A sweep failed: {error}", "扫描失败：{error}"),
     "notify.no_selection": ("No asset selected", "未选择资产"),
     "notify.saved": ("Saved {name}", "已保存 {name}"),
+    "notify.baseline": ("Baseline of {name} accepted", "{name} 的基线已更新"),
     "palette.filter_sev": ("Show findings of at least {sev}", "只显示不低于 {sev} 的资产"),
     "palette.sort": ("Sort by {key}", "按{key}排序"),
     "org.default": ("My organisation", "本单位"),

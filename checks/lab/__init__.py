@@ -17,12 +17,14 @@ from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
+from checks.baseline import page_baseline
 from checks.lab.certs import LabCA
 from checks.lab.dns_server import LabDns, serve_dns
 from checks.lab.scenarios import Ports, Scenario, demo, edge
 from checks.lab.web_server import LabWeb, serve_web
 from checks.models import Asset
 from checks.signals import risky_ports
+from checks.store import Store
 from checks.sweep import ProbeConfig
 
 ScenarioFactory = Callable[[Ports], Scenario]
@@ -89,6 +91,14 @@ class Lab:
     def inventory(self) -> list[Asset]:
         """The assets an admin of the lab's organisations would have recorded."""
         return list(self.scenario.inventory)
+
+    def seed(self, store: Store, source: str = "demo") -> None:
+        """Fill a store with the lab's inventory and the baselines accepted before the incidents."""
+        for asset in self.scenario.inventory:
+            stored, _ = store.save(asset, source=source)
+            html = self.scenario.baselines.get(asset.name)
+            if html is not None and stored.id is not None:
+                store.accept_baseline(stored.id, page_baseline(asset, html), source=source)
 
     def probe_config(self, **overrides: object) -> ProbeConfig:
         """A ProbeConfig that resolves through the lab and trusts its CA."""

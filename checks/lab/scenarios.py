@@ -69,6 +69,8 @@ class Scenario:
     """Zones whose nameserver allows AXFR."""
     open_ports: dict[str, list[int]] = field(default_factory=dict)
     """Risky ports the lab pretends are open, by host (all others read as closed)."""
+    baselines: dict[str, str] = field(default_factory=dict)
+    """Home pages (HTML) accepted before the incident, by asset name, for content-changed."""
 
     def host(self, name: str, *addresses: str, **rec: object) -> None:
         """Add an A record (127.0.0.1 unless given) and any other record fields."""
@@ -109,9 +111,17 @@ OA_PAGE = _page(
     "<button>登录</button></form><p>Copyright © 2015 北京致远互联软件股份有限公司</p>",
 )
 
+PARK_TROJAN = (
+    "<script>var r=document.referrer;"
+    "if(/baidu|sogou|so\\.com|sm\\.cn/.test(r)){window.location.href='http://www.xpj-casino.test/?from=park';}"
+    "</script>"
+)
+"""A planted script: visitors arriving from a search engine are sent to a gambling site."""
+
 PARK_PAGE = _page(
     "科创产业园 - 园区服务平台",
-    "<h1>科创产业园</h1><p>入驻企业服务、物业报修、园区新闻。</p><footer>豫ICP备17000002号</footer>",
+    "<h1>科创产业园</h1><p>入驻企业服务、物业报修、园区新闻。</p><footer>豫ICP备17000002号</footer>"
+    + PARK_TROJAN,
 )
 
 SHOP_PAGE = _page(
@@ -131,6 +141,23 @@ TONGDA_PAGE = _page(
     '<form name="form1" method="post" action="http://oa.shili-tech.test/logincheck.php">'
     '<input name="UNAME"><input type="password" name="PASSWORD"></form>'
     "<p>Office Anywhere 2019</p>",
+)
+
+HR_SPIDER_PAGE = _page(
+    "澳门新葡京娱乐城-百家乐-体育投注官方网站",
+    '<a href="http://www.xpj-casino.test/">澳门新葡京</a> <a href="http://bet365-cn.test/">真人百家乐</a>',
+)
+
+
+NEWS_BEFORE = _page(
+    "示例科技 - 新闻中心",
+    "<h1>新闻中心</h1><ul><li>示例科技发布工业数据平台 3.0 版本，支持边缘设备接入与实时告警。</li>"
+    "<li>公司荣获省级专精特新中小企业称号，研发投入持续增长。</li>"
+    "<li>示例科技与郑州大学共建工业软件联合实验室，培养复合型人才。</li></ul>",
+)
+NEWS_DEFACED = _page(
+    "Hacked by Dark Lotus Team",
+    "<h1>Hacked by Dark Lotus Team</h1><p>Your security is zero. We were here. 安全意识为零。</p>",
 )
 
 HEALTHY_PAGE = _page(
@@ -165,7 +192,14 @@ def demo(ports: Ports) -> Scenario:
     hr = "www.renli-hr.test"
     s.host(hr)
     # Like many hacked sites it answers 200 with its page to every path: no file is proved.
-    s.sites.append(Site(hr, http={"*": html_page(HR_PAGE)}, https={"*": html_page(HR_PAGE)}))
+    s.sites.append(
+        Site(
+            hr,
+            http={"*": html_page(HR_PAGE)},
+            https={"*": html_page(HR_PAGE)},
+            spider={"*": html_page(HR_SPIDER_PAGE)},
+        )
+    )
     add(
         hr,
         Kind.WEBSITE,
@@ -264,10 +298,10 @@ def demo(ports: Ports) -> Scenario:
 
     news = "news.shili-tech.test"
     s.host(news)
-    news_page = {
-        "/": html_page(_page("示例科技 - 新闻中心", "<h1>新闻</h1>"), headers=GOOD_HEADERS)
-    }
+    # Defaced since its baseline was accepted.
+    news_page = {"/": html_page(NEWS_DEFACED, headers=GOOD_HEADERS)}
     s.sites.append(Site(news, http=news_page, https=news_page))
+    s.baselines[news] = NEWS_BEFORE
     add(news, Kind.WEBSITE, "市场部 陈晨", ports.https_url(news), ports.http_url(news))
 
     backup = "backup.shili-tech.test"

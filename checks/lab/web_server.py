@@ -59,6 +59,8 @@ class Site:
     https: dict[str, Page] | None = None
     cert: str = "valid"
     """Which certificate the HTTPS server presents for this name (a key of the lab's contexts)."""
+    spider: dict[str, Page] | None = None
+    """Pages shown to Baiduspider instead (cloaking, as on hacked sites)."""
 
 
 NOT_FOUND = html_page("<html><head><title>404 Not Found</title></head></html>", status=404)
@@ -73,10 +75,12 @@ class LabWeb:
         self.requests = 0
         self.tasks: set[asyncio.Task[None]] = set()
 
-    def page(self, host: str, path: str, tls: bool) -> Page:
+    def page(self, host: str, path: str, tls: bool, agent: str = "") -> Page:
         """The page for a request, or 404."""
         site = self.sites.get(host.lower())
         pages = None if site is None else (site.https if tls else site.http)
+        if site is not None and site.spider is not None and "baiduspider" in agent.lower():
+            pages = site.spider
         if pages is None:
             return NOT_FOUND
         return pages.get(path.split("?", 1)[0]) or pages.get("*") or NOT_FOUND
@@ -123,7 +127,7 @@ class LabWeb:
         self.requests += 1
         host = headers.get("host", "")
         host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        page = self.page(host.strip("[]"), target, tls)
+        page = self.page(host.strip("[]"), target, tls, headers.get("user-agent", ""))
         if self.latency:
             await asyncio.sleep(self.latency)
         if page.behavior == "hang":

@@ -35,6 +35,7 @@ class AssetScreen(Screen[None]):
         Binding("r", "app.reprobe", "Probe", id="reprobe"),
         Binding("e", "app.edit", "Edit", id="edit"),
         Binding("x", "app.retire", "Retire", id="retire"),
+        Binding("b", "app.accept_baseline", "Baseline", id="baseline"),
     ]
     """Keys of the asset screen; the actions live on the app so the palette offers them too."""
 
