@@ -91,7 +91,7 @@ def main() -> None:
     print(
         f"latency          DNS {args.dns_latency * 1000:.0f} ms, "
         f"HTTP {args.http_latency * 1000:.0f} ms; concurrency {args.concurrency}; "
-        f"{'light (no sensitive paths)' if args.light else 'with the 11 sensitive-path probes'}"
+        f"{'light (no well-known paths)' if args.light else 'full (18 well-known paths per site)'}"
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -121,8 +121,12 @@ class _Scanner(HTMLParser):
             self._link.text += data
 
 
+@lru_cache(maxsize=32)
 def scan_page(text: str) -> PageScan:
-    """Parse a page leniently; broken HTML yields what could be read."""
+    """Parse a page leniently; broken HTML yields what could be read.
+
+    Cached: several checks read the same page in one evaluation. Treat the result as read-only.
+    """
     scanner = _Scanner()
     try:
         scanner.feed(text)

@@ -249,7 +249,7 @@ class HttpSession:
                 return b"".join(parts), True
         return b"".join(parts), False
 
-    async def fetch_path(self, url: str, cap: int = 16 * 1024) -> PathProbe:
+    async def fetch_path(self, url: str, cap: int = 64 * 1024) -> PathProbe:
         """GET one well-known path: no redirects, the first `cap` bytes. Never raises."""
         try:
             async with asyncio.timeout(self.limits.total_timeout):
@@ -262,9 +262,9 @@ class HttpSession:
                             head += decoder.feed(raw, cap - len(head))
                             if len(head) >= cap:
                                 break
-                    return PathProbe(
-                        url, resp.status_code, resp.headers.get("content-type", ""), head
-                    )
+                    headers = tuple((k.lower(), v) for k, v in resp.headers.multi_items())
+                    content_type = resp.headers.get("content-type", "")
+                    return PathProbe(url, resp.status_code, content_type, headers, head)
         except Exception:  # a broken server costs this path, nothing more
             return PathProbe(url, None)
 

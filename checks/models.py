@@ -220,6 +220,8 @@ class PathProbe:
     url: str
     status: int | None
     content_type: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Response headers, names lower-cased."""
     head: bytes = field(default=b"", repr=False)
     """The first bytes of the body (capped); kept in memory for the proofs, never stored."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from checks.favicon import favicon_hash
 from checks.models import DnsStatus, Finding, HttpEntry, Kind, Lifecycle, ProbeOutcome
 from checks.pages import decode_body
 from checks.rule_kit import finding
@@ -57,35 +58,58 @@ def _headers(entry: HttpEntry, name: str) -> list[str]:
     return [v for k, v in entry.headers if k == name]
 
 
-def _matches(product: Product, entry: HttpEntry, text: str) -> str | None:
+def _matches(product: Product, headers: tuple[tuple[str, str], ...], text: str) -> str | None:
     for kind, values in product.signals:
         if kind == "body" and all(v in text for v in values):
             return "body contains " + " + ".join(repr(v) for v in values)
         if kind == "header":
             name, needle = values
-            if any(needle.lower() in v.lower() for v in _headers(entry, name)):
+            if any(k == name and needle.lower() in v.lower() for k, v in headers):
                 return f"header {name}" + (f" contains {needle!r}" if needle else "")
     return None
 
 
-def exposed_products(outcome: ProbeOutcome, now: datetime) -> list[Finding]:
-    """oa-exposed and admin-panel-exposed: a recognised product answers on the internet."""
-    findings = []
-    seen: set[str] = set()
-    for entry in _pages(outcome):
-        text = _text(entry)
-        for product in products():
-            if product.id in seen:
-                continue
-            signal = _matches(product, entry, text)
-            if signal:
-                seen.add(product.id)
-                check = "oa-exposed" if product.kind == "oa" else "admin-panel-exposed"
-                evidence = (
-                    f"product={product.name} ({product.name_zh}); url={entry.final_url}; {signal}"
-                )
-                findings.append(finding(outcome, check, evidence, subject=product.id))
-    return findings
+def _sightings(outcome: ProbeOutcome) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """(url, text, headers) of every page worth matching: the home pages and login paths."""
+    seen = [(e.final_url, _text(e), e.headers) for e in _pages(outcome)]
+    for probe in outcome.paths:
+        if probe.status in (200, 401) and not probe.url.endswith("/favicon.ico"):
+            seen.append((probe.url, decode_body(probe.content_type, probe.head), probe.headers))
+    return seen
+
+
+def exposed_products(
+    outcome: ProbeOutcome, now: datetime, catalog: tuple[Product, ...] | None = None
+) -> list[Finding]:
+    """oa-exposed and admin-panel-exposed: a recognised product answers on the internet.
+
+    Args:
+        catalog: the fingerprints; checks/data/products.json unless given.
+    """
+    catalog = products() if catalog is None else catalog
+    found: dict[str, tuple[Product, str]] = {}
+    for url, text, headers in _sightings(outcome):
+        for product in catalog:
+            if product.id not in found and (signal := _matches(product, headers, text)):
+                found[product.id] = (product, f"url={url}; {signal}")
+    icon = next(
+        (p for p in outcome.paths if p.url.endswith("/favicon.ico") and p.status == 200 and p.head),
+        None,
+    )
+    if icon is not None:
+        digest = favicon_hash(icon.head)
+        for product in catalog:
+            if product.id not in found and digest in product.favicons:
+                found[product.id] = (product, f"url={icon.url}; favicon hash {digest}")
+    return [
+        finding(
+            outcome,
+            "oa-exposed" if product.kind == "oa" else "admin-panel-exposed",
+            f"product={product.name} ({product.name_zh}); {signal}",
+            subject=product.id,
+        )
+        for product, signal in found.values()
+    ]
 
 
 def login_checks(outcome: ProbeOutcome, now: datetime) -> list[Finding]:

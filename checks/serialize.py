@@ -91,7 +91,10 @@ def outcome_from_json(
         finished_at=datetime.fromisoformat(data["finished_at"]),
         dns=DnsAnswer(**{**dns, "status": DnsStatus(dns["status"])}),
         http=tuple(entries),
-        paths=tuple(PathProbe(**{**p, "head": b""}) for p in data.get("paths", [])),
+        paths=tuple(
+            PathProbe(**{**p, "headers": tuple(map(tuple, p.get("headers", []))), "head": b""})
+            for p in data.get("paths", [])
+        ),
         skipped=frozenset(data.get("skipped", [])),
         spider=_entry(data["spider"], bodies) if data.get("spider") else None,
         open_ports=tuple(data["open_ports"]) if data.get("open_ports") is not None else None,

@@ -22,6 +22,10 @@ class Product:
     signals: tuple[tuple[str, tuple[str, ...]], ...]
     """("body", strings that must all appear) or ("header", (name, substring))."""
     source: str
+    paths: tuple[str, ...] = ()
+    """Where the product's login page usually is, fetched besides the home page."""
+    favicons: tuple[int, ...] = ()
+    """FOFA/Shodan favicon hashes of the product's /favicon.ico."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +157,18 @@ def products() -> tuple[Product, ...]:
             ("body", tuple(s["body"])) if "body" in s else ("header", tuple(s["header"]))
             for s in p["signals"]
         )
-        out.append(Product(p["id"], p["name"], p["name_zh"], p["kind"], signals, p["source"]))
+        out.append(
+            Product(
+                p["id"],
+                p["name"],
+                p["name_zh"],
+                p["kind"],
+                signals,
+                p["source"],
+                tuple(p.get("paths", [])),
+                tuple(p.get("favicons", [])),
+            )
+        )
     return tuple(out)
 
 

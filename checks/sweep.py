@@ -21,13 +21,13 @@ from checks.models import (
 )
 from checks.ports import open_ports
 from checks.resolver import DnsProber
-from checks.signals import exposures, risky_ports
+from checks.signals import exposures, products, risky_ports
 from checks.tls import lenient_context, verifying_context
 from checks.zone import ZoneTransfer, try_axfr
 
 Clock = Callable[[], datetime]
 
-LIGHT_SKIPS = frozenset({"sensitive-file-exposed"})
+LIGHT_SKIPS = frozenset({"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed"})
 """Checks a light sweep (no well-known paths) leaves as they were."""
 
 
@@ -176,7 +176,7 @@ class Prober:
                 origin = _served_origin(entries)
                 paths = (
                     await asyncio.gather(
-                        *(session.fetch_path(origin + e.path) for e in exposures())
+                        *(session.fetch_path(origin + p) for p in well_known_paths())
                     )
                     if origin and self.config.paths
                     else []
@@ -195,6 +195,12 @@ class Prober:
             return None
         headers = {**SPIDER_HEADERS, "Referer": SPIDER_HEADERS["Referer"] + asset.host}
         return await session.fetch(main.url, urlsplit(main.url).hostname or asset.host, headers)
+
+
+def well_known_paths() -> list[str]:
+    """Sensitive files, products' login pages and /favicon.ico: what a full sweep asks for."""
+    paths = [e.path for e in exposures()] + [p for prod in products() for p in prod.paths]
+    return list(dict.fromkeys([*paths, "/favicon.ico"]))
 
 
 def _served_origin(entries: Sequence[HttpEntry]) -> str:

@@ -141,3 +141,47 @@ def test_takeover_by_nxdomain_for_services_that_say_so():
 def test_takeover_fingerprint_needs_the_cname():
     body = "<Error><Code>NoSuchBucket</Code></Error>"
     assert "takeover-possible" not in checks_of(outcome(body))
+
+
+def test_murmur3_matches_the_published_vectors():
+    from checks.favicon import favicon_hash, murmur3_32
+
+    # the values mmh3.hash gives (the library Shodan and FOFA use)
+    assert murmur3_32(b"foo") == -156908512
+    assert murmur3_32(b"") == 0
+    assert murmur3_32(b"hello world") == 1586663183
+    assert favicon_hash(b"\x00" * 100) == -1140816753
+
+
+def test_products_are_recognised_by_favicon_hash():
+    from checks.favicon import favicon_hash
+    from checks.models import PathProbe
+    from checks.page_rules import exposed_products
+    from checks.signals import Product
+
+    icon = b"\x00\x00\x01\x00 an icon"
+    product = Product("x-oa", "X OA", "某 OA", "oa", (), "test", favicons=(favicon_hash(icon),))
+    o = outcome()
+    with_icon = ProbeOutcome(
+        o.asset,
+        NOW,
+        NOW,
+        o.dns,
+        o.http,
+        paths=(PathProbe("https://www.example.test/favicon.ico", 200, head=icon),),
+    )
+    found = exposed_products(with_icon, NOW, (product,))
+    assert [f.check for f in found] == ["oa-exposed"] and "favicon hash" in found[0].evidence
+    other = ProbeOutcome(
+        o.asset,
+        NOW,
+        NOW,
+        o.dns,
+        o.http,
+        paths=(PathProbe("https://www.example.test/favicon.ico", 200, head=b"x"),),
+    )
+    assert exposed_products(other, NOW, (product,)) == []
+
+
+def test_the_fingerprint_data_has_favicons_and_paths():
+    assert any(p.favicons for p in products()) and any(p.paths for p in products())

@@ -129,6 +129,12 @@ SHOP_PAGE = _page(
     "<h1>商城</h1><p>工业软件许可证在线购买。</p><footer>豫ICP备20000003号-1</footer>",
 )
 
+PHPMYADMIN_PAGE = _page(
+    "phpMyAdmin",
+    '<form method="post" action="index.php"><input name="pma_username">'
+    '<input type="password" name="pma_password"></form>',
+)
+
 PANEL_PAGE = _page(
     "宝塔Linux面板",
     '<form method="post" action="/login"><input name="username">'
@@ -339,7 +345,14 @@ def demo(ports: Ports) -> Scenario:
     panel = "panel.yuanqu-park.test"
     s.host(panel)
     s.sites.append(
-        Site(panel, http=upgrade(panel), https={"/": html_page(PANEL_PAGE, headers=GOOD_HEADERS)})
+        Site(
+            panel,
+            http=upgrade(panel),
+            https={
+                "/": html_page(PANEL_PAGE, headers=GOOD_HEADERS),
+                "/phpmyadmin/": html_page(PHPMYADMIN_PAGE, headers=GOOD_HEADERS),
+            },
+        )
     )
     add(panel, Kind.SERVER, "信息中心 赵磊", ports.https_url(panel), ports.http_url(panel))
 
