@@ -172,6 +172,7 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("www.renli-hr.test", "injected-script"),
         ("portal.yuanqu-park.test", "injected-script"),
         ("news.shili-tech.test", "content-changed"),
+        ("untrusted.shili-tech.test", "tls-untrusted"),
     }
     assert found == expected
     healthy = {

@@ -241,6 +241,12 @@ class Lab:
                 ).server_context()
             elif cert == "self-signed":
                 issued[cert] = ca.issue("self-signed", hosts, self_signed=True).server_context()
+            elif cert == "untrusted":
+                # Signed by a CA nobody trusts (not in the lab's bundle): the chain fails.
+                stranger = self.folder / "stranger"
+                stranger.mkdir(exist_ok=True)
+                unknown = LabCA(stranger, name="Unknown Issuing CA")
+                issued[cert] = unknown.issue("untrusted", hosts).server_context()
             elif cert == "wrong-name":
                 issued[cert] = ca.issue("wrong-name", ["www.other-company.test"]).server_context()
         return issued

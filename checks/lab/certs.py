@@ -46,11 +46,13 @@ class Issued:
 class LabCA:
     """A throwaway certificate authority whose files live in `folder`."""
 
-    def __init__(self, folder: Path, now: datetime | None = None) -> None:
+    def __init__(
+        self, folder: Path, now: datetime | None = None, name: str = "assetwatch lab CA"
+    ) -> None:
         self.folder = folder
         self.now = now or datetime.now(UTC)
         self._key = _key()
-        subject = _name("assetwatch lab CA")
+        subject = _name(name)
         self._cert = (
             x509.CertificateBuilder()
             .subject_name(subject)

@@ -285,6 +285,7 @@ def demo(ports: Ports) -> Scenario:
         ("selfsigned", "self-signed"),
         ("wrongname", "wrong-name"),
         ("expiring", "expiring"),
+        ("untrusted", "untrusted"),
     ]:
         host = f"{name}.shili-tech.test"
         s.host(host)
