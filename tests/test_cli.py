@@ -37,6 +37,12 @@ def lab_args(lab, db):
     ]
 
 
+def add_lab_sites(capsys, lab, db, *names):
+    for name in names:
+        urls = ["--url", lab.ports.https_url(name), "--url", lab.ports.http_url(name)]
+        run(capsys, "--db", db, "add", name, "--owner", "IT", *urls)
+
+
 def json_lines(out):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
@@ -100,20 +106,7 @@ def test_import_reports_bad_lines_and_updates_on_reimport(capsys, db, tmp_path):
 
 
 def test_scan_json_contract_and_exit_codes(capsys, lab, db, tmp_path):
-    for asset in ("www.shili-tech.test", "news.shili-tech.test"):
-        run(
-            capsys,
-            "--db",
-            db,
-            "add",
-            asset,
-            "--owner",
-            "IT",
-            "--url",
-            lab.ports.https_url(asset),
-            "--url",
-            lab.ports.http_url(asset),
-        )
+    add_lab_sites(capsys, lab, db, "www.shili-tech.test", "news.shili-tech.test")
     code, out, _ = run(capsys, *lab_args(lab, db), "scan", "--json")
     assert code == 0  # only a low finding: https-not-enforced on news
     [finding] = json_lines(out)
@@ -196,20 +189,7 @@ def test_database_location_from_the_environment(capsys, tmp_path, monkeypatch):
 
 
 def test_checks_can_be_switched_off_with_a_reason(capsys, lab, db):
-    for asset in ("news.shili-tech.test", "shop.shili-tech.test"):
-        run(
-            capsys,
-            "--db",
-            db,
-            "add",
-            asset,
-            "--owner",
-            "IT",
-            "--url",
-            lab.ports.https_url(asset),
-            "--url",
-            lab.ports.http_url(asset),
-        )
+    add_lab_sites(capsys, lab, db, "news.shili-tech.test", "shop.shili-tech.test")
     code, _, err = run(
         capsys, "--db", db, "--lang", "en", "checks", "--disable", "https-not-enforced"
     )

@@ -532,10 +532,16 @@ def _findings(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _asset_named(store: Store, name: str) -> Asset:
+    asset = store.asset(normalize_name(name))
+    if asset is None:
+        raise UserError(f"no asset named {name}", f"没有名为 {name} 的资产")
+    return asset
+
+
 def _baseline(args: argparse.Namespace, store: Store) -> int:
-    asset = store.asset(normalize_name(args.name))
-    if asset is None or asset.id is None:
-        raise UserError(f"no asset named {args.name}", f"没有名为 {args.name} 的资产")
+    asset = _asset_named(store, args.name)
+    assert asset.id is not None
     outcome = store.latest_outcome(asset)
     page = baseline_from(outcome) if outcome else None
     if page is None:
@@ -557,10 +563,7 @@ def _baseline(args: argparse.Namespace, store: Store) -> int:
 def _checks(args: argparse.Namespace, store: Store) -> int:
     asset_id = 0
     if args.asset:
-        asset = store.asset(normalize_name(args.asset))
-        if asset is None or asset.id is None:
-            raise UserError(f"no asset named {args.asset}", f"没有名为 {args.asset} 的资产")
-        asset_id = asset.id
+        asset_id = _asset_named(store, args.asset).id or 0
     for check_id in filter(None, (args.disable, args.enable)):
         if check_id not in BY_ID:
             raise UserError(
