@@ -164,3 +164,19 @@ def test_retention_prunes_old_probes_but_keeps_the_latest_and_the_findings(tmp_p
     assert len(list(store.probes(a.id))) == 1
     assert len(store.findings()) == 1
     store.close()
+
+
+def test_every_check_has_a_playbook_with_steps():
+    from checks.catalog import CATALOG
+    from checks.playbooks import playbook_for, playbooks
+
+    for spec in CATALOG:
+        book = playbook_for(spec.id)
+        assert book is not None, spec.id
+        assert book.steps and all(s.en and s.zh for s in book.steps)
+    verifiers = {"evidence", "check-clear", "no-dns", "no-http", "tls-ok"}
+    for book in playbooks():
+        for step in book.steps:
+            assert step.kind in ("auto", "manual")
+            if step.kind == "auto":
+                assert step.verify in verifiers or step.verify.startswith("clear:"), step.verify

@@ -96,7 +96,7 @@ async def test_enter_opens_the_asset_screen_with_evidence_and_steps(recorded_sto
         findings = str(screen.query_one("#findings-body").content)
         assert "已下线资产仍在提供网页服务" in findings
         checklist = str(screen.query_one("#checklist-body").content)
-        assert "注销备案" in checklist
+        assert "注销ICP备案" in checklist and "✓ [自动]" not in checklist.split("\n")[1]
         await pilot.press("escape")
         assert not isinstance(app.screen, AssetScreen)
 

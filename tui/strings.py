@@ -107,6 +107,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail.first_seen": ("first seen", "首次发现"),
     "detail.last_seen": ("last seen", "最近发现"),
     "detail.no_steps": ("Nothing to fix.", "无需整改。"),
+    "step.auto": ("auto", "自动"),
+    "step.manual": ("manual", "人工"),
     "detail.response": ("Response time (ms), oldest to newest", "响应时间（毫秒），从旧到新"),
     "detail.events": ("Changes", "变更记录"),
     "detail.owner": ("Owner", "负责人"),

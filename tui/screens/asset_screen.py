@@ -15,7 +15,7 @@ from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
 
 from checks.models import HttpEntry
 from checks.overview import AssetDetail
-from checks.remedies import steps
+from checks.playbooks import auto_step_done, playbook_for
 from tui.bindings import localize
 from tui.render import safe
 from tui.strings import tr
@@ -182,11 +182,25 @@ class AssetScreen(Screen[None]):
         if not self.detail.findings:
             return Text(tr(t, "detail.no_steps"), style="italic")
         text = Text()
+        firing = {r.finding.check for r in self.detail.findings}
+        shown: set[str] = set()
         for record in self.detail.findings:
-            f = record.finding
-            text.append(f"{f.title(t)}\n", style="bold")
-            for step in steps(f.check, t):
-                text.append(f"  ☐ {step}\n")
+            book = playbook_for(record.finding.check)
+            if book is None or book.id in shown:
+                continue
+            shown.add(book.id)
+            checks = [c for c in book.checks if c in firing]
+            text.append(f"{book.title(t)}", style="bold")
+            text.append(f"  {', '.join(checks)}\n", style="dim")
+            for step in book.steps:
+                done = step.kind == "auto" and auto_step_done(
+                    step, record.finding.check, firing, self.detail.outcome, self.clock()
+                )
+                mark = "✓" if done else "☐"
+                kind = tr(t, f"step.{step.kind}")
+                text.append(f"  {mark} ", style="bold" if done else "")
+                text.append(f"[{kind}] ", style="dim")
+                text.append(step.text(t) + (f"  ({step.law})" if step.law else "") + "\n")
             text.append("\n")
         return text
 
