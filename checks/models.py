@@ -78,10 +78,12 @@ class HttpError(enum.StrEnum):
 
 
 class FindingStatus(enum.StrEnum):
-    """A stored finding is open while its check fires, resolved once it stops."""
+    """Where a stored finding stands (see checks.finding_state)."""
 
     OPEN = "open"
+    IN_PROGRESS = "in-progress"
     RESOLVED = "resolved"
+    ACCEPTED = "accepted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,3 +286,7 @@ class FindingRecord:
     last_seen: datetime
     resolved_at: datetime | None = None
     id: int | None = None
+    firing: bool = True
+    """The check fired on the latest probe of the asset."""
+    accepted_reason: str = ""
+    accepted_until: datetime | None = None

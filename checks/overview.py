@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from checks.models import Asset, DnsStatus, FindingRecord, Kind, Lifecycle, ProbeOutcome, Severity
+from checks.models import (
+    Asset,
+    DnsStatus,
+    FindingRecord,
+    FindingStatus,
+    Kind,
+    Lifecycle,
+    ProbeOutcome,
+    Severity,
+)
 from checks.serialize import outcome_from_json
 from checks.store import Store, parse_ts, row_to_asset
 
@@ -103,7 +112,7 @@ def asset_rows(store: Store, ids: Iterable[int] | None = None) -> list[AssetRow]
         LEFT JOIN (
             SELECT asset_id, count(*) AS n, max({_RANK_SQL}) AS worst,
                    max(check_id IN ('retired-still-resolves', 'retired-still-serving')) AS alive
-            FROM findings WHERE status = 'open' GROUP BY asset_id
+            FROM findings WHERE firing = 1 AND status != 'accepted' GROUP BY asset_id
         ) f ON f.asset_id = a.id
         {where}
     """
@@ -162,7 +171,11 @@ def asset_detail(store: Store, asset_id: int, history: int = 60) -> AssetDetail 
     return AssetDetail(
         asset=asset,
         outcome=outcome,
-        findings=store.findings(asset_id=asset_id),
+        findings=[
+            r
+            for r in store.findings(asset_id=asset_id, active_only=False)
+            if r.status != FindingStatus.RESOLVED
+        ],
         history=points,
         events=store.events(asset_id),
     )

@@ -80,6 +80,7 @@ async def run_sweep(
         batch = []
         last_flush = time.perf_counter()
 
+    store.expire_acceptances()
     off = store.disabled_checks()
     known = frozenset(a.host for a in store.assets())
     baselines = store.baselines()

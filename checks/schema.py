@@ -125,6 +125,30 @@ def m003_baselines(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m004_finding_workflow(db: Database) -> None:
+    """Findings get firing, risk acceptance and attestations of their manual steps."""
+    db.executescript(
+        """
+        ALTER TABLE findings ADD COLUMN firing INTEGER NOT NULL DEFAULT 0;
+        UPDATE findings SET firing = (status = 'open');
+        ALTER TABLE findings ADD COLUMN accepted_reason TEXT;
+        ALTER TABLE findings ADD COLUMN accepted_until TEXT;
+        CREATE TABLE attestations (
+            id INTEGER PRIMARY KEY,
+            finding_id INTEGER NOT NULL REFERENCES findings(id),
+            round INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            UNIQUE (finding_id, round, step)
+        );
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))

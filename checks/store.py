@@ -16,6 +16,7 @@ import platformdirs
 from sqlite_utils import Database
 
 from checks.baseline import Baseline
+from checks.finding_state import manual_steps, reconcile, refresh
 from checks.i18n import UserError
 from checks.models import (
     Asset,
@@ -317,67 +318,38 @@ class Store:
             "UPDATE assets SET last_probe_id = ?, last_checked = ? WHERE id = ?",
             (cursor.lastrowid, at, asset_id),
         )
-        existing = {
-            (r[1], r[2]): r
-            for r in conn.execute(
-                "SELECT id, check_id, subject, status FROM findings WHERE asset_id = ?", (asset_id,)
-            )
-        }
-        fired = set()
-        for f in findings:
-            key = (f.check, f.subject)
-            fired.add(key)
-            row = existing.get(key)
-            if row is None:
-                conn.execute(
-                    "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, "
-                    "title_zh, evidence, status, first_seen, last_seen, reopened) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 0)",
-                    (
-                        asset_id,
-                        f.check,
-                        f.subject,
-                        str(f.severity),
-                        f.title_en,
-                        f.title_zh,
-                        f.evidence,
-                        at,
-                        at,
-                    ),
-                )
-            else:
-                conn.execute(
-                    "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
-                    "last_seen = ?, status = 'open', resolved_at = NULL, "
-                    "reopened = reopened + (status = 'resolved') WHERE id = ?",
-                    (str(f.severity), f.title_en, f.title_zh, f.evidence, at, row[0]),
-                )
-        for key, row in existing.items():
-            if key not in fired and row[3] == "open" and key[0] not in outcome.skipped:
-                conn.execute(
-                    "UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id = ?",
-                    (at, row[0]),
-                )
+        assert asset_id is not None
+        reconcile(conn, asset_id, findings, outcome.skipped, at)
 
     def findings(
         self,
-        status: FindingStatus | None = FindingStatus.OPEN,
+        status: FindingStatus | None = None,
         min_severity: Severity = Severity.INFO,
         asset_id: int | None = None,
+        active_only: bool = True,
     ) -> list[FindingRecord]:
-        """Stored findings, worst first, then by asset name and check id."""
+        """Stored findings, worst first, then by asset name and check id.
+
+        Args:
+            status: only findings in this state.
+            active_only: only findings whose check fires now and whose risk is not accepted
+                (what `scan` reports and `--fail-on` weighs).
+        """
         clauses: list[str] = []
         args: list[str | int] = []
         if status is not None:
             clauses.append("f.status = ?")
             args.append(str(status))
+        if active_only:
+            clauses.append("f.firing = 1 AND f.status != 'accepted'")
         if asset_id is not None:
             clauses.append("f.asset_id = ?")
             args.append(asset_id)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(
             "SELECT f.id, a.name, f.check_id, f.subject, f.severity, f.title_en, f.title_zh, "
-            "f.evidence, f.status, f.first_seen, f.last_seen, f.resolved_at "
+            "f.evidence, f.status, f.first_seen, f.last_seen, f.resolved_at, f.firing, "
+            "f.accepted_reason, f.accepted_until "
             f"FROM findings f JOIN assets a ON a.id = f.asset_id {where}",
             args,
         ).fetchall()
@@ -389,12 +361,134 @@ class Store:
                 first_seen=parse_ts(r[9]) or self.clock(),
                 last_seen=parse_ts(r[10]) or self.clock(),
                 resolved_at=parse_ts(r[11]),
+                firing=bool(r[12]),
+                accepted_reason=r[13] or "",
+                accepted_until=parse_ts(r[14]),
             )
             for r in rows
         ]
         records = [r for r in records if r.finding.severity.rank >= min_severity.rank]
         records.sort(key=lambda r: (-r.finding.severity.rank, r.finding.asset, r.finding.check))
         return records
+
+    def finding(self, asset_name: str, check_id: str, subject: str = "") -> FindingRecord | None:
+        """One stored finding of an asset, by check id (and subject when a check fires per URL)."""
+        for record in self.findings(active_only=False):
+            f = record.finding
+            if (
+                f.asset == asset_name
+                and f.check == check_id
+                and (not subject or f.subject == subject)
+            ):
+                return record
+        return None
+
+    def attest(
+        self,
+        finding_id: int,
+        step: int,
+        note: str = "",
+        evidence: str = "",
+        who: str | None = None,
+    ) -> FindingStatus:
+        """Attest a manual step of a finding's playbook (logged); returns the new status.
+
+        Raises:
+            UserError: the step is not a manual step of the playbook.
+        """
+        row = self.db.execute(
+            "SELECT check_id, reopened, asset_id FROM findings WHERE id = ?", [finding_id]
+        ).fetchone()
+        if row is None or step not in manual_steps(row[0]):
+            raise UserError(
+                f"step {step + 1} is not a manual step of this finding's checklist",
+                f"第 {step + 1} 步不是该问题整改清单中的人工步骤",
+            )
+        now = ts(self.clock())
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO attestations (finding_id, round, step, actor, at, note, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(finding_id, round, step) DO UPDATE SET "
+                "actor = excluded.actor, at = excluded.at, note = excluded.note, "
+                "evidence = excluded.evidence",
+                [finding_id, row[1], step, who or actor(), now, note, evidence],
+            )
+            self.log(
+                "step.attest",
+                row[2],
+                who,
+                finding=finding_id,
+                check=row[0],
+                step=step + 1,
+                note=note,
+                evidence=evidence,
+            )
+            return refresh(self.db.conn, finding_id, now)
+
+    def unattest(self, finding_id: int, step: int, who: str | None = None) -> FindingStatus:
+        """Take an attestation back (logged)."""
+        row = self.db.execute(
+            "SELECT check_id, reopened, asset_id FROM findings WHERE id = ?", [finding_id]
+        ).fetchone()
+        now = ts(self.clock())
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM attestations WHERE finding_id = ? AND round = ? AND step = ?",
+                [finding_id, row[1], step],
+            )
+            self.log("step.unattest", row[2], who, finding=finding_id, check=row[0], step=step + 1)
+            return refresh(self.db.conn, finding_id, now)
+
+    def attestations(self, finding_id: int) -> dict[int, dict[str, Any]]:
+        """The current round's attestations of a finding, by step index."""
+        rows = self.db.execute(
+            "SELECT a.step, a.actor, a.at, a.note, a.evidence FROM attestations a "
+            "JOIN findings f ON f.id = a.finding_id AND a.round = f.reopened WHERE f.id = ?",
+            [finding_id],
+        ).fetchall()
+        return {r[0]: {"actor": r[1], "at": r[2], "note": r[3], "evidence": r[4]} for r in rows}
+
+    def accept_risk(
+        self, finding_id: int, reason: str, until: datetime, who: str | None = None
+    ) -> FindingStatus:
+        """Accept a finding's risk until a date, with a reason (logged); returns the new status.
+
+        Raises:
+            UserError: no reason, or an expiry not in the future.
+        """
+        if not reason.strip() or until <= self.clock():
+            raise UserError(
+                "accepting a risk needs a reason and an expiry date in the future",
+                "接受风险须说明原因并给出将来的到期日",
+            )
+        now = ts(self.clock())
+        with self.db.atomic():
+            asset_id = self.db.execute(
+                "SELECT asset_id FROM findings WHERE id = ?", [finding_id]
+            ).fetchone()[0]
+            self.db.execute(
+                "UPDATE findings SET accepted_reason = ?, accepted_until = ? WHERE id = ?",
+                [reason.strip(), ts(until), finding_id],
+            )
+            self.log(
+                "risk.accept",
+                asset_id,
+                who,
+                finding=finding_id,
+                reason=reason.strip(),
+                until=ts(until),
+            )
+            return refresh(self.db.conn, finding_id, now)
+
+    def expire_acceptances(self) -> None:
+        """Findings whose accepted risk has expired go back to their real state."""
+        now = ts(self.clock())
+        rows = self.db.execute(
+            "SELECT id FROM findings WHERE status = 'accepted' AND accepted_until <= ?", [now]
+        ).fetchall()
+        with self.db.atomic():
+            for (finding_id,) in rows:
+                refresh(self.db.conn, finding_id, now)
 
     def probes(self, asset_id: int, limit: int = 100) -> Iterator[dict[str, Any]]:
         """An asset's probe history, newest first (summary columns and the JSON data)."""

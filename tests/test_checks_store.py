@@ -39,8 +39,8 @@ def test_migrations_apply_once_and_record_the_version(tmp_path):
     path = tmp_path / "aw.db"
     Store(path).close()
     again = Store(path)
-    assert again.schema_version == len(MIGRATIONS._migrations) == 3
-    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert again.schema_version == len(MIGRATIONS._migrations) == 4
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 4
     again.close()
 
 
@@ -100,30 +100,77 @@ def _finding(asset, check="http-down"):
     return Finding(asset.name, check, Severity.MEDIUM, "t", "标题", "evidence=1")
 
 
-def test_finding_lifecycle_open_resolved_reopened(tmp_path, clock):
+def test_finding_lifecycle_open_in_progress_resolved_reopened(tmp_path, clock):
+    from checks.finding_state import manual_steps
+
     store = Store(tmp_path / "aw.db", clock=clock)
     asset = store.add(Asset("www.example.test"))
     store.record([(_outcome(asset, clock), [_finding(asset)])])
     first = store.findings()[0]
-    assert first.status == FindingStatus.OPEN
+    assert first.status == FindingStatus.OPEN and first.firing
 
     clock.now += timedelta(hours=1)
     store.record([(_outcome(asset, clock), [_finding(asset)])])
     again = store.findings()[0]
     assert again.first_seen == first.first_seen and again.last_seen == clock.now
 
+    manual = manual_steps("http-down")
+    assert store.attest(first.id, manual[0], note="owner says it is still needed", who="alice") == (
+        FindingStatus.IN_PROGRESS
+    )
+
     clock.now += timedelta(hours=1)
     store.record([(_outcome(asset, clock), [])])
-    assert store.findings() == []
-    resolved = store.findings(status=FindingStatus.RESOLVED)[0]
-    assert resolved.resolved_at == clock.now
+    assert store.findings() == []  # no longer firing: nothing for cron to report
+    stopped = store.findings(active_only=False)[0]
+    assert stopped.status == FindingStatus.IN_PROGRESS and not stopped.firing
+
+    for step in manual[1:]:
+        status = store.attest(first.id, step, who="alice")
+    assert status == FindingStatus.RESOLVED
+    assert (
+        store.findings(status=FindingStatus.RESOLVED, active_only=False)[0].resolved_at == clock.now
+    )
+    assert [e["action"] for e in store.events()].count("step.attest") == len(manual)
 
     clock.now += timedelta(hours=1)
     store.record([(_outcome(asset, clock), [_finding(asset)])])
     reopened = store.findings()[0]
     assert reopened.status == FindingStatus.OPEN and reopened.first_seen == first.first_seen
     assert store.db.execute("SELECT reopened FROM findings").fetchone()[0] == 1
+    assert store.attestations(first.id) == {}  # a reopened finding starts a new round
     store.close()
+
+
+def test_accepted_risk_lasts_until_its_expiry(tmp_path, clock):
+    store = Store(tmp_path / "aw.db", clock=clock)
+    asset = store.add(Asset("www.example.test"))
+    store.record([(_outcome(asset, clock), [_finding(asset)])])
+    record = store.findings()[0]
+    with pytest.raises(UserError):
+        store.accept_risk(record.id, "", clock.now + timedelta(days=30))
+    with pytest.raises(UserError):
+        store.accept_risk(record.id, "vendor patch due", clock.now - timedelta(days=1))
+    assert store.accept_risk(record.id, "vendor patch due", clock.now + timedelta(days=30)) == (
+        FindingStatus.ACCEPTED
+    )
+    assert store.findings() == []  # accepted: not reported, not failing cron
+    clock.now += timedelta(days=31)
+    store.expire_acceptances()
+    assert store.findings()[0].status == FindingStatus.OPEN
+    assert any(e["action"] == "risk.accept" for e in store.events())
+    store.close()
+
+
+def test_only_manual_steps_can_be_attested(store):
+    from checks.playbooks import playbook_for
+
+    asset = store.add(Asset("www.example.test"))
+    store.record([(_outcome(asset, store.clock), [_finding(asset)])])
+    record = store.findings()[0]
+    auto = next(i for i, s in enumerate(playbook_for("http-down").steps) if s.kind == "auto")
+    with pytest.raises(UserError, match="not a manual step"):
+        store.attest(record.id, auto)
 
 
 def test_findings_filter_by_severity_and_sort_worst_first(store):

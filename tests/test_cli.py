@@ -231,3 +231,63 @@ def test_checks_can_be_switched_off_with_a_reason(capsys, lab, db):
     ]
     store.close()
     assert ("check.disable", "legacy app") in actions and ("check.enable", None) in actions
+
+
+def test_checklist_attest_and_accept_risk(capsys, lab, db):
+    add_lab_sites(capsys, lab, db, "news.shili-tech.test", "expiring.shili-tech.test")
+    run(capsys, *lab_args(lab, db), "scan")
+    code, out, _ = run(capsys, "--db", db, "--lang", "en", "checklist", "news.shili-tech.test")
+    assert code == 0 and "https-not-enforced  [open]" in out and "(manual)" in out
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "attest",
+        "news.shili-tech.test",
+        "https-not-enforced",
+        "2",
+        "--note",
+        "cert ordered",
+        "--who",
+        "alice",
+    )
+    assert code == 0 and "in-progress" in out
+    _, out, _ = run(capsys, "--db", db, "findings", "--json")
+    statuses = {
+        f["check"]: f["status"] for f in json_lines(out) if f["asset"] == "news.shili-tech.test"
+    }
+    assert statuses["https-not-enforced"] == "in-progress"
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "accept-risk",
+        "expiring.shili-tech.test",
+        "tls-expiring",
+        "--reason",
+        "renewal booked",
+        "--until",
+        "2099-01-01",
+    )
+    assert code == 0
+    _, out, _ = run(capsys, "--db", db, "findings", "--json")
+    assert "tls-expiring" not in {f["check"] for f in json_lines(out)}
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "accept-risk",
+        "expiring.shili-tech.test",
+        "tls-expiring",
+        "--reason",
+        "x",
+        "--until",
+        "soon",
+    )
+    assert code == 2 and "YYYY-MM-DD" in err

@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,6 +21,7 @@ from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
 from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle, ProbeOutcome, Severity
 from checks.names import display_name, normalize_name
+from checks.playbooks import auto_step_done, playbook_for
 from checks.resolver import parse_nameserver
 from checks.runner import Progress, run_async, run_sweep
 from checks.store import Store, ts
@@ -144,6 +146,35 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     base.add_argument("name")
 
+    plan = sub.add_parser(
+        "checklist", help=t("an asset's remediation checklists", "查看资产的整改清单")
+    )
+    plan.add_argument("name")
+
+    att = sub.add_parser("attest", help=t("attest a manual step as done", "确认人工步骤已完成"))
+    att.add_argument("name")
+    att.add_argument("check", help=t("check id of the finding", "问题的检查项 id"))
+    att.add_argument("step", type=int, help=t("step number, as `checklist` shows", "步骤编号"))
+    att.add_argument("--note", default="", help=t("what was done", "处理说明"))
+    att.add_argument("--evidence", default="", help=t("a file path or link", "证据文件路径或链接"))
+    att.add_argument(
+        "--who", default=None, help=t("who did it (default: you)", "执行人（默认当前用户）")
+    )
+    att.add_argument(
+        "--subject",
+        default="",
+        help=t("for checks that fire per URL or port", "按网址或端口区分时使用"),
+    )
+
+    acc = sub.add_parser(
+        "accept-risk", help=t("accept a finding's risk until a date", "在期限内接受某问题的风险")
+    )
+    acc.add_argument("name")
+    acc.add_argument("check")
+    acc.add_argument("--reason", required=True)
+    acc.add_argument("--until", required=True, metavar="YYYY-MM-DD")
+    acc.add_argument("--subject", default="")
+
     demo = sub.add_parser(
         "demo",
         help=t(
@@ -255,6 +286,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         "findings": _findings,
         "checks": _checks,
         "baseline": _baseline,
+        "checklist": _checklist,
+        "attest": _attest,
+        "accept-risk": _accept_risk,
     }
     store = Store(args.db)
     try:
@@ -527,7 +561,7 @@ def _scan(args: argparse.Namespace, store: Store, config: ProbeConfig | None = N
 
 
 def _findings(args: argparse.Namespace, store: Store) -> int:
-    records = store.findings(None if args.all else FindingStatus.OPEN, Severity(args.severity))
+    records = store.findings(min_severity=Severity(args.severity), active_only=not args.all)
     print_findings(records, args.lang, args.json, sys.stdout)
     return EXIT_OK
 
@@ -537,6 +571,83 @@ def _asset_named(store: Store, name: str) -> Asset:
     if asset is None:
         raise UserError(f"no asset named {name}", f"没有名为 {name} 的资产")
     return asset
+
+
+def _finding_of(store: Store, args: argparse.Namespace) -> FindingRecord:
+    asset = _asset_named(store, args.name)
+    record = store.finding(asset.name, args.check, args.subject)
+    if record is None or record.id is None:
+        raise UserError(
+            f"{asset.display} has no {args.check} finding",
+            f"{asset.display} 没有 {args.check} 问题",
+        )
+    return record
+
+
+def _checklist(args: argparse.Namespace, store: Store) -> int:
+    asset = _asset_named(store, args.name)
+    outcome = store.latest_outcome(asset)
+    records = [
+        r
+        for r in store.findings(asset_id=asset.id, active_only=False)
+        if r.status != FindingStatus.RESOLVED
+    ]
+    if not records:
+        print(_t(args.lang, "Nothing to fix.", "无需整改。"))
+        return EXIT_OK
+    firing = {r.finding.check for r in records if r.firing}
+    for record in records:
+        book = playbook_for(record.finding.check)
+        assert record.id is not None
+        done = store.attestations(record.id)
+        print(f"{record.finding.check}  [{record.status}]  {record.finding.title(args.lang)}")
+        for index, step in enumerate(book.steps if book else ()):
+            if step.kind == "auto":
+                ok = auto_step_done(step, record.finding.check, firing, outcome, store.clock())
+                who = _t(args.lang, "verified" if ok else "not yet", "已验证" if ok else "未通过")
+            else:
+                ok = index in done
+                who = f"{done[index]['actor']} {done[index]['at'][:10]}" if ok else ""
+            kind = _t(args.lang, step.kind, "自动" if step.kind == "auto" else "人工")
+            print(
+                f"  {index + 1:>2}. [{'x' if ok else ' '}] ({kind}) {step.text(args.lang)}  {who}"
+            )
+        print()
+    return EXIT_OK
+
+
+def _attest(args: argparse.Namespace, store: Store) -> int:
+    record = _finding_of(store, args)
+    assert record.id is not None
+    status = store.attest(record.id, args.step - 1, args.note, args.evidence, args.who)
+    print(
+        _t(
+            args.lang,
+            f"step {args.step} attested; the finding is {status}",
+            f"第 {args.step} 步已确认；该问题状态：{status}",
+        )
+    )
+    return EXIT_OK
+
+
+def _accept_risk(args: argparse.Namespace, store: Store) -> int:
+    record = _finding_of(store, args)
+    assert record.id is not None
+    try:
+        until = datetime.fromisoformat(args.until).replace(tzinfo=UTC)
+    except ValueError:
+        raise UserError(
+            f"bad date {args.until!r}; use YYYY-MM-DD", f"日期无效 {args.until!r}；请用 YYYY-MM-DD"
+        ) from None
+    status = store.accept_risk(record.id, args.reason, until)
+    print(
+        _t(
+            args.lang,
+            f"risk accepted until {args.until}; the finding is {status}",
+            f"已接受风险至 {args.until}；该问题状态：{status}",
+        )
+    )
+    return EXIT_OK
 
 
 def _baseline(args: argparse.Namespace, store: Store) -> int:
