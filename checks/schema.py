@@ -149,6 +149,22 @@ def m004_finding_workflow(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m005_org_attestations(db: Database) -> None:
+    """Attestations of the organisation checklist's manual items."""
+    db.executescript(
+        """
+        CREATE TABLE org_attestations (
+            item_id TEXT PRIMARY KEY,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT ''
+        );
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))

@@ -570,6 +570,30 @@ class Store:
         )
         return outcome_from_json(asset, row[0], bodies)
 
+    # -- organisation checklist ------------------------------------------------
+
+    def attest_org(
+        self, item_id: str, note: str = "", evidence: str = "", who: str | None = None
+    ) -> None:
+        """Attest an item of the organisation checklist (logged)."""
+        with self.db.atomic():
+            self.db.table("org_attestations").upsert(
+                {
+                    "item_id": item_id,
+                    "actor": who or actor(),
+                    "at": ts(self.clock()),
+                    "note": note,
+                    "evidence": evidence,
+                },
+                pk="item_id",
+            )
+            self.log("org.attest", None, who, item=item_id, note=note, evidence=evidence)
+
+    def org_attestations(self) -> dict[str, dict[str, str]]:
+        """Item id -> {actor, at, note, evidence}."""
+        rows = self.db.execute("SELECT item_id, actor, at, note, evidence FROM org_attestations")
+        return {r[0]: {"actor": r[1], "at": r[2], "note": r[3], "evidence": r[4]} for r in rows}
+
     # -- switched-off checks ---------------------------------------------------
 
     def disable_check(

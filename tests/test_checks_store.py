@@ -39,9 +39,30 @@ def test_migrations_apply_once_and_record_the_version(tmp_path):
     path = tmp_path / "aw.db"
     Store(path).close()
     again = Store(path)
-    assert again.schema_version == len(MIGRATIONS._migrations) == 4
-    assert again.db.execute("PRAGMA user_version").fetchone()[0] == 4
+    latest = len(MIGRATIONS._migrations)
+    assert again.schema_version == latest
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == latest
     again.close()
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m002_disabled_checks")
+    when = "2026-01-01T00:00:00+00:00"
+    old.execute(
+        "INSERT INTO assets (name, kind, created_at, updated_at) VALUES (?, 'website', ?, ?)",
+        ["old.example.test", when, when],
+    )
+    old.conn.commit()
+    old.close()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS._migrations)
+    assert store.asset("old.example.test") is not None
+    assert store.disabled_checks() == {} and store.org_attestations() == {}
+    store.close()
 
 
 def test_a_newer_database_is_refused_not_damaged(tmp_path):

@@ -291,3 +291,21 @@ def test_checklist_attest_and_accept_risk(capsys, lab, db):
         "soon",
     )
     assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_report_command_writes_every_format(capsys, lab, db, tmp_path):
+    add_lab_sites(capsys, lab, db, "news.shili-tech.test")
+    run(capsys, *lab_args(lab, db), "scan")
+    for fmt in ("md", "html", "json"):
+        out_file = tmp_path / f"report.{fmt}"
+        code, _, err = run(
+            capsys, "--db", db, "report", "--format", fmt, "--lang", "zh", "-o", str(out_file)
+        )
+        assert code == 0 and out_file.read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "report.json").read_text())["language"] == "zh"
+    code, out, _ = run(
+        capsys, "--db", db, "--lang", "en", "org", "--attest", "ir-plan", "--note", "v1"
+    )
+    assert code == 0 and "[x] ir-plan" in out
+    code, _, err = run(capsys, "--db", db, "--lang", "en", "org", "--attest", "nope")
+    assert code == 2

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +21,11 @@ from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
 from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle, ProbeOutcome, Severity
 from checks.names import display_name, normalize_name
+from checks.org_checklist import evaluate as org_evaluate
+from checks.org_checklist import groups as org_groups
+from checks.org_checklist import items as org_items
 from checks.playbooks import auto_step_done, playbook_for
+from checks.report import build_report, to_html, to_markdown
 from checks.resolver import parse_nameserver
 from checks.runner import Progress, run_async, run_sweep
 from checks.store import Store, ts
@@ -175,6 +179,34 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     acc.add_argument("--until", required=True, metavar="YYYY-MM-DD")
     acc.add_argument("--subject", default="")
 
+    org = sub.add_parser(
+        "org",
+        help=t(
+            "the organisation checklist (the regulator's seven demands)",
+            "组织级整改清单（七项要求）",
+        ),
+    )
+    org.add_argument(
+        "--json", action="store_true", help=t("one JSON object per line", "每行一个 JSON 对象")
+    )
+    org.add_argument(
+        "--attest", metavar="ITEM", help=t("attest an item as done", "确认某事项已完成")
+    )
+    org.add_argument("--note", default="")
+    org.add_argument("--evidence", default="")
+
+    rep = sub.add_parser("report", help=t("the rectification report", "生成整改报告"))
+    rep.add_argument("--format", choices=("md", "html", "json"), default="md")
+    rep.add_argument(
+        "--lang", dest="report_lang", choices=LANGS, help=t("report language", "报告语言")
+    )
+    rep.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help=t("start of the period (default: 30 days ago)", "报告期起始（默认 30 天前）"),
+    )
+    rep.add_argument("-o", "--output", type=Path, help=t("write to this file", "写入此文件"))
+
     demo = sub.add_parser(
         "demo",
         help=t(
@@ -289,6 +321,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         "checklist": _checklist,
         "attest": _attest,
         "accept-risk": _accept_risk,
+        "org": _org,
+        "report": _report,
     }
     store = Store(args.db)
     try:
@@ -633,12 +667,7 @@ def _attest(args: argparse.Namespace, store: Store) -> int:
 def _accept_risk(args: argparse.Namespace, store: Store) -> int:
     record = _finding_of(store, args)
     assert record.id is not None
-    try:
-        until = datetime.fromisoformat(args.until).replace(tzinfo=UTC)
-    except ValueError:
-        raise UserError(
-            f"bad date {args.until!r}; use YYYY-MM-DD", f"日期无效 {args.until!r}；请用 YYYY-MM-DD"
-        ) from None
+    until = _date(args.until)
     status = store.accept_risk(record.id, args.reason, until)
     print(
         _t(
@@ -647,6 +676,82 @@ def _accept_risk(args: argparse.Namespace, store: Store) -> int:
             f"已接受风险至 {args.until}；该问题状态：{status}",
         )
     )
+    return EXIT_OK
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise UserError(
+            f"bad date {text!r}; use YYYY-MM-DD", f"日期无效 {text!r}；请用 YYYY-MM-DD"
+        ) from None
+
+
+def _org(args: argparse.Namespace, store: Store) -> int:
+    if args.attest:
+        if args.attest not in {i.id for i in org_items()}:
+            raise UserError(f"no checklist item {args.attest!r}", f"没有清单事项 {args.attest!r}")
+        store.attest_org(args.attest, args.note, args.evidence)
+    states = org_evaluate(store, store.clock())
+    if args.json:
+        for s in states:
+            _json_line(
+                {
+                    "group": s.item.group,
+                    "item": s.item.id,
+                    "mode": s.item.mode,
+                    "done": s.done,
+                    "computed": s.computed,
+                    "detail": s.detail,
+                    "text": s.item.text(args.lang),
+                    "attestation": s.attestation,
+                },
+                sys.stdout,
+            )
+        return EXIT_OK
+    for gid, en, zh in org_groups():
+        mine = [s for s in states if s.item.group == gid]
+        print(f"{_t(args.lang, en, zh)}  {sum(s.done for s in mine)}/{len(mine)}")
+        for s in mine:
+            mode = _t(
+                args.lang,
+                s.item.mode,
+                {"auto": "自动", "semi": "半自动", "manual": "人工"}[s.item.mode],
+            )
+            extra = s.detail or (
+                f"{s.attestation['actor']} {s.attestation['at'][:10]}" if s.attestation else ""
+            )
+            mark = "x" if s.done else " "
+            print(f"  [{mark}] {s.item.id} ({mode}) {s.item.text(args.lang)}  {extra}")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, store: Store) -> int:
+    lang = args.report_lang or args.lang
+    now = store.clock()
+    since = _date(args.since) if args.since else now - timedelta(days=30)
+    data = build_report(store, since, now, lang)
+    if args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "html":
+        text = to_html(data)
+    else:
+        text = to_markdown(data)
+    if args.output:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(
+                f"cannot write {args.output}: {exc.strerror}",
+                f"无法写入 {args.output}：{exc.strerror}",
+            ) from None
+        print(
+            _t(lang, f"report written to {args.output}", f"报告已写入 {args.output}"),
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -1,0 +1,139 @@
+"""The organisation checklist: the regulator's seven demands, computed where the data allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from checks.models import FindingStatus, Lifecycle
+from checks.signals import _load
+from checks.store import Store, parse_ts
+
+
+@dataclass(frozen=True, slots=True)
+class OrgItem:
+    """One item of the checklist."""
+
+    id: str
+    group: str
+    en: str
+    zh: str
+    mode: str
+    """auto, semi or manual."""
+    auto: dict[str, Any]
+    law: tuple[str, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """The item in "zh" or "en"."""
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """An item, what assetwatch computed for it, and who attested it."""
+
+    item: OrgItem
+    computed: bool | None
+    """The auto part's verdict; None for manual items."""
+    detail: str
+    attestation: dict[str, str] | None
+
+    @property
+    def done(self) -> bool:
+        """Auto: computed true; manual: attested; semi: both."""
+        if self.item.mode == "auto":
+            return bool(self.computed)
+        if self.item.mode == "semi":
+            return bool(self.computed) and self.attestation is not None
+        return self.attestation is not None
+
+
+@cache
+def groups() -> tuple[tuple[str, str, str], ...]:
+    """(id, English, Chinese) of the seven demands, in order."""
+    return tuple((g["id"], g["en"], g["zh"]) for g in _load("org_checklist.json")["groups"])
+
+
+@cache
+def items() -> tuple[OrgItem, ...]:
+    """Every item of checks/data/org_checklist.json."""
+    return tuple(
+        OrgItem(
+            i["id"],
+            i["group"],
+            i["en"],
+            i["zh"],
+            i["mode"],
+            i.get("auto", {}),
+            tuple(i.get("law", [])),
+        )
+        for i in _load("org_checklist.json")["items"]
+    )
+
+
+def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, str]:
+    active = store.findings()
+    if "no_findings" in rule:
+        hits = [r for r in active if r.finding.check in rule["no_findings"]]
+        return not hits, f"{len(hits)} open: " + ", ".join(
+            sorted({f"{r.finding.check}@{r.finding.asset}" for r in hits})[:5]
+        ) if hits else "none open"
+    if "no_findings_from" in rule:
+        floor = {"critical": 4, "high": 3, "medium": 2, "low": 1}[rule["no_findings_from"]]
+        hits = [r for r in active if r.finding.severity.rank >= floor]
+        return not hits, f"{len(hits)} open at {rule['no_findings_from']} or above"
+    assets = store.assets()
+    if rule.get("all_owned"):
+        missing = [a.display for a in assets if not a.owner.strip()]
+        return not missing, f"{len(missing)} without an owner" + (
+            f": {', '.join(missing[:5])}" if missing else ""
+        )
+    if "retiring_max_days" in rule:
+        limit = now - timedelta(days=rule["retiring_max_days"])
+        stale = [
+            a.display
+            for a in assets
+            if a.lifecycle == Lifecycle.RETIRING
+            and a.retiring_at is not None
+            and a.retiring_at < limit
+        ]
+        return not stale, f"{len(stale)} retiring for more than {rule['retiring_max_days']} days"
+    if "sweep_within_days" in rule:
+        last = next((e for e in reversed(store.events()) if e["action"] == "sweep"), None)
+        at = parse_ts(last["at"]) if last else None
+        ok = at is not None and now - at <= timedelta(days=rule["sweep_within_days"])
+        return ok, f"last full sweep {last['at'] if last else 'never'}"
+    if "retention_min_days" in rule:
+        days = int(store.setting("retention_days", "180"))
+        return days >= rule["retention_min_days"], f"probe history kept {days} days"
+    if rule.get("no_expired_acceptances"):
+        expired = [
+            r
+            for r in store.findings(status=FindingStatus.ACCEPTED, active_only=False)
+            if r.accepted_until is not None and r.accepted_until <= now
+        ]
+        return not expired, f"{len(expired)} accepted risks past their expiry"
+    raise ValueError(f"unknown rule {rule}")
+
+
+def evaluate(store: Store, now: datetime) -> list[ItemState]:
+    """Every item's state now."""
+    attested = store.org_attestations()
+    states = []
+    for item in items():
+        computed, detail = (None, "")
+        if item.auto:
+            computed, detail = _compute(item.auto, store, now)
+        states.append(ItemState(item, computed, detail, attested.get(item.id)))
+    return states
+
+
+def summary(states: list[ItemState]) -> dict[str, tuple[int, int]]:
+    """(done, total) per group id."""
+    out: dict[str, tuple[int, int]] = {}
+    for state in states:
+        done, total = out.get(state.item.group, (0, 0))
+        out[state.item.group] = (done + state.done, total + 1)
+    return out
