@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -153,6 +153,8 @@ class AssetDetail:
     """(time, response ms, HTTP status) of recent probes, oldest first."""
     events: list[dict[str, Any]]
     """The asset's audit log, oldest first."""
+    attestations: dict[int, dict[int, dict[str, str]]] = field(default_factory=dict)
+    """Finding id -> step index -> who attested it, when, the note and the evidence."""
 
 
 def asset_detail(store: Store, asset_id: int, history: int = 60) -> AssetDetail | None:
@@ -168,14 +170,16 @@ def asset_detail(store: Store, asset_id: int, history: int = 60) -> AssetDetail 
         (parse_ts(p["at"]) or store.clock(), p["response_ms"], p["http_status"])
         for p in reversed(probes)
     ]
+    findings = [
+        r
+        for r in store.findings(asset_id=asset_id, active_only=False)
+        if r.status != FindingStatus.RESOLVED
+    ]
     return AssetDetail(
         asset=asset,
         outcome=outcome,
-        findings=[
-            r
-            for r in store.findings(asset_id=asset_id, active_only=False)
-            if r.status != FindingStatus.RESOLVED
-        ],
+        findings=findings,
+        attestations={r.id: store.attestations(r.id) for r in findings if r.id is not None},
         history=points,
         events=store.events(asset_id),
     )

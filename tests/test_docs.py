@@ -32,8 +32,15 @@ def test_every_key_binding_is_in_the_keys_table():
     from tui.app import AssetWatchApp
     from tui.screens.asset_screen import AssetScreen
     from tui.screens.forms import FORM_BINDINGS
+    from tui.widgets.checklist import ChecklistView
 
     table = set(re.findall(r"^\| `[^`]+` \| `([a-z-]+)` \|", README, re.MULTILINE))
-    ids = {b.id for b in [*AssetWatchApp.BINDINGS, *AssetScreen.BINDINGS, *FORM_BINDINGS]}
+    bindings = [
+        *AssetWatchApp.BINDINGS,
+        *AssetScreen.BINDINGS,
+        *FORM_BINDINGS,
+        *ChecklistView.BINDINGS,
+    ]
+    ids = {b.id for b in bindings}
     assert ids <= table
     assert "palette" in table

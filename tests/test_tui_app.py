@@ -95,8 +95,10 @@ async def test_enter_opens_the_asset_screen_with_evidence_and_steps(recorded_sto
         assert screen.detail.asset.lifecycle == Lifecycle.RETIRED
         findings = str(screen.query_one("#findings-body").content)
         assert "已下线资产仍在提供网页服务" in findings
-        checklist = str(screen.query_one("#checklist-body").content)
-        assert "注销ICP备案" in checklist and "✓ [自动]" not in checklist.split("\n")[1]
+        view = screen.query_one("#checklist-body")
+        lines = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        assert any("注销ICP备案" in line for line in lines)
+        assert lines[0].startswith("‼") and "[待处理]" in lines[0]
         await pilot.press("escape")
         assert not isinstance(app.screen, AssetScreen)
 
@@ -261,3 +263,38 @@ async def test_sweep_all_key_replaces_a_running_sweep_and_ends_idle(tmp_path, la
         assert len(probed) == len(lab.inventory)
         assert app.next_sweep is not None
         assert store.events()[-1]["action"] == "sweep"
+
+
+async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_store):
+    from tui.widgets.checklist import ChecklistView
+
+    app = make_app(recorded_store, auto_sweep=False, clock=recorded_store.clock, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        view = screen.query_one(ChecklistView)
+        await pilot.press("right", "right")
+        view.focus()
+        ids = [view.get_option_at_index(i).id for i in range(view.option_count)]
+        first_manual = next(i for i, o in enumerate(ids) if o.endswith(":manual:0"))
+        view.highlighted = first_manual
+        finding_id, step = (
+            int(ids[first_manual].split(":")[1]),
+            int(ids[first_manual].split(":")[2]),
+        )
+        await pilot.press("space")
+        await pilot.pause()
+        assert step in recorded_store.attestations(finding_id)
+        assert view.highlighted_option.id.endswith(":manual:1")
+        await pilot.press("space")
+        await pilot.pause()
+        assert step not in recorded_store.attestations(finding_id)
+        await pilot.press("n")
+        app.screen.query_one("#note").value = "owner signed the form"
+        app.screen.query_one("#evidence").value = "/srv/evidence/signoff.pdf"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        attested = recorded_store.attestations(finding_id)[step]
+        assert attested["note"] == "owner signed the form"
+        assert attested["evidence"] == "/srv/evidence/signoff.pdf"
+        assert recorded_store.events()[-1]["action"] == "step.attest"

@@ -29,10 +29,11 @@ from checks.sweep import Clock, ProbeConfig, utcnow
 from tui.bindings import localize
 from tui.messages import ResultsBatch, SweepFinished
 from tui.screens.asset_screen import AssetScreen
-from tui.screens.forms import AssetForm, ConfirmRetire, ImportForm, SettingsForm
+from tui.screens.forms import AssetForm, ConfirmRetire, ImportForm, NoteForm, SettingsForm
 from tui.screens.help_screen import HelpScreen
 from tui.strings import tr, use_language
 from tui.widgets.asset_table import AssetTable
+from tui.widgets.checklist import ChecklistView
 from tui.widgets.summary_bar import SummaryBar
 
 SORTS = ("risk", "name", "owner", "checked", "time")
@@ -513,6 +514,24 @@ class AssetWatchApp(App[None]):
         self.notify(tr(self.lang, "notify.baseline", name=row.asset.display), markup=False)
         self.sync_from_db()
         self.reprobe(row.asset, self.probe_config())
+
+    @on(ChecklistView.StepToggled)
+    def _step_toggled(self, event: ChecklistView.StepToggled) -> None:
+        if event.attested:
+            self.store.attest(event.finding_id, event.step)
+        else:
+            self.store.unattest(event.finding_id, event.step)
+        self.sync_from_db()
+
+    @on(ChecklistView.NoteRequested)
+    def _note_requested(self, event: ChecklistView.NoteRequested) -> None:
+        def done(result: object) -> None:
+            if isinstance(result, tuple):
+                note, evidence = result
+                self.store.attest(event.finding_id, event.step, note, evidence)
+                self.sync_from_db()
+
+        self.push_screen(NoteForm(self.lang), done)
 
     def action_import_file(self) -> None:
         """Import a CSV or JSON file, showing its per-row errors first."""

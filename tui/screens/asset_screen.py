@@ -15,10 +15,10 @@ from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
 
 from checks.models import HttpEntry
 from checks.overview import AssetDetail
-from checks.playbooks import auto_step_done, playbook_for
 from tui.bindings import localize
 from tui.render import safe
 from tui.strings import tr
+from tui.widgets.checklist import ChecklistView
 from tui.widgets.risk import RISK_SYMBOL, risk_style
 
 
@@ -60,7 +60,7 @@ class AssetScreen(Screen[None]):
             with TabPane(tr(t, "tab.findings"), id="findings"):
                 yield VerticalScroll(Static(id="findings-body"))
             with TabPane(tr(t, "tab.checklist"), id="checklist"):
-                yield VerticalScroll(Static(id="checklist-body"))
+                yield ChecklistView(self.lang, self.clock, id="checklist-body")
             with TabPane(tr(t, "tab.history"), id="history"):
                 yield Static(tr(t, "detail.response"), classes="label")
                 yield Sparkline([], id="sparkline")
@@ -86,7 +86,7 @@ class AssetScreen(Screen[None]):
         self.query_one("#asset-title", Static).update(title)
         self.query_one("#overview-body", Static).update(self._overview())
         self.query_one("#findings-body", Static).update(self._findings())
-        self.query_one("#checklist-body", Static).update(self._checklist())
+        self.query_one("#checklist-body", ChecklistView).show(detail)
         times = [ms for _, ms, _ in detail.history if ms is not None]
         self.query_one("#sparkline", Sparkline).data = times or [0.0]
         self.query_one("#history-body", Static).update(self._history())
@@ -175,33 +175,6 @@ class AssetScreen(Screen[None]):
                 f"  {tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n\n",
                 style="dim",
             )
-        return text
-
-    def _checklist(self) -> Text:
-        t = self.lang
-        if not self.detail.findings:
-            return Text(tr(t, "detail.no_steps"), style="italic")
-        text = Text()
-        firing = {r.finding.check for r in self.detail.findings}
-        shown: set[str] = set()
-        for record in self.detail.findings:
-            book = playbook_for(record.finding.check)
-            if book is None or book.id in shown:
-                continue
-            shown.add(book.id)
-            checks = [c for c in book.checks if c in firing]
-            text.append(f"{book.title(t)}", style="bold")
-            text.append(f"  {', '.join(checks)}\n", style="dim")
-            for step in book.steps:
-                done = step.kind == "auto" and auto_step_done(
-                    step, record.finding.check, firing, self.detail.outcome, self.clock()
-                )
-                mark = "✓" if done else "☐"
-                kind = tr(t, f"step.{step.kind}")
-                text.append(f"  {mark} ", style="bold" if done else "")
-                text.append(f"[{kind}] ", style="dim")
-                text.append(step.text(t) + (f"  ({step.law})" if step.law else "") + "\n")
-            text.append("\n")
         return text
 
     def _history(self) -> Text:

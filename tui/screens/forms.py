@@ -301,3 +301,27 @@ class SettingsForm(_Form):
             self.error(exc.text(self.lang))
             return
         self.dismiss(values)
+
+
+class NoteForm(_Form):
+    """A note and an evidence path or link for an attestation; dismisses with (note, evidence)."""
+
+    def compose(self) -> ComposeResult:
+        t = self.lang
+        with Vertical(classes="dialog small"):
+            yield Label(tr(t, "note.title"), classes="title")
+            yield Label(tr(t, "note.note"))
+            yield Input(id="note", compact=True)
+            yield Label(tr(t, "note.evidence"))
+            yield Input(id="evidence", compact=True, placeholder="/srv/evidence/… or https://…")
+            yield Label("", id="error", classes="error")
+            yield from self._buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def action_save(self) -> None:
+        """Close with the note and the evidence."""
+        note = self.query_one("#note", Input).value.strip()
+        evidence = self.query_one("#evidence", Input).value.strip()
+        self.dismiss((note, evidence))
