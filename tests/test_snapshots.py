@@ -57,4 +57,9 @@ def test_filtered_grid(snap_compare, recorded_store):
 
 
 def test_palette(snap_compare, recorded_store):
-    assert snap_compare(app_for(recorded_store), press=["ctrl+p", *"sweep"], terminal_size=(80, 24))
+    async def search(pilot):
+        await pilot.press("ctrl+p", *"sweep")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+
+    assert snap_compare(app_for(recorded_store), run_before=search, terminal_size=(80, 24))

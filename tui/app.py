@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from checks.baseline import baseline_from
 from checks.i18n import UserError, detect_lang
 from checks.inventory import ParsedFile, merge
+from checks.lab import Lab
 from checks.models import Asset, Lifecycle, ProbeOutcome, Severity
 from checks.overview import AssetRow, asset_detail, asset_rows
 from checks.resolver import parse_nameserver
@@ -31,6 +32,7 @@ from tui.messages import ResultsBatch, SweepFinished
 from tui.screens.asset_screen import AssetScreen
 from tui.screens.forms import AssetForm, ConfirmRetire, ImportForm, NoteForm, SettingsForm
 from tui.screens.help_screen import HelpScreen
+from tui.screens.lab_screen import LabScreen
 from tui.strings import tr, use_language
 from tui.widgets.asset_table import AssetTable
 from tui.widgets.checklist import ChecklistView
@@ -42,6 +44,7 @@ DEFAULT_INTERVAL_MIN = 15
 GRID_ONLY = {"open", "filter", "cycle_severity", "cycle_sort", "add", "import_file", "settings"}
 """Actions that only make sense on the grid (hidden elsewhere)."""
 OUR_ACTIONS = GRID_ONLY | {
+    "lab",
     "reprobe",
     "sweep_all",
     "pause",
@@ -96,6 +99,7 @@ class AssetWatchApp(App[None]):
         Binding("b", "accept_baseline", "Baseline", id="baseline", show=False),
         Binding("i", "import_file", "Import", id="import", show=False),
         Binding("o", "settings", "Settings", id="settings", show=False),
+        Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -118,8 +122,11 @@ class AssetWatchApp(App[None]):
         lang: str | None = None,
         auto_sweep: bool = True,
         poll_s: float = 2.0,
+        lab: Lab | None = None,
     ) -> None:
         super().__init__()
+        self.lab = lab
+        """The loopback lab, in `assetwatch demo`: its controls play real-world fixes."""
         self.store = store
         self.base_config = config
         self.clock = clock
@@ -366,6 +373,8 @@ class AssetWatchApp(App[None]):
         screen = self.screen
         if isinstance(screen, ModalScreen):
             return action not in OUR_ACTIONS
+        if action == "lab" and self.lab is None:
+            return False
         return not (action in GRID_ONLY and isinstance(screen, AssetScreen))
 
     def _selected(self) -> AssetRow | None:
@@ -533,6 +542,24 @@ class AssetWatchApp(App[None]):
 
         self.push_screen(NoteForm(self.lang), done)
 
+    def action_lab(self) -> None:
+        """Demo mode: pick a real-world fix to play on the lab."""
+        if self.lab is None:
+            return
+        lab = self.lab
+
+        def done(control_id: str | None) -> None:
+            if not control_id:
+                return
+            host = lab.apply(control_id)
+            what = next(c for c in lab.controls() if c.id == control_id).text(self.lang)
+            self.notify(tr(self.lang, "lab.done", what=what), markup=False)
+            row = next((r for r in self.rows.values() if r.asset.host == host), None)
+            if row is not None:
+                self.reprobe(row.asset, self.probe_config())
+
+        self.push_screen(LabScreen(self.lang, lab.controls()), done)
+
     def action_import_file(self) -> None:
         """Import a CSV or JSON file, showing its per-row errors first."""
         self.push_screen(ImportForm(self.lang), self._imported)
@@ -592,7 +619,9 @@ class AssetWatchApp(App[None]):
     def help_keys(self) -> list[tuple[str, str]]:
         """(key as shown, binding id) for every main-screen binding, plus the palette."""
         keys = [
-            (b.key_display or b.key, b.id or "") for b in self.BINDINGS if isinstance(b, Binding)
+            (b.key_display or b.key, b.id or "")
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and (b.id != "lab" or self.lab is not None)
         ]
         return [*keys, ("ctrl+p", "palette")]
 
@@ -604,7 +633,7 @@ class AssetWatchApp(App[None]):
         """Every action in the command palette, in the user's language."""
         t = self.lang
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
+            if isinstance(binding, Binding) and binding.id and (binding.id != "lab" or self.lab):
                 action = getattr(self, f"action_{binding.action}")
                 yield SystemCommand(tr(t, f"key.{binding.id}"), tr(t, f"help.{binding.id}"), action)
         for index, severity in enumerate(SEVERITY_FILTERS[1:], start=1):
@@ -621,6 +650,7 @@ def make_app(
     clock: Clock = utcnow,
     lang: str | None = None,
     auto_sweep: bool = True,
+    lab: Lab | None = None,
 ) -> AssetWatchApp:
     """Build the dashboard; the CLI and the tests both come through here."""
-    return AssetWatchApp(store, config or ProbeConfig(), clock, lang, auto_sweep)
+    return AssetWatchApp(store, config or ProbeConfig(), clock, lang, auto_sweep, lab=lab)

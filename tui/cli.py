@@ -19,6 +19,7 @@ from checks.baseline import baseline_from
 from checks.catalog import BY_ID, CATALOG
 from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
+from checks.lab import Lab
 from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle, ProbeOutcome, Severity
 from checks.names import display_name, normalize_name
 from checks.org_checklist import evaluate as org_evaluate
@@ -350,11 +351,13 @@ def probe_config(
     )
 
 
-def _dashboard(args: argparse.Namespace, store: Store, config: ProbeConfig) -> None:
+def _dashboard(
+    args: argparse.Namespace, store: Store, config: ProbeConfig, lab: Lab | None = None
+) -> None:
     from tui.app import make_app  # only the dashboard pays for importing Textual
 
     explicit_lang = _lang_from_argv(sys.argv[1:]) if "--lang" in " ".join(sys.argv) else None
-    make_app(store, config, lang=explicit_lang).run()
+    make_app(store, config, lang=explicit_lang, lab=lab).run()
 
 
 # -- inventory commands ---------------------------------------------------------------
@@ -823,8 +826,6 @@ def _checks(args: argparse.Namespace, store: Store) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from checks.lab import Lab
-
     with ExitStack() as stack:
         lab = stack.enter_context(Lab())
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="assetwatch-demo-"))
@@ -840,7 +841,7 @@ def _demo(args: argparse.Namespace) -> int:
         store.set_setting(
             "org_name", _t(args.lang, "Shili Tech (demo lab)", "示例科技（演示环境）")
         )
-        _dashboard(args, store, config)
+        _dashboard(args, store, config, lab)
         return EXIT_OK
     return EXIT_ERROR
 

@@ -184,6 +184,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "palette.filter_sev": ("Show findings of at least {sev}", "只显示不低于 {sev} 的资产"),
     "palette.sort": ("Sort by {key}", "按{key}排序"),
     "org.default": ("My organisation", "本单位"),
+    "lab.title": ("Lab controls (demo)", "实验环境操作（演示）"),
+    "lab.hint": (
+        "Play what an admin would do in the real world; the asset is re-probed at once.",
+        "模拟管理员在现实中的整改操作；相关资产会立即重新探测。",
+    ),
+    "lab.done": ("Done: {what}", "已执行：{what}"),
+    "key.lab": ("Lab", "实验"),
+    "help.lab": ("demo only: play real-world fixes on the lab", "仅演示：在实验环境中模拟整改"),
     # why an HTTP request got no response (checks.models.HttpError)
     "http.unresolved": ("no DNS", "无解析"),
     "http.connect": ("refused", "连接失败"),

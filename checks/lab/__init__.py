@@ -13,15 +13,17 @@ import ssl
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
 from checks.baseline import page_baseline
+from checks.lab import scenarios
 from checks.lab.certs import LabCA
 from checks.lab.dns_server import LabDns, serve_dns
 from checks.lab.scenarios import Ports, Scenario, demo, edge
-from checks.lab.web_server import LabWeb, serve_web
+from checks.lab.web_server import LabWeb, Page, html_page, serve_web
 from checks.models import Asset
 from checks.signals import risky_ports
 from checks.store import Store
@@ -34,6 +36,113 @@ def _default_scenario(ports: Ports) -> Scenario:
     scenario = demo(ports)
     scenario.merge(edge(ports))
     return scenario
+
+
+@dataclass(frozen=True, slots=True)
+class LabControl:
+    """A real-world action played on the lab: remove a DNS record, take a site down..."""
+
+    id: str
+    en: str
+    zh: str
+    host: str
+    change: Callable[[Lab, LabDns, LabWeb], None]
+
+    def text(self, lang: str) -> str:
+        """The action in "zh" or "en"."""
+        return self.zh if lang == "zh" else self.en
+
+
+def _drop_dns(host: str) -> Callable[[Lab, LabDns, LabWeb], None]:
+    def change(lab: Lab, dns: LabDns, web: LabWeb) -> None:
+        dns.records.pop(host, None)
+        dns.rebuild_names()
+
+    return change
+
+
+def _take_down(host: str) -> Callable[[Lab, LabDns, LabWeb], None]:
+    def change(lab: Lab, dns: LabDns, web: LabWeb) -> None:
+        site = web.sites.get(host)
+        if site is not None:
+            dead = {"*": Page(behavior="close")}
+            web.sites[host] = replace(site, http=dead, https=dead, spider=None)
+
+    return change
+
+
+def _serve(host: str, http: str, https: str) -> Callable[[Lab, LabDns, LabWeb], None]:
+    def change(lab: Lab, dns: LabDns, web: LabWeb) -> None:
+        site = web.sites.get(host)
+        if site is not None:
+            pages = {"http": site.http, "https": site.https}
+            for scheme, page in (("http", http), ("https", https)):
+                if page and pages[scheme] is not None:
+                    pages[scheme] = {**(pages[scheme] or {}), "/": _page_by_name(page)}
+            web.sites[host] = replace(site, http=pages["http"], https=pages["https"], spider=None)
+
+    return change
+
+
+def _page_by_name(name: str) -> Page:
+    pages = {
+        "park-clean": html_page(scenarios.PARK_PAGE.replace(scenarios.PARK_TROJAN, "")),
+        "shop-fixed": html_page(scenarios.SHOP_PAGE, headers=scenarios.GOOD_HEADERS),
+    }
+    return pages[name]
+
+
+CONTROLS = (
+    LabControl(
+        "hr-dns",
+        "Delete the DNS records of www.renli-hr.test",
+        "删除 www.renli-hr.test 的解析记录",
+        "www.renli-hr.test",
+        _drop_dns("www.renli-hr.test"),
+    ),
+    LabControl(
+        "hr-down",
+        "Shut the HR website's server down",
+        "关闭人力资源网站服务器",
+        "www.renli-hr.test",
+        _take_down("www.renli-hr.test"),
+    ),
+    LabControl(
+        "oa-down",
+        "Shut the retired OA system down",
+        "关闭已下线的 OA 系统",
+        "oa.wuye-pm.test",
+        _take_down("oa.wuye-pm.test"),
+    ),
+    LabControl(
+        "oa-dns",
+        "Delete the DNS records of oa.wuye-pm.test",
+        "删除 oa.wuye-pm.test 的解析记录",
+        "oa.wuye-pm.test",
+        _drop_dns("oa.wuye-pm.test"),
+    ),
+    LabControl(
+        "park-script",
+        "Remove the planted script from the park portal",
+        "清除园区门户被植入的脚本",
+        "portal.yuanqu-park.test",
+        _serve("portal.yuanqu-park.test", "park-clean", ""),
+    ),
+    LabControl(
+        "shop-headers",
+        "Add security headers to the shop",
+        "为商城添加安全响应头",
+        "shop.shili-tech.test",
+        _serve("shop.shili-tech.test", "", "shop-fixed"),
+    ),
+    LabControl(
+        "cdn-dns",
+        "Delete the dangling CNAME cdn.shili-tech.test",
+        "删除悬挂的 CNAME cdn.shili-tech.test",
+        "cdn.shili-tech.test",
+        _drop_dns("cdn.shili-tech.test"),
+    ),
+)
 
 
 async def _accept_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -91,6 +200,31 @@ class Lab:
     def inventory(self) -> list[Asset]:
         """The assets an admin of the lab's organisations would have recorded."""
         return list(self.scenario.inventory)
+
+    def controls(self) -> list[LabControl]:
+        """What an admin would do in the real world, played on the lab (for `assetwatch demo`)."""
+        return list(CONTROLS)
+
+    def apply(self, control_id: str) -> str:
+        """Play a lab control; returns the host it changed.
+
+        Raises:
+            KeyError: no such control.
+        """
+        control = next(c for c in CONTROLS if c.id == control_id)
+        assert self._loop is not None and self.dns is not None and self.web is not None
+        dns, web = self.dns, self.web
+        done = threading.Event()
+
+        def change() -> None:
+            try:
+                control.change(self, dns, web)
+            finally:
+                done.set()
+
+        self._loop.call_soon_threadsafe(change)
+        done.wait(5)
+        return control.host
 
     def seed(self, store: Store, source: str = "demo") -> None:
         """Fill a store with the lab's inventory and the baselines accepted before the incidents."""

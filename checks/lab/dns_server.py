@@ -51,6 +51,11 @@ class LabDns:
         self.axfr = axfr
         """Zones handed out by AXFR (the misconfiguration zone-transfer-allowed finds)."""
         self.queries = 0
+        self._names: set[str] = set()
+        self.rebuild_names()
+
+    def rebuild_names(self) -> None:
+        """Recompute which names exist (after records were added or removed)."""
         self._names = set(self.records)
         for name in self.records:
             parts = name.split(".")
