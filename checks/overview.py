@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from checks.decommission import DecommissionStep
+from checks.decommission import steps as decommission_steps
 from checks.models import (
     Asset,
     DnsStatus,
@@ -155,6 +157,8 @@ class AssetDetail:
     """The asset's audit log, oldest first."""
     attestations: dict[int, dict[int, dict[str, str]]] = field(default_factory=dict)
     """Finding id -> step index -> who attested it, when, the note and the evidence."""
+    decommission: list[DecommissionStep] = field(default_factory=list)
+    """The decommission checklist, while the asset is retiring."""
 
 
 def asset_detail(store: Store, asset_id: int, history: int = 60) -> AssetDetail | None:
@@ -180,6 +184,11 @@ def asset_detail(store: Store, asset_id: int, history: int = 60) -> AssetDetail 
         outcome=outcome,
         findings=findings,
         attestations={r.id: store.attestations(r.id) for r in findings if r.id is not None},
+        decommission=(
+            decommission_steps(store, asset, store.clock())
+            if asset.lifecycle == Lifecycle.RETIRING
+            else []
+        ),
         history=points,
         events=store.events(asset_id),
     )

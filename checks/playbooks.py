@@ -59,6 +59,22 @@ def playbooks() -> tuple[Playbook, ...]:
     )
 
 
+@cache
+def decommission() -> Playbook:
+    """The checklist that takes an asset from retiring to retired."""
+    b = _load("playbooks.json")["decommission"]
+    return Playbook(
+        b["id"],
+        (),
+        b["title"]["en"],
+        b["title"]["zh"],
+        tuple(
+            Step(s["kind"], s["en"], s["zh"], s.get("law", ""), s.get("verify", ""))
+            for s in b["steps"]
+        ),
+    )
+
+
 def playbook_for(check_id: str) -> Playbook | None:
     """The playbook that covers a check id."""
     return next((b for b in playbooks() if check_id in b.checks), None)
@@ -86,6 +102,8 @@ def auto_step_done(
         return not outcome.dns.resolves
     if verify == "no-http":
         return not any(e.answered for e in outcome.http)
+    if verify == "no-ports":
+        return not outcome.open_ports
     if verify == "tls-ok":
         certs = [e.tls for e in outcome.http if e.tls is not None]
         return bool(certs) and all(

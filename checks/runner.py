@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from checks.baseline import baseline_from
-from checks.models import Asset, Finding, ProbeOutcome
+from checks.decommission import complete_if_verified
+from checks.models import Asset, Finding, Lifecycle, ProbeOutcome
 from checks.rules import evaluate
 from checks.store import Store
 from checks.sweep import ProbeConfig, Prober, sweep
@@ -70,6 +71,8 @@ async def run_sweep(
         nonlocal batch, last_flush
         store.record(batch)
         for outcome, _ in batch:
+            if outcome.asset.lifecycle == Lifecycle.RETIRING:
+                complete_if_verified(store, outcome.asset)
             # Trust on first use: the first page seen is the baseline until an admin accepts one.
             asset_id = outcome.asset.id
             if asset_id and asset_id not in baselines and (first := baseline_from(outcome)):

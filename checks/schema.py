@@ -165,6 +165,24 @@ def m005_org_attestations(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_decommission_steps(db: Database) -> None:
+    """Attested steps of an asset's decommission checklist."""
+    db.executescript(
+        """
+        CREATE TABLE decommission_steps (
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            step INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (asset_id, step)
+        );
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))

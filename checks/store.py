@@ -237,6 +237,8 @@ class Store:
                 row.update(self._lifecycle_dates(old.lifecycle, asset.lifecycle, now))
                 assert old.id is not None
                 self.db.table("assets").update(old.id, row)
+                if asset.lifecycle == Lifecycle.ACTIVE and old.lifecycle != Lifecycle.ACTIVE:
+                    self.db.execute("DELETE FROM decommission_steps WHERE asset_id = ?", [old.id])
                 self.log("asset.update", old.id, who, source=source, changes=changes)
                 new_id = old.id
         assert new_id is not None
@@ -569,6 +571,36 @@ class Store:
             else {}
         )
         return outcome_from_json(asset, row[0], bodies)
+
+    # -- decommissioning -------------------------------------------------------
+
+    def attest_decommission(
+        self, asset_id: int, step: int, note: str = "", evidence: str = "", who: str | None = None
+    ) -> None:
+        """Attest a manual step of an asset's decommission checklist (logged)."""
+        with self.db.atomic():
+            self.db.table("decommission_steps").upsert(
+                {
+                    "asset_id": asset_id,
+                    "step": step,
+                    "actor": who or actor(),
+                    "at": ts(self.clock()),
+                    "note": note,
+                    "evidence": evidence,
+                },
+                pk=("asset_id", "step"),
+            )
+            self.log(
+                "decommission.attest", asset_id, who, step=step + 1, note=note, evidence=evidence
+            )
+
+    def decommission_attestations(self, asset_id: int) -> dict[int, dict[str, str]]:
+        """Step index -> {actor, at, note, evidence} for an asset."""
+        rows = self.db.execute(
+            "SELECT step, actor, at, note, evidence FROM decommission_steps WHERE asset_id = ?",
+            [asset_id],
+        )
+        return {r[0]: {"actor": r[1], "at": r[2], "note": r[3], "evidence": r[4]} for r in rows}
 
     # -- organisation checklist ------------------------------------------------
 

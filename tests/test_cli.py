@@ -58,8 +58,8 @@ def test_add_list_retire(capsys, db):
     assert row["kind"] == "website" and row["status"] == "active" and row["icp"] == "京ICP备1号"
     assert run(capsys, "--db", db, "retire", "例子.中国")[0] == 0
     code, out, _ = run(capsys, "--db", db, "list", "--json")
-    assert json_lines(out)[0]["status"] == "retired"
-    assert json_lines(out)[0]["retired_at"]
+    assert json_lines(out)[0]["status"] == "retiring"
+    assert json_lines(out)[0]["retiring_at"]
 
 
 def test_table_output_aligns_chinese_owners(capsys, db):
@@ -309,3 +309,47 @@ def test_report_command_writes_every_format(capsys, lab, db, tmp_path):
     assert code == 0 and "[x] ir-plan" in out
     code, _, err = run(capsys, "--db", db, "--lang", "en", "org", "--attest", "nope")
     assert code == 2
+
+
+def test_decommission_goes_from_retiring_to_retired_when_verified(capsys, tmp_path):
+    from checks.lab import Lab
+    from checks.playbooks import decommission
+
+    db = str(tmp_path / "aw.db")
+    with Lab() as own_lab:
+        args = lab_args(own_lab, db)
+        add_lab_sites(capsys, own_lab, db, "cdn.shili-tech.test")
+        assert run(capsys, "--db", db, "retire", "cdn.shili-tech.test")[0] == 0
+        manual = [i for i, s in enumerate(decommission().steps) if s.kind == "manual"]
+        for index in manual:
+            code, out, _ = run(
+                capsys,
+                "--db",
+                db,
+                "--lang",
+                "en",
+                "decommission",
+                "cdn.shili-tech.test",
+                "--attest",
+                str(index + 1),
+                "--note",
+                "done",
+            )
+            assert code == 0
+        assert "[retiring]" in out  # verified only by a probe
+        own_lab.apply("cdn-dns")
+        run(capsys, *args, "scan")
+        _, out, _ = run(capsys, "--db", db, "list", "--json")
+        assert json_lines(out)[0]["status"] == "retired"
+        code, _, err = run(
+            capsys,
+            "--db",
+            db,
+            "--lang",
+            "en",
+            "decommission",
+            "cdn.shili-tech.test",
+            "--attest",
+            "3",
+        )
+        assert code == 2 and "not being retired" in err

@@ -103,25 +103,31 @@ async def test_enter_opens_the_asset_screen_with_evidence_and_steps(recorded_sto
         assert not isinstance(app.screen, AssetScreen)
 
 
-async def test_retiring_changes_the_lifecycle_logs_it_and_reprobes(tmp_path, lab):
+async def test_retiring_starts_the_decommission_checklist_and_is_logged(tmp_path, lab):
+    from tui.widgets.checklist import ChecklistView
+
     store = seeded(tmp_path, lab)
     app = make_app(store, lab.probe_config(), lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", *"www.shili", "enter")
         await pilot.press("x")
         await pilot.press("enter")
         await settle(app, pilot)
         asset = store.asset("www.shili-tech.test")
-        assert asset.lifecycle == Lifecycle.RETIRED
-        event = store.events(asset.id)[-1]
-        assert (
-            event["action"] == "asset.update"
-            and event["detail"]["changes"]["lifecycle"][1] == "retired"
-        )
-        checks = {r.finding.check for r in store.findings(asset_id=asset.id)}
-        assert checks == {"retired-still-resolves", "retired-still-serving"}
-        assert cell(app, "www.shili-tech.test", "risk") == "‼ CRIT"
+        assert asset.lifecycle == Lifecycle.RETIRING
+        event = next(e for e in reversed(store.events(asset.id)) if e["action"] == "asset.update")
+        assert event["detail"]["changes"]["lifecycle"] == ["active", "retiring"]
+        assert cell(app, "www.shili-tech.test", "lifecycle") == "retiring"
+        await pilot.press("enter", "right", "right")
+        view = app.screen.query_one(ChecklistView)
+        ids = [view.get_option_at_index(i).id for i in range(view.option_count)]
+        assert ids[0] == "h:decommission"
+        view.focus()
+        view.highlighted = 1  # the owner's sign-off
+        await pilot.press("space")
+        await pilot.pause()
+        assert 0 in store.decommission_attestations(asset.id)
 
 
 async def test_markup_and_escapes_in_a_page_title_stay_literal(tmp_path, lab):

@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from checks.baseline import baseline_from
+from checks.decommission import attest as attest_decommission
+from checks.decommission import start as start_decommission
 from checks.i18n import UserError, detect_lang
 from checks.inventory import ParsedFile, merge
 from checks.lab import Lab
@@ -499,13 +501,13 @@ class AssetWatchApp(App[None]):
     def action_retire(self) -> None:
         """Retire the selected asset, after confirmation; then verify it went dark."""
         row = self._selected()
-        if row is None or row.asset.lifecycle == Lifecycle.RETIRED:
+        if row is None or row.asset.lifecycle != Lifecycle.ACTIVE:
             return
         asset = row.asset
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                retired = self.store.set_lifecycle(asset.name, Lifecycle.RETIRED)
+                retired = start_decommission(self.store, asset)
                 self.notify(tr(self.lang, "retire.done", name=retired.display), markup=False)
                 self.sync_from_db()
                 self.reprobe(retired, self.probe_config())
@@ -531,6 +533,13 @@ class AssetWatchApp(App[None]):
         else:
             self.store.unattest(event.finding_id, event.step)
         self.sync_from_db()
+
+    @on(ChecklistView.DecommissionStepToggled)
+    def _decommission_step(self, event: ChecklistView.DecommissionStepToggled) -> None:
+        row = self.rows.get(event.asset_id)
+        if row is not None:
+            attest_decommission(self.store, row.asset, event.step)
+            self.sync_from_db()
 
     @on(ChecklistView.NoteRequested)
     def _note_requested(self, event: ChecklistView.NoteRequested) -> None:

@@ -17,6 +17,9 @@ from typing import Any, TextIO
 
 from checks.baseline import baseline_from
 from checks.catalog import BY_ID, CATALOG
+from checks.decommission import attest as attest_decommission
+from checks.decommission import start as start_decommission
+from checks.decommission import steps as decommission_steps
 from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
 from checks.lab import Lab
@@ -100,8 +103,20 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     add.add_argument("--notes", default="", help=t("free text", "备注"))
 
-    retire = sub.add_parser("retire", help=t("mark an asset retired", "将资产标记为已下线"))
+    retire = sub.add_parser(
+        "retire", help=t("start decommissioning an asset (retiring)", "开始资产下线流程")
+    )
     retire.add_argument("name")
+
+    dec = sub.add_parser(
+        "decommission", help=t("an asset's decommission checklist", "查看资产下线清单")
+    )
+    dec.add_argument("name")
+    dec.add_argument(
+        "--attest", type=int, metavar="STEP", help=t("attest a manual step", "确认人工步骤")
+    )
+    dec.add_argument("--note", default="")
+    dec.add_argument("--evidence", default="")
 
     lst = sub.add_parser("list", help=t("list the inventory", "列出资产清单"))
     lst.add_argument(
@@ -320,6 +335,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "checks": _checks,
         "baseline": _baseline,
         "checklist": _checklist,
+        "decommission": _decommission,
         "attest": _attest,
         "accept-risk": _accept_risk,
         "org": _org,
@@ -389,22 +405,45 @@ def _add(args: argparse.Namespace, store: Store) -> int:
 
 
 def _retire(args: argparse.Namespace, store: Store) -> int:
-    name = normalize_name(args.name)
-    before = store.asset(name)
-    if before is not None and before.lifecycle == Lifecycle.RETIRED:
+    before = _asset_named(store, args.name)
+    if before.lifecycle != Lifecycle.ACTIVE:
         print(
-            _t(args.lang, f"{before.display} is already retired", f"{before.display} 已是下线状态")
+            _t(
+                args.lang,
+                f"{before.display} is already {before.lifecycle}",
+                f"{before.display} 已处于 {before.lifecycle} 状态",
+            )
         )
         return EXIT_OK
-    asset = store.set_lifecycle(name, Lifecycle.RETIRED)
+    asset = start_decommission(store, before)
     print(
         _t(
             args.lang,
-            f"{asset.display} is retired; "
-            "the next scan checks that it no longer resolves or serves",
-            f"{asset.display} 已标记下线；下次扫描将核查其是否仍在解析或提供服务",
+            f"{asset.display} is retiring: work through `assetwatch decommission {args.name}`; "
+            "it becomes retired once every step is done and verified",
+            f"{asset.display} 进入下线流程：请按 `assetwatch decommission {args.name}` 逐项完成；"
+            "全部完成并验证后转为已下线",
         )
     )
+    return EXIT_OK
+
+
+def _decommission(args: argparse.Namespace, store: Store) -> int:
+    asset = _asset_named(store, args.name)
+    if args.attest is not None:
+        asset = attest_decommission(store, asset, args.attest - 1, args.note, args.evidence)
+    if asset.lifecycle == Lifecycle.ACTIVE:
+        raise UserError(
+            f"{asset.display} is active; `assetwatch retire` starts the checklist",
+            f"{asset.display} 在用；`assetwatch retire` 开始下线清单",
+        )
+    print(f"{asset.display}  [{asset.lifecycle}]")
+    for s in decommission_steps(store, asset, store.clock()):
+        kind = _t(args.lang, s.step.kind, "自动" if s.step.kind == "auto" else "人工")
+        who = f"  {s.attestation['actor']} {s.attestation['at'][:10]}" if s.attestation else ""
+        print(
+            f"  {s.index + 1:>2}. [{'x' if s.done else ' '}] ({kind}) {s.step.text(args.lang)}{who}"
+        )
     return EXIT_OK
 
 

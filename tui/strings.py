@@ -108,6 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail.last_seen": ("last seen", "最近发现"),
     "detail.no_steps": ("Nothing to fix.", "无需整改。"),
     "step.auto": ("auto", "自动"),
+    "decommission.title": ("Decommission checklist", "下线清单"),
     "status.open": ("open", "待处理"),
     "status.in-progress": ("in progress", "整改中"),
     "status.resolved": ("resolved", "已整改"),
@@ -152,12 +153,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "retire.title": ("Retire {name}?", "将 {name} 下线？"),
     "retire.body": (
-        "From now on it must neither resolve nor serve: if it does, assetwatch raises a critical "
-        "finding.",
-        "下线后该资产不应再解析或提供服务，否则 assetwatch 将报告严重问题。",
+        "It becomes 'retiring' with a decommission checklist (sign-off, backups, DNS, ICP filing, "
+        "domain, certificates, shutdown). Once every step is done and verified it is 'retired'; "
+        "if it ever answers again, assetwatch raises a critical finding.",
+        "资产将进入“下线中”，并生成下线清单（签字确认、备份、解析、备案注销、域名、证书、关停）。"
+        "全部完成并验证后转为“已下线”；此后若仍有应答，assetwatch 将报告严重问题。",
     ),
     "retire.yes": ("Retire", "下线"),
-    "retire.done": ("{name} is retired", "{name} 已下线"),
+    "retire.done": ("{name} is retiring: see its checklist", "{name} 进入下线流程：请查看清单"),
     "import.title": ("Import assets", "导入资产"),
     "import.path": ("File (CSV or JSON)", "文件（CSV 或 JSON）"),
     "import.run": ("Import", "导入"),

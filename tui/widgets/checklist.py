@@ -43,6 +43,13 @@ class ChecklistView(OptionList):
         attested: bool
 
     @dataclass
+    class DecommissionStepToggled(Message):
+        """The admin attests a manual step of the asset's decommission checklist."""
+
+        asset_id: int
+        step: int
+
+    @dataclass
     class NoteRequested(Message):
         """The admin wants to attest a manual step with a note and evidence."""
 
@@ -61,6 +68,27 @@ class ChecklistView(OptionList):
         t = self.lang
         firing = {r.finding.check for r in detail.findings if r.firing}
         options: list[Option] = []
+        if detail.decommission and detail.asset.id is not None:
+            done = sum(s.done for s in detail.decommission)
+            head = Text(tr(t, "decommission.title"), style="bold reverse")
+            total = len(detail.decommission)
+            head.append(f"  {progress_bar(done, total)} {done}/{total}")
+            options.append(Option(head, id="h:decommission", disabled=True))
+            for s in detail.decommission:
+                mark = (
+                    ("✓" if s.done else "·") if s.step.kind == "auto" else ("☑" if s.done else "☐")
+                )
+                line = Text(f"  {mark} ", style="bold" if s.done else "")
+                line.append(f"[{tr(t, f'step.{s.step.kind}')}] ", style="dim")
+                line.append(s.step.text(t))
+                if s.attestation:
+                    line.append(
+                        f"  {safe(s.attestation['actor'])} {s.attestation['at'][:10]}",
+                        style="italic",
+                    )
+                options.append(
+                    Option(line, id=f"d:{detail.asset.id}:{s.index}:{s.step.kind}:{int(s.done)}")
+                )
         for record in detail.findings:
             book = playbook_for(record.finding.check)
             if book is None or record.id is None:
@@ -106,6 +134,13 @@ class ChecklistView(OptionList):
 
     def _step(self) -> tuple[int, int, bool] | None:
         option = self.highlighted_option
+        if option is not None and option.id and option.id.startswith("d:"):
+            _, asset_id, step, kind, ok = option.id.split(":")
+            if kind == "manual" and ok == "0":
+                self.post_message(self.DecommissionStepToggled(int(asset_id), int(step)))
+            elif kind != "manual":
+                self.app.notify(tr(self.lang, "notify.auto_step"), severity="warning")
+            return None
         if option is None or not option.id or not option.id.startswith("s:"):
             return None
         _, finding_id, step, kind, ok = option.id.split(":")
