@@ -25,6 +25,9 @@ SHOTS: list[tuple[str, str, tuple[int, int], Sequence[str]]] = [
     ("main-wide", "en", (120, 40), ()),
     ("asset", "en", (80, 24), ("enter",)),
     ("asset-findings-zh", "zh", (80, 24), ("enter", "right")),
+    ("checklist", "en", (80, 24), ("enter", "right", "right", "tab")),
+    ("org-zh", "zh", (80, 24), ("g",)),
+    ("report-zh", "zh", (120, 40), ("w",)),
     ("form", "en", (80, 24), ("a",)),
     ("help", "zh", (80, 24), ("question_mark",)),
 ]

@@ -40,6 +40,8 @@ def test_every_key_binding_is_in_the_keys_table():
         *AssetScreen.BINDINGS,
         *FORM_BINDINGS,
         *ChecklistView.BINDINGS,
+        *OrgScreen.BINDINGS,
+        *ReportScreen.BINDINGS,
     ]
     ids = {b.id for b in bindings}
     assert ids <= table

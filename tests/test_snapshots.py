@@ -56,6 +56,14 @@ def test_filtered_grid(snap_compare, recorded_store):
     )
 
 
+def test_org_checklist(snap_compare, recorded_store):
+    assert snap_compare(app_for(recorded_store, "zh"), press=["g"], terminal_size=(80, 24))
+
+
+def test_report(snap_compare, recorded_store):
+    assert snap_compare(app_for(recorded_store, "zh"), press=["w"], terminal_size=(80, 24))
+
+
 def test_palette(snap_compare, recorded_store):
     async def search(pilot):
         await pilot.press("ctrl+p", *"sweep")

@@ -349,3 +349,40 @@ async def test_demo_takes_the_retired_hr_site_from_critical_to_resolved(tmp_path
             fixed = {(f["asset"], f["check"]) for f in report["findings_fixed"]}
             assert ("www.renli-hr.test", "retired-still-serving") in fixed
             assert title in to_markdown(report)
+
+
+async def test_org_checklist_screen_attests_manual_items(recorded_store):
+    from tui.screens.org_screen import OrgScreen
+
+    app = make_app(recorded_store, auto_sweep=False, clock=recorded_store.clock, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        screen = app.screen
+        assert isinstance(screen, OrgScreen)
+        view = screen.query_one("#org-items")
+        ids = [view.get_option_at_index(i).id for i in range(view.option_count)]
+        assert sum(1 for i in ids if i.startswith("g:")) == 7
+        view.highlighted = ids.index("i:security-officer:manual")
+        await pilot.press("space")
+        await pilot.pause()
+        assert "security-officer" in recorded_store.org_attestations()
+        view.highlighted = ids.index("i:ir-plan:manual")
+        await pilot.press("n")
+        app.screen.query_one("#note").value = "plan v2 approved"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert recorded_store.org_attestations()["ir-plan"]["note"] == "plan v2 approved"
+
+
+async def test_report_screen_reads_and_writes_the_report(recorded_store):
+    from tui.screens.report_screen import ReportScreen
+
+    app = make_app(recorded_store, auto_sweep=False, clock=recorded_store.clock, lang="zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.markdown.startswith("# 网络安全整改报告")
+        await pilot.press("w")
+        await pilot.pause()
+        written = sorted(recorded_store.path.parent.glob("assetwatch-report-*"))
+        assert [p.suffix for p in written] == [".html", ".json", ".md"]

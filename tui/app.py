@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -24,7 +26,9 @@ from checks.i18n import UserError, detect_lang
 from checks.inventory import ParsedFile, merge
 from checks.lab import Lab
 from checks.models import Asset, Lifecycle, ProbeOutcome, Severity
+from checks.org_checklist import evaluate as org_evaluate
 from checks.overview import AssetRow, asset_detail, asset_rows
+from checks.report import build_report, to_html, to_markdown
 from checks.resolver import parse_nameserver
 from checks.runner import Progress, run_async, run_sweep
 from checks.store import Store
@@ -35,6 +39,8 @@ from tui.screens.asset_screen import AssetScreen
 from tui.screens.forms import AssetForm, ConfirmRetire, ImportForm, NoteForm, SettingsForm
 from tui.screens.help_screen import HelpScreen
 from tui.screens.lab_screen import LabScreen
+from tui.screens.org_screen import OrgScreen
+from tui.screens.report_screen import ReportScreen
 from tui.strings import tr, use_language
 from tui.widgets.asset_table import AssetTable
 from tui.widgets.checklist import ChecklistView
@@ -43,7 +49,17 @@ from tui.widgets.summary_bar import SummaryBar
 SORTS = ("risk", "name", "owner", "checked", "time")
 SEVERITY_FILTERS = (None, Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 DEFAULT_INTERVAL_MIN = 15
-GRID_ONLY = {"open", "filter", "cycle_severity", "cycle_sort", "add", "import_file", "settings"}
+GRID_ONLY = {
+    "org",
+    "report",
+    "open",
+    "filter",
+    "cycle_severity",
+    "cycle_sort",
+    "add",
+    "import_file",
+    "settings",
+}
 """Actions that only make sense on the grid (hidden elsewhere)."""
 OUR_ACTIONS = GRID_ONLY | {
     "lab",
@@ -101,6 +117,8 @@ class AssetWatchApp(App[None]):
         Binding("b", "accept_baseline", "Baseline", id="baseline", show=False),
         Binding("i", "import_file", "Import", id="import", show=False),
         Binding("o", "settings", "Settings", id="settings", show=False),
+        Binding("g", "org", "Demands", id="org", show=False),
+        Binding("w", "report", "Report", id="report", show=False),
         Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -550,6 +568,54 @@ class AssetWatchApp(App[None]):
                 self.sync_from_db()
 
         self.push_screen(NoteForm(self.lang), done)
+
+    def action_org(self) -> None:
+        """The organisation checklist."""
+        self.push_screen(OrgScreen(self.lang, org_evaluate(self.store, self.clock())))
+
+    @on(OrgScreen.AttestRequested)
+    def _org_attest(self, event: OrgScreen.AttestRequested) -> None:
+        def save(note: str = "", evidence: str = "") -> None:
+            self.store.attest_org(event.item_id, note, evidence)
+            screen = self.screen
+            if isinstance(screen, OrgScreen):
+                screen.show(org_evaluate(self.store, self.clock()))
+
+        if not event.with_note:
+            save()
+            return
+
+        def done(result: object) -> None:
+            if isinstance(result, tuple):
+                save(*result)
+
+        self.push_screen(NoteForm(self.lang), done)
+
+    def _report_data(self) -> dict[str, Any]:
+        now = self.clock()
+        return build_report(self.store, now - timedelta(days=30), now, self.lang)
+
+    def action_report(self) -> None:
+        """Read the rectification report (the last 30 days)."""
+        self.push_screen(ReportScreen(self.lang, to_markdown(self._report_data())))
+
+    def action_write_report(self) -> None:
+        """Write the report as Markdown, HTML and JSON next to the database."""
+        data = self._report_data()
+        folder = self.store.path.parent if self.store.path else Path.cwd()
+        stamp = self.clock().strftime("%Y%m%d-%H%M")
+        files = []
+        for ext, text in (
+            ("md", to_markdown(data)),
+            ("html", to_html(data)),
+            ("json", json.dumps(data, ensure_ascii=False, indent=1)),
+        ):
+            path = folder / f"assetwatch-report-{stamp}.{ext}"
+            path.write_text(text, encoding="utf-8")
+            files.append(str(path))
+        self.notify(
+            tr(self.lang, "notify.report", files=", ".join(files)), markup=False, timeout=10
+        )
 
     def action_lab(self) -> None:
         """Demo mode: pick a real-world fix to play on the lab."""
