@@ -32,6 +32,8 @@ def test_every_key_binding_is_in_the_keys_table():
     from tui.app import AssetWatchApp
     from tui.screens.asset_screen import AssetScreen
     from tui.screens.forms import FORM_BINDINGS
+    from tui.screens.org_screen import OrgScreen
+    from tui.screens.report_screen import ReportScreen
     from tui.widgets.checklist import ChecklistView
 
     table = set(re.findall(r"^\| `[^`]+` \| `([a-z-]+)` \|", README, re.MULTILINE))
