@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -145,9 +146,19 @@ def build_report(store: Store, since: datetime, now: datetime, lang: str) -> dic
     }
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def md_text(value: str) -> str:
+    """Text from the network made inert in Markdown: syntax escaped, control characters shown."""
+    value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value.replace("\n", " "))
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
 def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
     def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
+        return md_text(value)
 
     out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
@@ -239,7 +250,7 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# {_w('title', lang)}",
         "",
-        f"- {_w('org', lang)}: {report['organization'] or '-'}",
+        f"- {_w('org', lang)}: {md_text(report['organization'] or '-')}",
         f"- {_w('period', lang)}: {period['since'][:10]} — {period['until'][:10]}",
         f"- {_w('generated', lang)}: {report['generated_at']}",
         "",
@@ -248,7 +259,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"{report['inventory']['total']} {_w('assets', lang)}.",
         "",
     ]
-    lines += [f"- {label}: {value}" for label, value in _inventory_lines(report)]
+    lines += [f"- {label}: {md_text(value)}" for label, value in _inventory_lines(report)]
     for title, headers, rows in _sections(report):
         lines += ["", f"## {title}", ""]
         lines += _md_table(headers, rows) if rows else [_w("none", lang)]

@@ -97,3 +97,12 @@ def test_network_text_is_escaped_in_html(recorded_store):
     report["findings_raised"][0]["evidence"] = "<script>alert(1)</script>"
     page = to_html(report)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_network_text_is_inert_in_markdown(recorded_store):
+    now = recorded_store.clock()
+    report = build_report(recorded_store, now - timedelta(days=30), now, "en")
+    report["findings_raised"][0]["evidence"] = "[click](http://evil.example) **x** \x1b[31m"
+    markdown = to_markdown(report)
+    assert "[click](http" not in markdown and "\\[click\\]" in markdown
+    assert "\x1b" not in markdown and "\\x1b" in markdown
