@@ -386,3 +386,27 @@ async def test_report_screen_reads_and_writes_the_report(recorded_store):
         await pilot.pause()
         written = sorted(recorded_store.path.parent.glob("assetwatch-report-*"))
         assert [p.suffix for p in written] == [".html", ".json", ".md"]
+
+
+async def test_accepting_a_risk_from_the_checklist(recorded_store):
+    from checks.models import FindingStatus
+    from tui.widgets.checklist import ChecklistView
+
+    app = make_app(recorded_store, auto_sweep=False, clock=recorded_store.clock, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter", "right", "right")
+        view = app.screen.query_one(ChecklistView)
+        view.focus()
+        view.highlighted = 1
+        finding_id = int(view.highlighted_option.id.split(":")[1])
+        await pilot.press("k")
+        app.screen.query_one("#reason").value = "vendor patch due in March"
+        app.screen.query_one("#until").value = "next week"
+        await pilot.press("ctrl+s")
+        assert "YYYY-MM-DD" in str(app.screen.query_one("#error").content)
+        app.screen.query_one("#until").value = "2099-03-31"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        record = next(r for r in recorded_store.findings(active_only=False) if r.id == finding_id)
+        assert record.status == FindingStatus.ACCEPTED
+        assert record.accepted_reason == "vendor patch due in March"

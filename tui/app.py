@@ -36,7 +36,14 @@ from checks.sweep import Clock, ProbeConfig, utcnow
 from tui.bindings import localize
 from tui.messages import ResultsBatch, SweepFinished
 from tui.screens.asset_screen import AssetScreen
-from tui.screens.forms import AssetForm, ConfirmRetire, ImportForm, NoteForm, SettingsForm
+from tui.screens.forms import (
+    AcceptRiskForm,
+    AssetForm,
+    ConfirmRetire,
+    ImportForm,
+    NoteForm,
+    SettingsForm,
+)
 from tui.screens.help_screen import HelpScreen
 from tui.screens.lab_screen import LabScreen
 from tui.screens.org_screen import OrgScreen
@@ -558,6 +565,19 @@ class AssetWatchApp(App[None]):
         if row is not None:
             attest_decommission(self.store, row.asset, event.step)
             self.sync_from_db()
+
+    @on(ChecklistView.AcceptRequested)
+    def _accept_requested(self, event: ChecklistView.AcceptRequested) -> None:
+        def done(result: object) -> None:
+            if isinstance(result, tuple):
+                reason, until = result
+                try:
+                    self.store.accept_risk(event.finding_id, reason, until)
+                except UserError as exc:
+                    self.notify(exc.text(self.lang), severity="error", markup=False)
+                self.sync_from_db()
+
+        self.push_screen(AcceptRiskForm(self.lang), done)
 
     @on(ChecklistView.NoteRequested)
     def _note_requested(self, event: ChecklistView.NoteRequested) -> None:

@@ -109,6 +109,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail.no_steps": ("Nothing to fix.", "无需整改。"),
     "step.auto": ("auto", "自动"),
     "decommission.title": ("Decommission checklist", "下线清单"),
+    "risk.title": ("Accept this risk", "接受该风险"),
+    "risk.reason": ("Why it is acceptable for now", "暂可接受的理由"),
+    "risk.until": ("Until (YYYY-MM-DD)", "有效期至（YYYY-MM-DD）"),
+    "risk.bad_date": ("Give the date as YYYY-MM-DD", "日期格式应为 YYYY-MM-DD"),
+    "risk.no_reason": ("Say why the risk is accepted", "请说明接受风险的理由"),
+    "key.accept": ("Accept risk", "接受风险"),
+    "help.accept": (
+        "accept the highlighted finding's risk until a date, with a reason",
+        "在期限内接受所选问题的风险并说明理由",
+    ),
     "org.title": (
         "Organisation checklist: the regulator's seven demands",
         "组织级整改清单：监管七项要求",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -325,3 +326,35 @@ class NoteForm(_Form):
         note = self.query_one("#note", Input).value.strip()
         evidence = self.query_one("#evidence", Input).value.strip()
         self.dismiss((note, evidence))
+
+
+class AcceptRiskForm(_Form):
+    """A reason and an expiry date for accepting a finding's risk; dismisses with (reason, date)."""
+
+    def compose(self) -> ComposeResult:
+        t = self.lang
+        with Vertical(classes="dialog small"):
+            yield Label(tr(t, "risk.title"), classes="title")
+            yield Label(tr(t, "risk.reason"))
+            yield Input(id="reason", compact=True)
+            yield Label(tr(t, "risk.until"))
+            yield Input(id="until", compact=True, placeholder="2027-03-31")
+            yield Label("", id="error", classes="error")
+            yield from self._buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def action_save(self) -> None:
+        """Validate the date and close with (reason, date)."""
+        reason = self.query_one("#reason", Input).value.strip()
+        until = self.query_one("#until", Input).value.strip()
+        try:
+            date = datetime.fromisoformat(until).replace(tzinfo=UTC)
+        except ValueError:
+            self.error(tr(self.lang, "risk.bad_date"))
+            return
+        if not reason:
+            self.error(tr(self.lang, "risk.no_reason"))
+            return
+        self.dismiss((reason, date))

@@ -32,6 +32,7 @@ class ChecklistView(OptionList):
     BINDINGS = [
         Binding("space", "toggle_step", "Attest", id="attest"),
         Binding("n", "note", "Note", id="note"),
+        Binding("k", "accept", "Accept risk", id="accept"),
     ]
 
     @dataclass
@@ -48,6 +49,12 @@ class ChecklistView(OptionList):
 
         asset_id: int
         step: int
+
+    @dataclass
+    class AcceptRequested(Message):
+        """The admin wants to accept a finding's risk."""
+
+        finding_id: int
 
     @dataclass
     class NoteRequested(Message):
@@ -160,3 +167,9 @@ class ChecklistView(OptionList):
         step = self._step()
         if step is not None:
             self.post_message(self.NoteRequested(step[0], step[1]))
+
+    def action_accept(self) -> None:
+        """Accept the risk of the finding under the cursor (its heading or one of its steps)."""
+        option = self.highlighted_option
+        if option is not None and option.id and option.id.startswith("s:"):
+            self.post_message(self.AcceptRequested(int(option.id.split(":")[1])))
