@@ -286,7 +286,7 @@ class Store:
         conn = self.db.conn
         asset_id = outcome.asset.id
         at = ts(outcome.finished_at)
-        for entry in outcome.http:
+        for entry in (*outcome.http, *([outcome.spider] if outcome.spider else [])):
             if entry.body_sha256:
                 conn.execute(
                     "INSERT INTO pages (sha256, body, first_seen, last_seen) VALUES (?, ?, ?, ?) "
@@ -558,7 +558,8 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        shas = [e.get("body_sha256") for e in json.loads(row[0])["http"]]
+        data = json.loads(row[0])
+        shas = [e.get("body_sha256") for e in [*data["http"], data.get("spider") or {}] if e]
         bodies = (
             {
                 r[0]: r[1]

@@ -353,3 +353,39 @@ def test_decommission_goes_from_retiring_to_retired_when_verified(capsys, tmp_pa
             "3",
         )
         assert code == 2 and "not being retired" in err
+
+
+def test_evidence_files_with_hashes(capsys, lab, db, tmp_path):
+    import hashlib
+
+    run(
+        capsys,
+        "--db",
+        db,
+        "add",
+        "www.renli-hr.test",
+        "--owner",
+        "HR",
+        "--status",
+        "retired",
+        "--url",
+        lab.ports.https_url("www.renli-hr.test"),
+        "--url",
+        lab.ports.http_url("www.renli-hr.test"),
+    )
+    run(capsys, *lab_args(lab, db), "scan")
+    folder = tmp_path / "evidence"
+    code, out, _ = run(capsys, "--db", db, "evidence", "www.renli-hr.test", "-o", str(folder))
+    assert code == 0
+    names = {p.name for p in folder.iterdir()}
+    assert {
+        "page-baiduspider.html",
+        "responses.json",
+        "dns.json",
+        "findings.json",
+        "SHA256SUMS",
+    } <= names
+    assert "澳门新葡京娱乐城".encode() in (folder / "page-baiduspider.html").read_bytes()
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest

@@ -20,6 +20,7 @@ from checks.catalog import BY_ID, CATALOG
 from checks.decommission import attest as attest_decommission
 from checks.decommission import start as start_decommission
 from checks.decommission import steps as decommission_steps
+from checks.evidence import export as export_evidence
 from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
 from checks.lab import Lab
@@ -223,6 +224,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     rep.add_argument("-o", "--output", type=Path, help=t("write to this file", "写入此文件"))
 
+    evi = sub.add_parser(
+        "evidence",
+        help=t("save what the latest probe captured, with hashes", "保存最近一次探测的证据及哈希"),
+    )
+    evi.add_argument("name")
+    evi.add_argument("-o", "--output", type=Path, required=True, help=t("folder", "目录"))
+
     demo = sub.add_parser(
         "demo",
         help=t(
@@ -340,6 +348,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "accept-risk": _accept_risk,
         "org": _org,
         "report": _report,
+        "evidence": _evidence,
     }
     store = Store(args.db)
     try:
@@ -766,6 +775,13 @@ def _org(args: argparse.Namespace, store: Store) -> int:
             )
             mark = "x" if s.done else " "
             print(f"  [{mark}] {s.item.id} ({mode}) {s.item.text(args.lang)}  {extra}")
+    return EXIT_OK
+
+
+def _evidence(args: argparse.Namespace, store: Store) -> int:
+    files = export_evidence(store, _asset_named(store, args.name), args.output)
+    for path in files:
+        print(path)
     return EXIT_OK
 
 
