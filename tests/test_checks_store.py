@@ -248,3 +248,56 @@ def test_every_check_has_a_playbook_with_steps():
             assert step.kind in ("auto", "manual")
             if step.kind == "auto":
                 assert step.verify in verifiers or step.verify.startswith("clear:"), step.verify
+
+
+def test_law_citations_come_from_one_table():
+    from checks.laws import cite
+
+    assert cite("CSL 23(1)", "zh") == "网络安全法第23条(1)（原第21条）"
+    assert cite("CSL 27; PIPL 57", "en") == (
+        "Cybersecurity Law Art. 27 (formerly 25); Personal Information Protection Law 57"
+    )
+
+
+def test_every_auto_step_kind_is_verified_from_probe_data():
+    from datetime import UTC, datetime, timedelta
+
+    from checks.models import CertInfo
+    from checks.playbooks import Step, auto_step_done
+
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    asset = Asset("www.example.test")
+
+    def probe(resolves=True, answered=True, ports=(), cert_days=90, verified=True):
+        dns = DnsAnswer(
+            asset.name,
+            DnsStatus.ANSWER if resolves else DnsStatus.NXDOMAIN,
+            ("127.0.0.1",) if resolves else (),
+        )
+        cert = CertInfo(
+            "CN=x",
+            "CN=ca",
+            ("www.example.test",),
+            now - timedelta(days=10),
+            now + timedelta(days=cert_days),
+            False,
+            verified,
+        )
+        entry = HttpEntry("https://www.example.test/", status=200 if answered else None, tls=cert)
+        return ProbeOutcome(asset, now, now, dns, (entry,), open_ports=ports)
+
+    def done(verify, outcome, firing=frozenset()):
+        return auto_step_done(
+            Step("auto", "", "", verify=verify), "http-down", set(firing), outcome, now
+        )
+
+    assert done("evidence", None)
+    assert done("check-clear", probe()) and not done("check-clear", probe(), {"http-down"})
+    assert done("clear:no-https", probe(), {"http-down"})
+    assert not done("clear:no-https", probe(), {"no-https"})
+    assert done("no-dns", probe(resolves=False)) and not done("no-dns", probe())
+    assert done("no-http", probe(answered=False)) and not done("no-http", probe())
+    assert done("no-ports", probe()) and not done("no-ports", probe(ports=(3306,)))
+    assert done("tls-ok", probe()) and not done("tls-ok", probe(cert_days=10))
+    assert not done("tls-ok", probe(verified=False))
+    assert not done("no-dns", None)

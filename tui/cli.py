@@ -24,6 +24,7 @@ from checks.evidence import export as export_evidence
 from checks.i18n import LANGS, UserError, detect_lang
 from checks.inventory import build_asset, merge, parse_file
 from checks.lab import Lab
+from checks.laws import cite
 from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle, ProbeOutcome, Severity
 from checks.names import display_name, normalize_name
 from checks.org_checklist import evaluate as org_evaluate
@@ -694,9 +695,9 @@ def _checklist(args: argparse.Namespace, store: Store) -> int:
                 ok = index in done
                 who = f"{done[index]['actor']} {done[index]['at'][:10]}" if ok else ""
             kind = _t(args.lang, step.kind, "自动" if step.kind == "auto" else "人工")
-            print(
-                f"  {index + 1:>2}. [{'x' if ok else ' '}] ({kind}) {step.text(args.lang)}  {who}"
-            )
+            law = f" ({cite(step.law, args.lang)})" if step.law else ""
+            mark = "x" if ok else " "
+            print(f"  {index + 1:>2}. [{mark}] ({kind}) {step.text(args.lang)}{law}  {who}")
         print()
     return EXIT_OK
 

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from checks.laws import cite
 from checks.overview import AssetDetail
 from checks.playbooks import auto_step_done, playbook_for
 from tui.bindings import localize
@@ -121,6 +122,8 @@ class ChecklistView(OptionList):
                 line = Text(f"  {mark} ", style="bold" if ok else "")
                 line.append(f"[{tr(t, f'step.{step.kind}')}] ", style="dim")
                 line.append(step.text(t))
+                if step.law:
+                    line.append(f"  ({cite(step.law, t)})", style="dim")
                 who = done_manual.get(index)
                 if who:
                     note = f" — {who['note']}" if who["note"] else ""
