@@ -304,51 +304,55 @@ class SettingsForm(_Form):
         self.dismiss(values)
 
 
-class NoteForm(_Form):
-    """A note and an evidence path or link for an attestation; dismisses with (note, evidence)."""
+class _TwoFields(_Form):
+    """A small dialog with two text fields; subclasses name them and validate."""
+
+    TITLE = ""
+    FIELDS: tuple[tuple[str, str, str], ...] = ()
+    """(id, label string key, placeholder) of the two fields."""
 
     def compose(self) -> ComposeResult:
         t = self.lang
         with Vertical(classes="dialog small"):
-            yield Label(tr(t, "note.title"), classes="title")
-            yield Label(tr(t, "note.note"))
-            yield Input(id="note", compact=True)
-            yield Label(tr(t, "note.evidence"))
-            yield Input(id="evidence", compact=True, placeholder="/srv/evidence/… or https://…")
+            yield Label(tr(t, self.TITLE), classes="title")
+            for field_id, label, placeholder in self.FIELDS:
+                yield Label(tr(t, label))
+                yield Input(id=field_id, compact=True, placeholder=placeholder)
             yield Label("", id="error", classes="error")
             yield from self._buttons()
 
     def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
+        self.query_one(f"#{self.FIELDS[0][0]}", Input).focus()
+
+    def values(self) -> list[str]:
+        """The fields' text, stripped, in order."""
+        return [self.query_one(f"#{f[0]}", Input).value.strip() for f in self.FIELDS]
+
+
+class NoteForm(_TwoFields):
+    """A note and an evidence path or link for an attestation; dismisses with (note, evidence)."""
+
+    TITLE = "note.title"
+    FIELDS = (
+        ("note", "note.note", ""),
+        ("evidence", "note.evidence", "/srv/evidence/… or https://…"),
+    )
 
     def action_save(self) -> None:
         """Close with the note and the evidence."""
-        note = self.query_one("#note", Input).value.strip()
-        evidence = self.query_one("#evidence", Input).value.strip()
+        note, evidence = self.values()
         self.dismiss((note, evidence))
 
 
-class AcceptRiskForm(_Form):
+class AcceptRiskForm(_TwoFields):
     """A reason and an expiry date for accepting a finding's risk; dismisses with (reason, date)."""
 
-    def compose(self) -> ComposeResult:
-        t = self.lang
-        with Vertical(classes="dialog small"):
-            yield Label(tr(t, "risk.title"), classes="title")
-            yield Label(tr(t, "risk.reason"))
-            yield Input(id="reason", compact=True)
-            yield Label(tr(t, "risk.until"))
-            yield Input(id="until", compact=True, placeholder="2027-03-31")
-            yield Label("", id="error", classes="error")
-            yield from self._buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
+    TITLE = "risk.title"
+    FIELDS = (("reason", "risk.reason", ""), ("until", "risk.until", "2027-03-31"))
 
     def action_save(self) -> None:
         """Validate the date and close with (reason, date)."""
-        reason = self.query_one("#reason", Input).value.strip()
-        until = self.query_one("#until", Input).value.strip()
+        reason, until = self.values()
         try:
             date = datetime.fromisoformat(until).replace(tzinfo=UTC)
         except ValueError:
