@@ -39,6 +39,8 @@ class AssetRow:
     open_findings: int
     retired_alive: bool
     """A retired asset that still resolves or serves (the number that got companies summoned)."""
+    pending: int = 0
+    """Findings that stopped firing but still have manual steps to attest."""
     dns_status: DnsStatus | None = None
     """None until the first probe."""
     addresses: int = 0
@@ -108,7 +110,9 @@ def asset_rows(store: Store, ids: Iterable[int] | None = None) -> list[AssetRow]
     sql = f"""
         SELECT a.*, p.dns_status AS p_dns, p.addresses AS p_addresses, p.cname AS p_cname,
                p.http_status AS p_http, p.http_error AS p_error, p.tls_not_after AS p_tls,
-               p.response_ms AS p_ms, f.n AS f_n, f.worst AS f_worst, f.alive AS f_alive
+               p.response_ms AS p_ms, f.n AS f_n, f.worst AS f_worst, f.alive AS f_alive,
+               (SELECT count(*) FROM findings q WHERE q.asset_id = a.id AND q.firing = 0
+                AND q.status = 'in-progress') AS pending
         FROM assets a
         LEFT JOIN probes p ON p.id = a.last_probe_id
         LEFT JOIN (
@@ -129,6 +133,7 @@ def asset_rows(store: Store, ids: Iterable[int] | None = None) -> list[AssetRow]
                 risk=_BY_RANK.get(r["f_worst"]) if r["f_worst"] is not None else None,
                 open_findings=r["f_n"] or 0,
                 retired_alive=bool(r["f_alive"]) and r["lifecycle"] == Lifecycle.RETIRED,
+                pending=r["pending"] or 0,
                 dns_status=DnsStatus(r["p_dns"]) if r["p_dns"] else None,
                 addresses=len(r["p_addresses"].split(",")) if r["p_addresses"] else 0,
                 cname=r["p_cname"] or "",

@@ -328,6 +328,7 @@ async def test_demo_takes_the_retired_hr_site_from_critical_to_resolved(tmp_path
             records = store.findings(asset_id=hr.id, active_only=False)
             assert records and not any(r.firing for r in records)
             assert cell(app, "www.renli-hr.test", "dns") == "NXDOMAIN"
+            assert cell(app, "www.renli-hr.test", "risk") == "◐ steps"  # manual steps left
             for record in records:
                 for step in manual_steps(record.finding.check):
                     store.attest(record.id, step, who="admin")

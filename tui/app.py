@@ -87,7 +87,10 @@ class SweepCancelled(Exception):
 
 def _sort_key(name: str) -> Callable[[AssetRow], Any]:
     def risk(r: AssetRow) -> Any:
-        rank = r.risk.rank if r.risk is not None else (-1 if r.probed else -2)
+        if r.risk is not None:
+            rank: float = r.risk.rank
+        else:
+            rank = -0.5 if r.pending else (-1 if r.probed else -2)
         return (-rank, not r.retired_alive, r.asset.display)
 
     keys: dict[str, Callable[[AssetRow], Any]] = {

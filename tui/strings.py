@@ -25,6 +25,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "risk.info": ("INFO", "提示"),
     "risk.ok": ("OK", "正常"),
     "risk.new": ("new", "待测"),
+    "risk.pending": ("steps", "待确认"),
     # lifecycle and kinds
     "life.active": ("active", "在用"),
     "life.retiring": ("retiring", "下线中"),

@@ -94,7 +94,7 @@ class AssetTable(DataTable[Any]):
     def _cell(self, row: AssetRow, key: str) -> Text:
         lang = self.lang
         if key == "risk":
-            return risk_cell(self.app, row.risk, row.probed, lang)
+            return risk_cell(self.app, row.risk, row.probed, lang, row.pending)
         if key == "name":
             cell = NameCell(safe(row.asset.display), no_wrap=True, overflow="ellipsis")
             cell.asset_id = row.id

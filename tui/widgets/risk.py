@@ -37,10 +37,14 @@ def risk_style(app: App[object], severity: Severity | None) -> Style:
     return Style.parse(f"{'bold ' if bold else ''}{colour}")
 
 
-def risk_cell(app: App[object], severity: Severity | None, probed: bool, lang: str) -> Text:
+def risk_cell(
+    app: App[object], severity: Severity | None, probed: bool, lang: str, pending: int = 0
+) -> Text:
     """The grid's risk cell: symbol and word, coloured."""
     if not probed:
         return Text(f"… {tr(lang, 'risk.new')}", style="dim")
+    if severity is None and pending:
+        return Text(f"◐ {tr(lang, 'risk.pending')}", style="italic")
     if severity is None:
         return Text(f"✓ {tr(lang, 'risk.ok')}", style=risk_style(app, None))
     return Text(
