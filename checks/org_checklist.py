@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from checks.models import FindingStatus, Lifecycle
+from checks.names import display_name
 from checks.signals import _load
 from checks.store import Store, parse_ts
 
@@ -74,21 +75,21 @@ def items() -> tuple[OrgItem, ...]:
 
 
 def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, str]:
+    # Details are key=value, like finding evidence, so they read the same in both languages.
     active = store.findings()
     if "no_findings" in rule:
         hits = [r for r in active if r.finding.check in rule["no_findings"]]
-        return not hits, f"{len(hits)} open: " + ", ".join(
-            sorted({f"{r.finding.check}@{r.finding.asset}" for r in hits})[:5]
-        ) if hits else "none open"
+        where = sorted({f"{r.finding.check}@{display_name(r.finding.asset)}" for r in hits})
+        return not hits, f"open={len(hits)}" + (f": {', '.join(where[:5])}" if where else "")
     if "no_findings_from" in rule:
         floor = {"critical": 4, "high": 3, "medium": 2, "low": 1}[rule["no_findings_from"]]
         hits = [r for r in active if r.finding.severity.rank >= floor]
-        return not hits, f"{len(hits)} open at {rule['no_findings_from']} or above"
+        return not hits, f"open>={rule['no_findings_from']}: {len(hits)}"
     assets = store.assets()
     if rule.get("all_owned"):
         missing = [a.display for a in assets if not a.owner.strip()]
-        return not missing, f"{len(missing)} without an owner" + (
-            f": {', '.join(missing[:5])}" if missing else ""
+        return not missing, f"owner=none: {len(missing)}" + (
+            f" ({', '.join(missing[:5])})" if missing else ""
         )
     if "retiring_max_days" in rule:
         limit = now - timedelta(days=rule["retiring_max_days"])
@@ -99,22 +100,22 @@ def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, s
             and a.retiring_at is not None
             and a.retiring_at < limit
         ]
-        return not stale, f"{len(stale)} retiring for more than {rule['retiring_max_days']} days"
+        return not stale, f"retiring>{rule['retiring_max_days']}d: {len(stale)}"
     if "sweep_within_days" in rule:
         last = next((e for e in reversed(store.events()) if e["action"] == "sweep"), None)
         at = parse_ts(last["at"]) if last else None
         ok = at is not None and now - at <= timedelta(days=rule["sweep_within_days"])
-        return ok, f"last full sweep {last['at'] if last else 'never'}"
+        return ok, f"last_sweep={last['at'] if last else '-'}"
     if "retention_min_days" in rule:
         days = int(store.setting("retention_days", "180"))
-        return days >= rule["retention_min_days"], f"probe history kept {days} days"
+        return days >= rule["retention_min_days"], f"retention={days}d"
     if rule.get("no_expired_acceptances"):
         expired = [
             r
             for r in store.findings(status=FindingStatus.ACCEPTED, active_only=False)
             if r.accepted_until is not None and r.accepted_until <= now
         ]
-        return not expired, f"{len(expired)} accepted risks past their expiry"
+        return not expired, f"expired_acceptances={len(expired)}"
     raise ValueError(f"unknown rule {rule}")
 
 
