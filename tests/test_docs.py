@@ -48,3 +48,22 @@ def test_every_key_binding_is_in_the_keys_table():
     ids = {b.id for b in bindings}
     assert ids <= table
     assert "palette" in table
+
+
+def test_the_install_ships_every_package_and_data_file():
+    """A plain `pip install .` (the README's demo command) must carry every subpackage."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    shipped = set(find_packages(str(root), include=config["packages"]["find"]["include"]))
+    on_disk = {
+        str(p.parent.relative_to(root)).replace("/", ".")
+        for top in ("checks", "tui")
+        for p in (root / top).rglob("__init__.py")
+    }
+    assert on_disk <= shipped
+    data = config["package-data"]
+    assert "data/*.json" in data["checks"] and "*.tcss" in data["tui"]
