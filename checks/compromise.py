@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from checks.signals import _load
+from checks.signals import load_data
 
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|$)"
@@ -56,7 +56,7 @@ _NOSCRIPT = re.compile(r"<noscript\b.*?</noscript>", re.IGNORECASE | re.DOTALL)
 @cache
 def spam_words() -> tuple[str, ...]:
     """Every strong spam keyword (lower case), from checks/data/spam.json."""
-    data = _load("spam.json")["keywords"]
+    data = load_data("spam.json")["keywords"]
     return tuple(sorted({w.lower() for words in data.values() for w in words}))
 
 

@@ -6,14 +6,14 @@ import re
 from functools import cache
 from typing import Any
 
-from checks.signals import _load
+from checks.signals import load_data
 
 _CSL = re.compile(r"CSL (\d+)((?:\(\d+\))*)(?: \[old \d+\])?")
 
 
 @cache
 def _table() -> dict[str, Any]:
-    return dict(_load("laws.json"))
+    return dict(load_data("laws.json"))
 
 
 def cite(text: str, lang: str) -> str:

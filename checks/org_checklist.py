@@ -9,7 +9,7 @@ from typing import Any
 
 from checks.models import FindingStatus, Lifecycle
 from checks.names import display_name
-from checks.signals import _load
+from checks.signals import load_data
 from checks.store import Store, parse_ts
 
 
@@ -54,7 +54,7 @@ class ItemState:
 @cache
 def groups() -> tuple[tuple[str, str, str], ...]:
     """(id, English, Chinese) of the seven demands, in order."""
-    return tuple((g["id"], g["en"], g["zh"]) for g in _load("org_checklist.json")["groups"])
+    return tuple((g["id"], g["en"], g["zh"]) for g in load_data("org_checklist.json")["groups"])
 
 
 @cache
@@ -70,7 +70,7 @@ def items() -> tuple[OrgItem, ...]:
             i.get("auto", {}),
             tuple(i.get("law", [])),
         )
-        for i in _load("org_checklist.json")["items"]
+        for i in load_data("org_checklist.json")["items"]
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from checks.models import ProbeOutcome
-from checks.signals import _load
+from checks.signals import load_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,38 +42,29 @@ class Playbook:
         return self.title_zh if lang == "zh" else self.title_en
 
 
+def _playbook(raw: dict[str, Any]) -> Playbook:
+    return Playbook(
+        raw["id"],
+        tuple(raw.get("checks", ())),
+        raw["title"]["en"],
+        raw["title"]["zh"],
+        tuple(
+            Step(s["kind"], s["en"], s["zh"], s.get("law", ""), s.get("verify", ""))
+            for s in raw["steps"]
+        ),
+    )
+
+
 @cache
 def playbooks() -> tuple[Playbook, ...]:
     """Every playbook in the data file."""
-    return tuple(
-        Playbook(
-            b["id"],
-            tuple(b["checks"]),
-            b["title"]["en"],
-            b["title"]["zh"],
-            tuple(
-                Step(s["kind"], s["en"], s["zh"], s.get("law", ""), s.get("verify", ""))
-                for s in b["steps"]
-            ),
-        )
-        for b in _load("playbooks.json")["playbooks"]
-    )
+    return tuple(_playbook(b) for b in load_data("playbooks.json")["playbooks"])
 
 
 @cache
 def decommission() -> Playbook:
     """The checklist that takes an asset from retiring to retired."""
-    b = _load("playbooks.json")["decommission"]
-    return Playbook(
-        b["id"],
-        (),
-        b["title"]["en"],
-        b["title"]["zh"],
-        tuple(
-            Step(s["kind"], s["en"], s["zh"], s.get("law", ""), s.get("verify", ""))
-            for s in b["steps"]
-        ),
-    )
+    return _playbook(load_data("playbooks.json")["decommission"])
 
 
 def playbook_for(check_id: str) -> Playbook | None:

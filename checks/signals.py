@@ -85,7 +85,7 @@ def exposures() -> tuple[Exposure, ...]:
             tuple(v.lower() for v in raw(e.get("not", []))),
             e["source"],
         )
-        for e in _load("exposures.json")["files"]
+        for e in load_data("exposures.json")["files"]
     )
 
 
@@ -101,7 +101,9 @@ class RiskyPort:
 @cache
 def risky_ports() -> tuple[RiskyPort, ...]:
     """checks/data/ports.json."""
-    return tuple(RiskyPort(p["port"], p["service"], p["why"]) for p in _load("ports.json")["ports"])
+    return tuple(
+        RiskyPort(p["port"], p["service"], p["why"]) for p in load_data("ports.json")["ports"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,7 @@ def takeover_services() -> tuple[TakeoverService, ...]:
             s["status"],
             s["source"],
         )
-        for s in _load("takeover.json")["services"]
+        for s in load_data("takeover.json")["services"]
     )
 
 
@@ -144,7 +146,8 @@ def version(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text))
 
 
-def _load(name: str) -> Any:
+def load_data(name: str) -> Any:
+    """A JSON data file shipped in checks/data/."""
     return json.loads(resources.files("checks").joinpath("data", name).read_text(encoding="utf-8"))
 
 
@@ -152,7 +155,7 @@ def _load(name: str) -> Any:
 def products() -> tuple[Product, ...]:
     """checks/data/products.json."""
     out = []
-    for p in _load("products.json")["products"]:
+    for p in load_data("products.json")["products"]:
         signals = tuple(
             ("body", tuple(s["body"])) if "body" in s else ("header", tuple(s["header"]))
             for s in p["signals"]
@@ -185,7 +188,7 @@ def software() -> tuple[Software, ...]:
             tuple((version(b["branch"]), version(b["safe_from"]), b["why"]) for b in s["branches"]),
             s["source"],
         )
-        for s in _load("software.json")["software"]
+        for s in load_data("software.json")["software"]
     )
 
 

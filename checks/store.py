@@ -7,7 +7,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -254,17 +253,6 @@ class Store:
         if new == Lifecycle.RETIRING:
             return {"retiring_at": now, "retired_at": None}
         return {"retiring_at": None, "retired_at": None}
-
-    def set_lifecycle(self, name: str, lifecycle: Lifecycle, who: str | None = None) -> Asset:
-        """Move an asset to another lifecycle state (logged).
-
-        Raises:
-            UserError: no such asset.
-        """
-        asset = self.asset(name)
-        if asset is None:
-            raise UserError(f"no asset named {name}", f"没有名为 {name} 的资产")
-        return self.save(replace(asset, lifecycle=lifecycle), who)[0]
 
     # -- probes and findings -------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -89,8 +90,8 @@ def test_two_connections_share_the_file(tmp_path):
 
 
 def test_changes_are_logged_with_who_and_what(store):
-    store.add(Asset("www.example.test", owner="IT"), who="alice")
-    store.set_lifecycle("www.example.test", Lifecycle.RETIRED, who="bob")
+    added = store.add(Asset("www.example.test", owner="IT"), who="alice")
+    store.save(replace(added, lifecycle=Lifecycle.RETIRED), who="bob")
     events = store.events()
     assert [(e["action"], e["actor"]) for e in events] == [
         ("asset.add", "alice"),
