@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from checks.models import FindingStatus, Lifecycle
+from checks.models import Asset, FindingRecord, FindingStatus, Lifecycle
 from checks.names import display_name
 from checks.signals import load_data
 from checks.store import Store, parse_ts
@@ -74,9 +74,31 @@ def items() -> tuple[OrgItem, ...]:
     )
 
 
-def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, str]:
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the rules look at, read once per evaluation."""
+
+    active: list[FindingRecord]
+    assets: list[Asset]
+    last_sweep: str
+    retention_days: int
+    accepted: list[FindingRecord]
+
+
+def _facts(store: Store) -> _Facts:
+    last = store.last_event("sweep")
+    return _Facts(
+        active=store.findings(),
+        assets=store.assets(),
+        last_sweep=last["at"] if last else "",
+        retention_days=int(store.setting("retention_days", "180")),
+        accepted=store.findings(status=FindingStatus.ACCEPTED, active_only=False),
+    )
+
+
+def _compute(rule: dict[str, Any], facts: _Facts, now: datetime) -> tuple[bool, str]:
     # Details are key=value, like finding evidence, so they read the same in both languages.
-    active = store.findings()
+    active = facts.active
     if "no_findings" in rule:
         hits = [r for r in active if r.finding.check in rule["no_findings"]]
         where = sorted({f"{r.finding.check}@{display_name(r.finding.asset)}" for r in hits})
@@ -85,7 +107,7 @@ def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, s
         floor = {"critical": 4, "high": 3, "medium": 2, "low": 1}[rule["no_findings_from"]]
         hits = [r for r in active if r.finding.severity.rank >= floor]
         return not hits, f"open>={rule['no_findings_from']}: {len(hits)}"
-    assets = store.assets()
+    assets = facts.assets
     if rule.get("all_owned"):
         missing = [a.display for a in assets if not a.owner.strip()]
         return not missing, f"owner=none: {len(missing)}" + (
@@ -102,19 +124,14 @@ def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, s
         ]
         return not stale, f"retiring>{rule['retiring_max_days']}d: {len(stale)}"
     if "sweep_within_days" in rule:
-        last = next((e for e in reversed(store.events()) if e["action"] == "sweep"), None)
-        at = parse_ts(last["at"]) if last else None
+        at = parse_ts(facts.last_sweep)
         ok = at is not None and now - at <= timedelta(days=rule["sweep_within_days"])
-        return ok, f"last_sweep={last['at'] if last else '-'}"
+        return ok, f"last_sweep={facts.last_sweep or '-'}"
     if "retention_min_days" in rule:
-        days = int(store.setting("retention_days", "180"))
+        days = facts.retention_days
         return days >= rule["retention_min_days"], f"retention={days}d"
     if rule.get("no_expired_acceptances"):
-        expired = [
-            r
-            for r in store.findings(status=FindingStatus.ACCEPTED, active_only=False)
-            if r.accepted_until is not None and r.accepted_until <= now
-        ]
+        expired = [r for r in facts.accepted if r.accepted_until and r.accepted_until <= now]
         return not expired, f"expired_acceptances={len(expired)}"
     raise ValueError(f"unknown rule {rule}")
 
@@ -122,11 +139,12 @@ def _compute(rule: dict[str, Any], store: Store, now: datetime) -> tuple[bool, s
 def evaluate(store: Store, now: datetime) -> list[ItemState]:
     """Every item's state now."""
     attested = store.org_attestations()
+    facts = _facts(store)
     states = []
     for item in items():
         computed, detail = (None, "")
         if item.auto:
-            computed, detail = _compute(item.auto, store, now)
+            computed, detail = _compute(item.auto, facts, now)
         states.append(ItemState(item, computed, detail, attested.get(item.id)))
     return states
 

@@ -187,6 +187,13 @@ class Store:
         rows = self.db.table("events").rows_where(where, args, order_by="id")
         return [{**r, "detail": json.loads(r["detail"] or "{}")} for r in rows]
 
+    def last_event(self, action: str) -> dict[str, Any] | None:
+        """The newest audit event of one kind (e.g. "sweep"), or None."""
+        rows = list(
+            self.db.table("events").rows_where("action = ?", [action], order_by="id desc", limit=1)
+        )
+        return rows[0] if rows else None
+
     # -- inventory ---------------------------------------------------------
 
     def assets(self, lifecycle: Lifecycle | None = None) -> list[Asset]:
