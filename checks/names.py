@@ -6,7 +6,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from checks.i18n import UserError
+from checks.errors import UserError
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 

@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from checks.lab import Lab
+from checks.lab.remote import RemoteLab
 from checks.store import Store
 
 
 @pytest.fixture(scope="session")
-def lab() -> Iterator[Lab]:
-    """The demo lab plus the edge-case sites, on loopback, for the whole test session."""
-    with Lab() as running:
+def lab() -> Iterator[RemoteLab]:
+    """The demo lab plus the edge-case sites, on loopback, in a process of its own.
+
+    Its own process keeps the lab's CPU off the GIL of the prober and the dashboard under test.
+    """
+    with RemoteLab() as running:
         yield running
 
 

@@ -13,21 +13,24 @@ import ssl
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from checks.baseline import page_baseline
-from checks.lab import scenarios
+from checks.knowledge.fingerprints import risky_ports
 from checks.lab.certs import LabCA
+from checks.lab.controls import CONTROLS, LabControl, control_by_id
 from checks.lab.dns_server import LabDns, serve_dns
 from checks.lab.scenarios import Ports, Scenario, demo, edge
-from checks.lab.web_server import LabWeb, Page, html_page, serve_web
-from checks.models import Asset
-from checks.signals import risky_ports
+from checks.lab.web_server import LabWeb, serve_web
+from checks.model import Asset, Settings
+from checks.probe import ProbeConfig
+from checks.rules.compromise import page_baseline
+from checks.service import inventory
+from checks.service.sweeps import ProbeOverrides, config_from
 from checks.store import Store
-from checks.sweep import ProbeConfig
 
 ScenarioFactory = Callable[[Ports], Scenario]
 
@@ -38,115 +41,73 @@ def _default_scenario(ports: Ports) -> Scenario:
     return scenario
 
 
-@dataclass(frozen=True, slots=True)
-class LabControl:
-    """A real-world action played on the lab: remove a DNS record, take a site down..."""
-
-    id: str
-    en: str
-    zh: str
-    host: str
-    change: Callable[[Lab, LabDns, LabWeb], None]
-
-    def text(self, lang: str) -> str:
-        """The action in "zh" or "en"."""
-        return self.zh if lang == "zh" else self.en
-
-
-def _drop_dns(host: str) -> Callable[[Lab, LabDns, LabWeb], None]:
-    def change(lab: Lab, dns: LabDns, web: LabWeb) -> None:
-        dns.records.pop(host, None)
-        dns.rebuild_names()
-
-    return change
-
-
-def _take_down(host: str) -> Callable[[Lab, LabDns, LabWeb], None]:
-    def change(lab: Lab, dns: LabDns, web: LabWeb) -> None:
-        site = web.sites.get(host)
-        if site is not None:
-            dead = {"*": Page(behavior="close")}
-            web.sites[host] = replace(site, http=dead, https=dead, spider=None)
-
-    return change
-
-
-def _serve(host: str, http: str, https: str) -> Callable[[Lab, LabDns, LabWeb], None]:
-    def change(lab: Lab, dns: LabDns, web: LabWeb) -> None:
-        site = web.sites.get(host)
-        if site is not None:
-            pages = {"http": site.http, "https": site.https}
-            for scheme, page in (("http", http), ("https", https)):
-                if page and pages[scheme] is not None:
-                    pages[scheme] = {**(pages[scheme] or {}), "/": _page_by_name(page)}
-            web.sites[host] = replace(site, http=pages["http"], https=pages["https"], spider=None)
-
-    return change
-
-
-def _page_by_name(name: str) -> Page:
-    pages = {
-        "park-clean": html_page(scenarios.PARK_PAGE.replace(scenarios.PARK_TROJAN, "")),
-        "shop-fixed": html_page(scenarios.SHOP_PAGE, headers=scenarios.GOOD_HEADERS),
-    }
-    return pages[name]
-
-
-CONTROLS = (
-    LabControl(
-        "hr-dns",
-        "Delete the DNS records of www.renli-hr.test",
-        "删除 www.renli-hr.test 的解析记录",
-        "www.renli-hr.test",
-        _drop_dns("www.renli-hr.test"),
-    ),
-    LabControl(
-        "hr-down",
-        "Shut the HR website's server down",
-        "关闭人力资源网站服务器",
-        "www.renli-hr.test",
-        _take_down("www.renli-hr.test"),
-    ),
-    LabControl(
-        "oa-down",
-        "Shut the retired OA system down",
-        "关闭已下线的 OA 系统",
-        "oa.wuye-pm.test",
-        _take_down("oa.wuye-pm.test"),
-    ),
-    LabControl(
-        "oa-dns",
-        "Delete the DNS records of oa.wuye-pm.test",
-        "删除 oa.wuye-pm.test 的解析记录",
-        "oa.wuye-pm.test",
-        _drop_dns("oa.wuye-pm.test"),
-    ),
-    LabControl(
-        "park-script",
-        "Remove the planted script from the park portal",
-        "清除园区门户被植入的脚本",
-        "portal.yuanqu-park.test",
-        _serve("portal.yuanqu-park.test", "park-clean", ""),
-    ),
-    LabControl(
-        "shop-headers",
-        "Add security headers to the shop",
-        "为商城添加安全响应头",
-        "shop.shili-tech.test",
-        _serve("shop.shili-tech.test", "", "shop-fixed"),
-    ),
-    LabControl(
-        "cdn-dns",
-        "Delete the dangling CNAME cdn.shili-tech.test",
-        "删除悬挂的 CNAME cdn.shili-tech.test",
-        "cdn.shili-tech.test",
-        _drop_dns("cdn.shili-tech.test"),
-    ),
-)
-
-
 async def _accept_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     writer.close()
+
+
+class LabView:
+    """What a client of the lab knows: where it listens, what it serves, how to probe it.
+
+    Shared by the in-process `Lab` and `RemoteLab` (the lab in a process of its own).
+    """
+
+    addresses: tuple[str, ...]
+    dns_port: int
+    ports: Ports
+    scenario: Scenario
+    ca_pem: str
+
+    @property
+    def nameserver(self) -> tuple[str, int]:
+        """The lab's DNS server as (address, port)."""
+        return (self.addresses[0], self.dns_port)
+
+    @property
+    def inventory(self) -> list[Asset]:
+        """The assets an admin of the lab's organisations would have recorded."""
+        return list(self.scenario.inventory)
+
+    def controls(self) -> list[LabControl]:
+        """What an admin would do in the real world, played on the lab (for `assetwatch demo`)."""
+        return list(CONTROLS)
+
+    def seed(self, store: Store, source: str = "demo") -> None:
+        """Fill a store with the lab's inventory and the baselines accepted before the incidents."""
+        for asset in self.scenario.inventory:
+            stored = inventory.save(store, asset, source=source).asset
+            html = self.scenario.baselines.get(asset.name)
+            if html is not None and stored.id is not None:
+                store.baselines.accept(stored.id, page_baseline(asset, html), source=source)
+
+    def overrides(self, timeout: float = 3.0, light: bool = False) -> ProbeOverrides:
+        """What a front end is told to probe the lab: its DNS server, its CA, its port map."""
+        return ProbeOverrides(
+            nameservers=(self.nameserver,),
+            ca_bundle=self.ca_pem,
+            timeout=timeout,
+            light=light,
+            lab={"port_map": self.port_map(), "axfr_port": self.dns_port},
+        )
+
+    def probe_config(self, **changes: Any) -> ProbeConfig:
+        """A ProbeConfig that resolves through the lab and trusts its CA (no stored settings)."""
+        return replace(config_from(Settings(), self.overrides()), **changes)
+
+    def port_map(self) -> tuple[tuple[str, int, int], ...]:
+        """Where risky ports of lab servers really are: the service port if open, else closed.
+
+        Every lab server's risky port is mapped, so that services running on this machine
+        (a developer's own MySQL on 3306) never leak into the lab's results.
+        """
+        servers = {a.host for a in self.scenario.inventory if a.kind == "server"}
+        servers |= set(self.scenario.open_ports)
+        mapping = []
+        for host in sorted(servers):
+            opened = self.scenario.open_ports.get(host, [])
+            for risky in risky_ports():
+                real = self.ports.service if risky.port in opened else self.ports.closed
+                mapping.append((host, risky.port, real))
+        return tuple(mapping)
 
 
 def _check_loopback(address: str) -> None:
@@ -154,7 +115,7 @@ def _check_loopback(address: str) -> None:
         raise ValueError(f"the lab only listens on loopback, not {address}")
 
 
-class Lab:
+class Lab(LabView):
     """Start with `with Lab() as lab:` or `start()`/`stop()`.
 
     Args:
@@ -191,76 +152,27 @@ class Lab:
         self.web: LabWeb | None = None
         self._closed_sock: socket.socket | None = None
 
-    @property
-    def nameserver(self) -> tuple[str, int]:
-        """The lab's DNS server as (address, port)."""
-        return (self.addresses[0], self.dns_port)
-
-    @property
-    def inventory(self) -> list[Asset]:
-        """The assets an admin of the lab's organisations would have recorded."""
-        return list(self.scenario.inventory)
-
-    def controls(self) -> list[LabControl]:
-        """What an admin would do in the real world, played on the lab (for `assetwatch demo`)."""
-        return list(CONTROLS)
-
     def apply(self, control_id: str) -> str:
         """Play a lab control; returns the host it changed.
 
         Raises:
             KeyError: no such control.
         """
-        control = next(c for c in CONTROLS if c.id == control_id)
+        control = control_by_id(control_id)
         assert self._loop is not None and self.dns is not None and self.web is not None
         dns, web = self.dns, self.web
         done = threading.Event()
 
         def change() -> None:
             try:
-                control.change(self, dns, web)
+                control.change(dns, web)
             finally:
                 done.set()
 
         self._loop.call_soon_threadsafe(change)
-        done.wait(5)
+        if not done.wait(5):
+            raise TimeoutError(f"the lab did not apply {control_id} within 5 s")
         return control.host
-
-    def seed(self, store: Store, source: str = "demo") -> None:
-        """Fill a store with the lab's inventory and the baselines accepted before the incidents."""
-        for asset in self.scenario.inventory:
-            stored, _ = store.save(asset, source=source)
-            html = self.scenario.baselines.get(asset.name)
-            if html is not None and stored.id is not None:
-                store.accept_baseline(stored.id, page_baseline(asset, html), source=source)
-
-    def probe_config(self, **overrides: object) -> ProbeConfig:
-        """A ProbeConfig that resolves through the lab and trusts its CA."""
-        values: dict[str, object] = {
-            "nameservers": (self.nameserver,),
-            "ca_bundle": self.ca_pem,
-            "timeout": 3.0,
-            "port_map": self.port_map(),
-            "axfr_port": self.dns_port,
-        }
-        values.update(overrides)
-        return ProbeConfig(**values)  # type: ignore[arg-type]
-
-    def port_map(self) -> tuple[tuple[str, int, int], ...]:
-        """Where risky ports of lab servers really are: the service port if open, else closed.
-
-        Every lab server's risky port is mapped, so that services running on this machine
-        (a developer's own MySQL on 3306) never leak into the lab's results.
-        """
-        servers = {a.host for a in self.scenario.inventory if a.kind == "server"}
-        servers |= set(self.scenario.open_ports)
-        mapping = []
-        for host in sorted(servers):
-            opened = self.scenario.open_ports.get(host, [])
-            for risky in risky_ports():
-                real = self.ports.service if risky.port in opened else self.ports.closed
-                mapping.append((host, risky.port, real))
-        return tuple(mapping)
 
     def __enter__(self) -> Lab:
         self.start()

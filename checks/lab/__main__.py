@@ -1,7 +1,8 @@
-"""Run the lab on its own: `python -m checks.lab [--bench N]`; prints where it listens as JSON.
+"""Run the lab on its own: `python -m checks.lab [--bench N | --control]`.
 
-The benchmark uses this to keep the lab's CPU out of the prober's process.
-Stops when standard input closes.
+Prints where it listens as one JSON line, then serves until standard input closes. With
+`--control` it also answers commands, one per line: `apply CONTROL` plays a lab control and
+answers `ok HOST`; `queries` answers `ok N`, the DNS questions answered so far.
 """
 
 from __future__ import annotations
@@ -15,10 +16,29 @@ from checks.lab import Lab
 from checks.lab.scenarios import bench
 
 
+def _serve_commands(lab: Lab) -> None:
+    for line in sys.stdin:
+        verb, _, arg = line.strip().partition(" ")
+        try:
+            if verb == "apply":
+                answer = f"ok {lab.apply(arg)}"
+            elif verb == "queries":
+                assert lab.dns is not None
+                answer = f"ok {lab.dns.queries}"
+            else:
+                answer = f"error unknown command {verb!r}"
+        except (KeyError, TimeoutError) as exc:
+            answer = f"error {exc}"
+        print(answer, flush=True)
+
+
 def main() -> None:
     """Start the lab, print its ports, serve until stdin closes."""
     parser = argparse.ArgumentParser(prog="python -m checks.lab")
     parser.add_argument("--bench", type=int, default=0, metavar="N", help="serve N bench sites")
+    parser.add_argument(
+        "--control", action="store_true", help="answer commands on stdin (apply, queries)"
+    )
     parser.add_argument(
         "--addresses", type=int, default=1, help="loopback addresses to spread over"
     )
@@ -44,13 +64,17 @@ def main() -> None:
                     "http": lab.ports.http,
                     "https": lab.ports.https,
                     "closed": lab.ports.closed,
+                    "service": lab.ports.service,
                     "ca_pem": lab.ca_pem,
                     "addresses": list(addresses),
                 }
             ),
             flush=True,
         )
-        sys.stdin.read()
+        if args.control:
+            _serve_commands(lab)
+        else:
+            sys.stdin.read()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from checks.lab.dns_server import Records
 from checks.lab.web_server import Page, Site, html_page, redirect
-from checks.models import Asset, Kind, Lifecycle
+from checks.model import Asset, Kind, Lifecycle
 from checks.names import normalize_name
 
 LOOPBACK = "127.0.0.1"

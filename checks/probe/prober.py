@@ -1,0 +1,201 @@
+"""Probing assets: one asset (DNS, then its URLs over HTTP and HTTPS), or a whole sweep."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from checks.knowledge.fingerprints import risky_ports
+from checks.model import (
+    Asset,
+    Clock,
+    DnsAnswer,
+    DnsStatus,
+    HttpEntry,
+    HttpError,
+    Kind,
+    PathProbe,
+    ProbeOutcome,
+    ZoneTransfer,
+    utcnow,
+)
+from checks.probe.dns import DnsProber
+from checks.probe.http import SPIDER_HEADERS, HttpLimits, HttpSession
+from checks.probe.plan import probe_urls, served_origin, well_known_paths
+from checks.probe.ports import open_ports
+from checks.probe.tls import lenient_context, verifying_context
+from checks.probe.zone import try_axfr
+
+LIGHT_SKIPS = frozenset({"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed"})
+"""Checks a light sweep (no well-known paths) leaves as they were."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeConfig:
+    """Everything a sweep needs to know, from the command line or the settings."""
+
+    nameservers: tuple[tuple[str, int], ...] = ()
+    """(address, port) pairs; empty means the system's resolvers."""
+    ca_bundle: str | None = None
+    timeout: float = 10.0
+    """Seconds for one URL, redirects included; DNS gets up to 4 s of it."""
+    concurrency: int = 64
+    per_address: int = 8
+    """Assets probed at once against one IP address (shared hosting, one server)."""
+    body_cap: int = 512 * 1024
+    max_redirects: int = 5
+    port_timeout: float = 1.5
+    """Seconds for one TCP connect to a risky port."""
+    port_map: tuple[tuple[str, int, int], ...] = ()
+    """(host, port, where to really connect): only the loopback lab uses it."""
+    axfr_port: int = 53
+    """Port of the nameservers for zone-transfer attempts (the lab's is a high port)."""
+    paths: bool = True
+    """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin."""
+
+
+class Prober:
+    """Probes assets; holds what a sweep shares (DNS cache, SSL contexts, per-address caps).
+
+    Use as an async context manager, one per sweep, so that the DNS cache is fresh.
+    """
+
+    def __init__(self, config: ProbeConfig, clock: Clock = utcnow) -> None:
+        self.config = config
+        self.clock = clock
+        lifetime = min(4.0, config.timeout)
+        self.dns = DnsProber(list(config.nameservers), lifetime=lifetime)
+        self._verify_ctx = verifying_context(config.ca_bundle)
+        self._lenient_ctx = lenient_context()
+        self._limits = HttpLimits(
+            connect_timeout=min(5.0, config.timeout),
+            read_timeout=config.timeout,
+            total_timeout=config.timeout,
+            max_redirects=config.max_redirects,
+            body_cap=max(1, config.body_cap),
+        )
+        self._per_address: dict[str, asyncio.Semaphore] = {}
+        self._budget = 2 * lifetime + 2 * config.timeout + 5
+
+    async def __aenter__(self) -> Prober:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.dns.aclose()
+
+    async def probe(self, asset: Asset) -> ProbeOutcome:
+        """Probe one asset. Never raises: an unexpected failure is kept in `error`."""
+        started = self.clock()
+        try:
+            async with asyncio.timeout(self._budget):
+                dns, http, paths, spider = await self._probe(asset)
+                ports = await self._ports(asset, dns)
+                axfr = await self._axfr(asset, dns)
+            skipped = frozenset() if self.config.paths else LIGHT_SKIPS
+            return ProbeOutcome(
+                asset, started, self.clock(), dns, http, paths, spider, axfr, ports, skipped
+            )
+        except Exception as exc:  # one asset must never stop a sweep
+            return ProbeOutcome(
+                asset,
+                started,
+                self.clock(),
+                DnsAnswer(asset.host, DnsStatus.ERROR),
+                error=f"{type(exc).__name__}: {exc}",
+            )
+
+    async def _axfr(self, asset: Asset, dns: DnsAnswer) -> ZoneTransfer | None:
+        if asset.kind != Kind.DOMAIN:
+            return None
+        for server in dns.ns:
+            for address in await self.dns.addresses(server):
+                result = await try_axfr(
+                    asset.host, server, address, self.config.axfr_port, self.config.port_timeout * 2
+                )
+                if result is not None:
+                    return result
+        return None
+
+    async def _ports(self, asset: Asset, dns: DnsAnswer) -> tuple[int, ...] | None:
+        if asset.kind != Kind.SERVER or not dns.resolves:
+            return None
+        wanted = [p.port for p in risky_ports()]
+        mapping = {p: real for h, p, real in self.config.port_map if h == asset.host}
+        return await open_ports(dns.addresses[0], wanted, self.config.port_timeout, mapping)
+
+    async def _probe(
+        self, asset: Asset
+    ) -> tuple[DnsAnswer, tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None]:
+        host = asset.host
+        dns = await self.dns.probe(host, with_zone=asset.kind == Kind.DOMAIN)
+        urls = probe_urls(asset)
+        if not urls:
+            return dns, (), (), None
+        if not dns.resolves:
+            detail = f"{host}: {dns.status}"
+            unresolved = tuple(
+                HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls
+            )
+            return dns, unresolved, (), None
+        sem = self._per_address.setdefault(
+            dns.addresses[0], asyncio.Semaphore(self.config.per_address)
+        )
+        session = HttpSession(self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits)
+        try:
+            async with sem:
+                entries = await asyncio.gather(
+                    *(session.fetch(u, urlsplit(u).hostname or host) for u in urls)
+                )
+                origin = served_origin(entries)
+                paths = (
+                    await asyncio.gather(
+                        *(session.fetch_path(origin + p) for p in well_known_paths())
+                    )
+                    if origin and self.config.paths
+                    else []
+                )
+                spider = await self._spider(session, asset, entries)
+        finally:
+            await session.aclose()
+        return dns, tuple(entries), tuple(paths), spider
+
+    @staticmethod
+    async def _spider(
+        session: HttpSession, asset: Asset, entries: Sequence[HttpEntry]
+    ) -> HttpEntry | None:
+        main = next((e for e in entries if e.status is not None), None)
+        if main is None or asset.kind not in (Kind.WEBSITE, Kind.OA):
+            return None
+        headers = {**SPIDER_HEADERS, "Referer": SPIDER_HEADERS["Referer"] + asset.host}
+        return await session.fetch(main.url, urlsplit(main.url).hostname or asset.host, headers)
+
+
+async def sweep(
+    assets: Iterable[Asset], prober: Prober, concurrency: int | None = None
+) -> AsyncIterator[ProbeOutcome]:
+    """Probe every asset with at most `concurrency` at once, yielding outcomes as they finish."""
+    todo: asyncio.Queue[Asset] = asyncio.Queue()
+    for asset in assets:
+        todo.put_nowait(asset)
+    total = todo.qsize()
+    done: asyncio.Queue[ProbeOutcome] = asyncio.Queue()
+
+    async def worker() -> None:
+        while True:
+            try:
+                asset = todo.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            done.put_nowait(await prober.probe(asset))
+
+    limit = max(1, min(concurrency or prober.config.concurrency, total or 1))
+    workers = [asyncio.ensure_future(worker()) for _ in range(limit)]
+    try:
+        for _ in range(total):
+            yield await done.get()
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)

@@ -1,0 +1,72 @@
+"""Switching checks off and on, and where each check stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.errors import UserError
+from checks.knowledge.catalog import BY_ID, CATALOG, CheckSpec
+from checks.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class CheckState:
+    """A check of the catalog and whether it runs."""
+
+    spec: CheckSpec
+    off: bool
+    """Switched off everywhere."""
+    off_for: list[str]
+    """Assets (as shown) it is switched off for, when it runs elsewhere."""
+    reason: str
+    """Why it is off everywhere; "" otherwise."""
+
+    @property
+    def state(self) -> str:
+        """ "on", "off" or "off for a, b" (the `checks` command's STATE column and JSON)."""
+        if self.off:
+            return "off"
+        return f"off for {', '.join(self.off_for)}" if self.off_for else "on"
+
+
+def known(check_id: str) -> str:
+    """The check id, if the catalog has it.
+
+    Raises:
+        UserError: an unknown id.
+    """
+    if check_id not in BY_ID:
+        raise UserError(
+            f"unknown check {check_id!r}; see `assetwatch checks`",
+            f"未知检查项 {check_id!r}；请查看 `assetwatch checks`",
+        )
+    return check_id
+
+
+def disable(
+    store: Store, check_id: str, reason: str, asset_id: int | None = None, who: str | None = None
+) -> None:
+    """Switch a check off everywhere or for one asset (logged, with the reason)."""
+    store.checks.disable(known(check_id), reason, asset_id, who)
+
+
+def enable(
+    store: Store, check_id: str, asset_id: int | None = None, who: str | None = None
+) -> None:
+    """Switch a check back on (logged)."""
+    store.checks.enable(known(check_id), asset_id, who)
+
+
+def states(store: Store) -> list[CheckState]:
+    """Every check of the catalog, in catalog order, with its state."""
+    off = store.checks.all()
+    names = {a.id: a.display for a in store.assets.all()}
+    return [
+        CheckState(
+            spec,
+            (spec.id, 0) in off,
+            sorted(names.get(a, str(a)) for (c, a) in off if c == spec.id and a),
+            off.get((spec.id, 0), ""),
+        )
+        for spec in CATALOG
+    ]

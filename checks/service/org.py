@@ -1,0 +1,39 @@
+"""The organisation checklist (the regulator's seven demands) as both front ends show it."""
+
+from __future__ import annotations
+
+from checks.errors import UserError
+from checks.knowledge.org_items import items
+from checks.model import FindingStatus
+from checks.store import Store
+from checks.workflow.org import Facts, ItemState, evaluate
+
+
+def facts(store: Store) -> Facts:
+    """What the computed items look at, read once."""
+    last = store.audit.last("sweep")
+    return Facts(
+        active=store.findings.query(),
+        accepted=store.findings.query(status=FindingStatus.ACCEPTED, active_only=False),
+        assets=store.assets.all(),
+        last_sweep=last.at if last else None,
+        retention_days=store.settings.read().retention_days,
+    )
+
+
+def states(store: Store) -> list[ItemState]:
+    """Every item's state now."""
+    return evaluate(facts(store), store.attestations.org(), store.clock())
+
+
+def attest(
+    store: Store, item_id: str, note: str = "", evidence: str = "", who: str | None = None
+) -> None:
+    """Attest an item (logged).
+
+    Raises:
+        UserError: no such item.
+    """
+    if item_id not in {i.id for i in items()}:
+        raise UserError(f"no checklist item {item_id!r}", f"没有清单事项 {item_id!r}")
+    store.attestations.attest_org(item_id, note, evidence, who)

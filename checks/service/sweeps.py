@@ -1,0 +1,159 @@
+"""Sweeps as both front ends run them: the probe config from settings, then probe → rules → store.
+
+`assetwatch scan`, the dashboard's worker and anything headless later call the same
+`config_from()` and `run_sweep()`: two compositions already drifted once (the dashboard's DNS
+servers never reached cron scans).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from checks.errors import UserError
+from checks.model import Asset, Finding, Lifecycle, ProbeOutcome, Settings, SweepProgress
+from checks.probe import ProbeConfig, Prober, parse_nameserver, sweep
+from checks.rules import RuleContext, evaluate
+from checks.rules.compromise import baseline_from
+from checks.service.remediation import complete_if_verified
+from checks.store import Store
+
+DEFAULT_CONCURRENCY = 64
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeOverrides:
+    """What a front end was told explicitly (command-line options); None means "not said".
+
+    Precedence, the same for every front end: these, then the stored settings, then defaults.
+    """
+
+    nameservers: tuple[tuple[str, int], ...] = ()
+    ca_bundle: str | None = None
+    timeout: float | None = None
+    concurrency: int | None = None
+    light: bool = False
+    """Skip the well-known paths (`scan --light`)."""
+    lab: dict[str, Any] = field(default_factory=dict)
+    """Lab wiring (port_map, axfr_port): only the loopback lab sets it."""
+
+
+def _positive(value: float | None, what: str) -> None:
+    # NaN fails every comparison, so `not value > 0` refuses it too.
+    if value is not None and not (0 < value < float("inf")):
+        raise UserError(f"{what} must be a positive number", f"{what} 必须为正数")
+
+
+def config_from(settings: Settings, overrides: ProbeOverrides) -> ProbeConfig:
+    """The probe configuration: command-line overrides, then stored settings, then defaults.
+
+    Raises:
+        UserError: a number is not positive, or a stored nameserver is malformed.
+    """
+    _positive(overrides.timeout, "--timeout")
+    _positive(overrides.concurrency, "--concurrency")
+    nameservers = overrides.nameservers or tuple(parse_nameserver(n) for n in settings.nameservers)
+    concurrency = overrides.concurrency or settings.concurrency or DEFAULT_CONCURRENCY
+    return ProbeConfig(
+        nameservers=nameservers,
+        ca_bundle=overrides.ca_bundle,
+        timeout=overrides.timeout or settings.timeout or DEFAULT_TIMEOUT,
+        concurrency=int(concurrency),
+        paths=not overrides.light,
+        **overrides.lab,
+    )
+
+
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on uvloop where it is installed (15-20 % less CPU per probe)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coro)
+
+
+Batch = list[tuple[ProbeOutcome, list[Finding]]]
+OnBatch = Callable[[Batch, SweepProgress], None]
+
+
+class _Recorder:
+    """Writes batches, and does what follows a stored probe: decommission and first baselines."""
+
+    def __init__(self, store: Store, total: int, on_batch: OnBatch | None) -> None:
+        self.store = store
+        self.total = total
+        self.on_batch = on_batch
+        self.started = time.perf_counter()
+        self.batch: Batch = []
+        self.done = 0
+        self.last_flush = self.started
+        self.baselines = store.baselines.all()
+
+    @property
+    def progress(self) -> SweepProgress:
+        return SweepProgress(self.done, self.total, time.perf_counter() - self.started)
+
+    def flush(self) -> None:
+        store = self.store
+        store.probes.record(self.batch)
+        for outcome, _ in self.batch:
+            if outcome.asset.lifecycle == Lifecycle.RETIRING:
+                complete_if_verified(store, outcome.asset)
+            # Trust on first use: the first page seen is the baseline until an admin accepts one.
+            asset_id = outcome.asset.id
+            if asset_id and asset_id not in self.baselines and (first := baseline_from(outcome)):
+                store.baselines.accept(asset_id, first, who="assetwatch", source="first probe")
+                self.baselines[asset_id] = first
+        if self.on_batch is not None:
+            self.on_batch(self.batch, self.progress)
+        self.batch = []
+        self.last_flush = time.perf_counter()
+
+
+async def run_sweep(
+    store: Store,
+    config: ProbeConfig,
+    assets: Sequence[Asset] | None = None,
+    on_batch: OnBatch | None = None,
+    batch_size: int = 200,
+    flush_s: float = 0.25,
+) -> SweepProgress:
+    """Probe `assets` (default: the whole inventory) and store outcomes and findings.
+
+    Writes a batch every `batch_size` outcomes or `flush_s` seconds, whichever comes first,
+    then calls `on_batch` with it. A full sweep is logged and prunes history past retention.
+    """
+    full = assets is None
+    todo = list(store.assets.all() if assets is None else assets)
+    recorder = _Recorder(store, len(todo), on_batch)
+    store.findings.expire_acceptances()
+    disabled = store.checks.all()
+    known = store.assets.hosts()
+    async with Prober(config, store.clock) as prober:
+        async for outcome in sweep(todo, prober, config.concurrency):
+            asset_id = outcome.asset.id or 0
+            off = {c for (c, a) in disabled if a in (0, asset_id)}
+            ctx = RuleContext(store.clock(), known, recorder.baselines.get(asset_id))
+            recorder.batch.append((outcome, evaluate(outcome, ctx, off)))
+            recorder.done += 1
+            if (
+                len(recorder.batch) >= batch_size
+                or time.perf_counter() - recorder.last_flush >= flush_s
+            ):
+                recorder.flush()
+                await asyncio.sleep(0)
+    recorder.flush()
+    progress = recorder.progress
+    if full:
+        store.probes.prune(store.settings.read().retention_days)
+        store.audit.log("sweep", None, assets=recorder.done, seconds=round(progress.elapsed_s, 2))
+    return progress

@@ -1,0 +1,95 @@
+"""The audit log: every change a person (or assetwatch itself) makes, with who and when."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from checks.model import Clock
+from checks.store.codec import parse_ts, ts
+
+
+def actor() -> str:
+    """Who is making a change: the OS user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the audit log."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    """A dotted verb: asset.add, step.attest, sweep..."""
+    asset_id: int | None
+    detail: dict[str, Any]
+
+
+def _event(row: dict[str, Any]) -> Event:
+    at = parse_ts(row["at"])
+    assert at is not None
+    return Event(
+        row["id"],
+        at,
+        row["actor"],
+        row["action"],
+        row["asset_id"],
+        json.loads(row["detail"] or "{}"),
+    )
+
+
+class AuditLog:
+    """Append-only: nothing here updates or deletes."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def log(
+        self, action: str, asset_id: int | None = None, who: str | None = None, **detail: Any
+    ) -> None:
+        """Append one event."""
+        self._db.table("events").insert(
+            {
+                "at": ts(self._clock()),
+                "actor": who or actor(),
+                "action": action,
+                "asset_id": asset_id,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            }
+        )
+
+    def events(self, asset_id: int | None = None, since: datetime | None = None) -> list[Event]:
+        """Events, oldest first, optionally of one asset and from a time on."""
+        clauses: list[str] = []
+        args: list[object] = []
+        if asset_id is not None:
+            clauses.append("asset_id = ?")
+            args.append(asset_id)
+        if since is not None:
+            clauses.append("at >= ?")
+            args.append(ts(since))
+        where = " AND ".join(clauses) or None
+        return [_event(r) for r in self._db.table("events").rows_where(where, args, order_by="id")]
+
+    def last(self, action: str) -> Event | None:
+        """The newest event of one kind (e.g. "sweep"), or None."""
+        rows = list(
+            self._db.table("events").rows_where("action = ?", [action], order_by="id desc", limit=1)
+        )
+        return _event(rows[0]) if rows else None
+
+    def mark(self) -> int:
+        """The id of the newest event (0 when there is none), for `since_mark`."""
+        row = self._db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+        return int(row[0])

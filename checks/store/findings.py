@@ -1,0 +1,285 @@
+"""Findings: their history, their attestations and risk acceptances. Status via the workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from checks.errors import UserError
+from checks.knowledge.playbooks import manual_steps
+from checks.model import (
+    Attestation,
+    Clock,
+    Finding,
+    FindingRecord,
+    FindingStatus,
+    Severity,
+)
+from checks.store.audit import AuditLog, actor
+from checks.store.codec import attestation, parse_ts, ts
+from checks.workflow.findings import Known, reconcile, status_of
+
+_COLUMNS = (
+    "f.id, a.name, f.check_id, f.subject, f.severity, f.title_en, f.title_zh, f.evidence, "
+    "f.status, f.first_seen, f.last_seen, f.resolved_at, f.firing, f.accepted_reason, "
+    "f.accepted_until"
+)
+
+
+def _record(r: tuple[Any, ...], clock: Clock) -> FindingRecord:
+    finding = Finding(r[1], r[2], Severity(r[4]), r[5], r[6], r[7], r[3])
+    return FindingRecord(
+        id=r[0],
+        finding=finding,
+        status=FindingStatus(r[8]),
+        first_seen=parse_ts(r[9]) or clock(),
+        last_seen=parse_ts(r[10]) or clock(),
+        resolved_at=parse_ts(r[11]),
+        firing=bool(r[12]),
+        accepted_reason=r[13] or "",
+        accepted_until=parse_ts(r[14]),
+    )
+
+
+class Findings:
+    """The findings table and the attestations of their playbook steps."""
+
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+        self._db = db
+        self._clock = clock
+        self._audit = audit
+
+    def query(
+        self,
+        status: FindingStatus | None = None,
+        min_severity: Severity = Severity.INFO,
+        asset_id: int | None = None,
+        active_only: bool = True,
+    ) -> list[FindingRecord]:
+        """Stored findings, worst first, then by asset name and check id.
+
+        Args:
+            status: only findings in this state.
+            active_only: only findings whose check fires now and whose risk is not accepted
+                (what `scan` reports and `--fail-on` weighs).
+        """
+        clauses: list[str] = []
+        args: list[str | int] = []
+        if status is not None:
+            clauses.append("f.status = ?")
+            args.append(str(status))
+        if active_only:
+            clauses.append("f.firing = 1 AND f.status != 'accepted'")
+        if asset_id is not None:
+            clauses.append("f.asset_id = ?")
+            args.append(asset_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM findings f JOIN assets a ON a.id = f.asset_id {where}", args
+        ).fetchall()
+        records = [_record(r, self._clock) for r in rows]
+        records = [r for r in records if r.finding.severity.rank >= min_severity.rank]
+        records.sort(key=lambda r: (-r.finding.severity.rank, r.finding.asset, r.finding.check))
+        return records
+
+    def one(self, asset_name: str, check_id: str, subject: str = "") -> FindingRecord | None:
+        """One stored finding of an asset, by check id (and subject when a check fires per URL)."""
+        for record in self.query(active_only=False):
+            f = record.finding
+            if (
+                f.asset == asset_name
+                and f.check == check_id
+                and (not subject or f.subject == subject)
+            ):
+                return record
+        return None
+
+    # -- the state machine, applied ----------------------------------------------------------
+
+    def _attested(self, finding_id: int, round_: int) -> set[int]:
+        rows = self._db.execute(
+            "SELECT step FROM attestations WHERE finding_id = ? AND round = ?", (finding_id, round_)
+        )
+        return {r[0] for r in rows}
+
+    def refresh(self, finding_id: int, now: datetime | None = None) -> FindingStatus:
+        """Recompute and store one finding's status (checks.workflow.findings); returns it.
+
+        Args:
+            now: the time of the change (a probe's time when reconciling); the clock's otherwise.
+        """
+        row = self._db.execute(
+            "SELECT check_id, firing, reopened, accepted_until, status FROM findings WHERE id = ?",
+            (finding_id,),
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no finding #{finding_id}", f"没有编号为 {finding_id} 的问题")
+        check_id, firing, round_, accepted_until, old = row
+        now = now or self._clock()
+        new = status_of(
+            bool(firing),
+            check_id,
+            self._attested(finding_id, round_),
+            parse_ts(accepted_until),
+            now,
+        )
+        if new != old:
+            resolved_at = ts(now) if new == FindingStatus.RESOLVED else None
+            self._db.execute(
+                "UPDATE findings SET status = ?, resolved_at = ? WHERE id = ?",
+                (str(new), resolved_at, finding_id),
+            )
+        return new
+
+    def reconcile(
+        self, asset_id: int, fired: list[Finding], skipped: Collection[str], at: datetime
+    ) -> None:
+        """Apply one probe's findings to the asset's stored ones (inside the caller's transaction).
+
+        A finding seen again keeps its first_seen and gets a new last_seen; a resolved one that
+        fires again is reopened; one that no longer fires is marked so, never deleted.
+        """
+        known = {
+            (r[1], r[2]): Known(r[0], bool(r[3]))
+            for r in self._db.execute(
+                "SELECT id, check_id, subject, firing FROM findings WHERE asset_id = ?", (asset_id,)
+            )
+        }
+        plan = reconcile(known, fired, skipped)
+        stamp = ts(at)
+        for f in plan.new:
+            self._db.execute(
+                "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, title_zh, "
+                "evidence, status, first_seen, last_seen, reopened, firing) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, 1)",
+                (asset_id, f.check, f.subject, str(f.severity), f.title_en, f.title_zh, f.evidence)
+                + (stamp, stamp),
+            )
+        for finding_id, f in plan.again:
+            self._db.execute(
+                "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
+                "last_seen = ?, firing = 1, reopened = reopened + (status = 'resolved') "
+                "WHERE id = ?",
+                (str(f.severity), f.title_en, f.title_zh, f.evidence, stamp, finding_id),
+            )
+            self.refresh(finding_id, at)
+        for finding_id in plan.stopped:
+            self._db.execute("UPDATE findings SET firing = 0 WHERE id = ?", (finding_id,))
+            self.refresh(finding_id, at)
+
+    # -- people's part ------------------------------------------------------------------
+
+    def _head(self, finding_id: int) -> tuple[str, int, int]:
+        row = self._db.execute(
+            "SELECT check_id, reopened, asset_id FROM findings WHERE id = ?", [finding_id]
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no finding #{finding_id}", f"没有编号为 {finding_id} 的问题")
+        return str(row[0]), int(row[1]), int(row[2])
+
+    def attest(
+        self,
+        finding_id: int,
+        step: int,
+        note: str = "",
+        evidence: str = "",
+        who: str | None = None,
+    ) -> FindingStatus:
+        """Attest a manual step of a finding's playbook (logged); returns the new status.
+
+        Raises:
+            UserError: no such finding, or the step is not a manual step of its playbook.
+        """
+        check_id, round_, asset_id = self._head(finding_id)
+        if step not in manual_steps(check_id):
+            raise UserError(
+                f"step {step + 1} is not a manual step of this finding's checklist",
+                f"第 {step + 1} 步不是该问题整改清单中的人工步骤",
+            )
+        with self._db.atomic():
+            self._db.execute(
+                "INSERT INTO attestations (finding_id, round, step, actor, at, note, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(finding_id, round, step) DO UPDATE SET "
+                "actor = excluded.actor, at = excluded.at, note = excluded.note, "
+                "evidence = excluded.evidence",
+                [finding_id, round_, step, who or actor(), ts(self._clock()), note, evidence],
+            )
+            self._audit.log(
+                "step.attest",
+                asset_id,
+                who,
+                finding=finding_id,
+                check=check_id,
+                step=step + 1,
+                note=note,
+                evidence=evidence,
+            )
+            return self.refresh(finding_id)
+
+    def unattest(self, finding_id: int, step: int, who: str | None = None) -> FindingStatus:
+        """Take an attestation back (logged).
+
+        Raises:
+            UserError: no such finding.
+        """
+        check_id, round_, asset_id = self._head(finding_id)
+        with self._db.atomic():
+            self._db.execute(
+                "DELETE FROM attestations WHERE finding_id = ? AND round = ? AND step = ?",
+                [finding_id, round_, step],
+            )
+            self._audit.log(
+                "step.unattest", asset_id, who, finding=finding_id, check=check_id, step=step + 1
+            )
+            return self.refresh(finding_id)
+
+    def attestations(self, finding_id: int) -> dict[int, Attestation]:
+        """The current round's attestations of a finding, by step index."""
+        rows = self._db.execute(
+            "SELECT a.step, a.actor, a.at, a.note, a.evidence FROM attestations a "
+            "JOIN findings f ON f.id = a.finding_id AND a.round = f.reopened WHERE f.id = ?",
+            [finding_id],
+        ).fetchall()
+        return {r[0]: attestation(*r[1:]) for r in rows}
+
+    def accept_risk(
+        self, finding_id: int, reason: str, until: datetime, who: str | None = None
+    ) -> FindingStatus:
+        """Accept a finding's risk until a date, with a reason (logged); returns the new status.
+
+        Raises:
+            UserError: no such finding, no reason, or an expiry not in the future.
+        """
+        if not reason.strip() or until <= self._clock():
+            raise UserError(
+                "accepting a risk needs a reason and an expiry date in the future",
+                "接受风险须说明原因并给出将来的到期日",
+            )
+        _, _, asset_id = self._head(finding_id)
+        with self._db.atomic():
+            self._db.execute(
+                "UPDATE findings SET accepted_reason = ?, accepted_until = ? WHERE id = ?",
+                [reason.strip(), ts(until), finding_id],
+            )
+            self._audit.log(
+                "risk.accept",
+                asset_id,
+                who,
+                finding=finding_id,
+                reason=reason.strip(),
+                until=ts(until),
+            )
+            return self.refresh(finding_id)
+
+    def expire_acceptances(self) -> None:
+        """Findings whose accepted risk has expired go back to their real state."""
+        rows = self._db.execute(
+            "SELECT id FROM findings WHERE status = 'accepted' AND accepted_until <= ?",
+            [ts(self._clock())],
+        ).fetchall()
+        with self._db.atomic():
+            for (finding_id,) in rows:
+                self.refresh(finding_id)

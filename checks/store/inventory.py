@@ -1,0 +1,101 @@
+"""The inventory: assets, with every change logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from checks.errors import UserError
+from checks.model import Asset, Clock, Lifecycle
+from checks.store.audit import AuditLog
+from checks.store.codec import asset_row, row_to_asset, ts
+
+_EDITABLE = ("kind", "owner", "lifecycle", "urls", "icp", "tags", "notes", "interval_s")
+
+
+def _lifecycle_dates(old: Lifecycle | None, new: Lifecycle, now: str) -> dict[str, str | None]:
+    if old == new:
+        return {}
+    if new == Lifecycle.RETIRED:
+        return {"retired_at": now}
+    if new == Lifecycle.RETIRING:
+        return {"retiring_at": now, "retired_at": None}
+    return {"retiring_at": None, "retired_at": None}
+
+
+def _loggable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("name", *_EDITABLE) if row.get(k) not in (None, "", "[]")}
+
+
+class Assets:
+    """The assets table. Lifecycle rules are the service's (`checks.workflow.decommission`)."""
+
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+        self._db = db
+        self._clock = clock
+        self._audit = audit
+
+    def all(self, lifecycle: Lifecycle | None = None) -> list[Asset]:
+        """The inventory, by name."""
+        where, args = ("lifecycle = ?", [str(lifecycle)]) if lifecycle else (None, [])
+        return [
+            row_to_asset(r)
+            for r in self._db.table("assets").rows_where(where, args, order_by="name")
+        ]
+
+    def get(self, name: str) -> Asset | None:
+        """The asset with this stored name, or None."""
+        rows = list(self._db.table("assets").rows_where("name = ?", [name], limit=1))
+        return row_to_asset(rows[0]) if rows else None
+
+    def by_id(self, asset_id: int) -> Asset | None:
+        """The asset with this id, or None."""
+        rows = list(self._db.table("assets").rows_where("id = ?", [asset_id], limit=1))
+        return row_to_asset(rows[0]) if rows else None
+
+    def hosts(self) -> frozenset[str]:
+        """The host of every asset (for unknown-asset)."""
+        return frozenset(a.host for a in self.all())
+
+    def add(self, asset: Asset, who: str | None = None) -> Asset:
+        """Insert a new asset.
+
+        Raises:
+            UserError: an asset with that name exists.
+        """
+        if self.get(asset.name) is not None:
+            raise UserError(f"asset {asset.display} already exists", f"资产 {asset.display} 已存在")
+        return self.save(asset, who)[0]
+
+    def save(self, asset: Asset, who: str | None = None, source: str = "") -> tuple[Asset, bool]:
+        """Insert or update an asset by name, logging what changed.
+
+        Returns:
+            The stored asset and whether it was new.
+        """
+        now = ts(self._clock())
+        old = self.get(asset.name)
+        row = asset_row(asset)
+        with self._db.atomic():
+            if old is None:
+                row.update(created_at=now, updated_at=now)
+                row.update(_lifecycle_dates(None, asset.lifecycle, now))
+                new_id = self._db.table("assets").insert(row).last_pk
+                self._audit.log("asset.add", new_id, who, source=source, **_loggable(row))
+            else:
+                before = asset_row(old)
+                changes = {k: [before[k], row[k]] for k in _EDITABLE if before[k] != row[k]}
+                if not changes:
+                    return old, False
+                row.update(updated_at=now)
+                row.update(_lifecycle_dates(old.lifecycle, asset.lifecycle, now))
+                assert old.id is not None
+                self._db.table("assets").update(old.id, row)
+                if asset.lifecycle == Lifecycle.ACTIVE and old.lifecycle != Lifecycle.ACTIVE:
+                    self._db.execute("DELETE FROM decommission_steps WHERE asset_id = ?", [old.id])
+                self._audit.log("asset.update", old.id, who, source=source, changes=changes)
+                new_id = old.id
+        assert new_id is not None
+        stored = self._db.table("assets").get(new_id)
+        return row_to_asset(stored), old is None

@@ -1,0 +1,169 @@
+"""Probe history (summary columns plus the outcome as JSON), page bodies, and baselines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from checks.model import RETENTION_DAYS, Asset, Baseline, Clock, Finding, ProbeOutcome
+from checks.store.audit import AuditLog, actor
+from checks.store.codec import outcome_from_json, outcome_to_json, ts
+from checks.store.findings import Findings
+
+
+class Probes:
+    """What each probe observed, kept for the retention period."""
+
+    def __init__(self, db: Database, clock: Clock, findings: Findings) -> None:
+        self._db = db
+        self._clock = clock
+        self._findings = findings
+
+    def record(self, results: Iterable[tuple[ProbeOutcome, list[Finding]]]) -> None:
+        """Store a batch of outcomes and reconcile their findings, in one transaction."""
+        results = [(o, f) for o, f in results if o.asset.id is not None]
+        if not results:
+            return
+        with self._db.atomic():
+            for outcome, findings in results:
+                self._record_one(outcome, findings)
+
+    def _record_one(self, outcome: ProbeOutcome, findings: list[Finding]) -> None:
+        conn = self._db.conn
+        asset_id = outcome.asset.id
+        assert asset_id is not None
+        at = ts(outcome.finished_at)
+        for entry in (*outcome.http, *([outcome.spider] if outcome.spider else [])):
+            if entry.body_sha256:
+                conn.execute(
+                    "INSERT INTO pages (sha256, body, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(sha256) DO UPDATE SET last_seen = excluded.last_seen",
+                    (entry.body_sha256, entry.body, at, at),
+                )
+        main = next(
+            (e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None
+        )
+        cert = next((e.tls for e in outcome.http if e.tls is not None), None)
+        cursor = conn.execute(
+            "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, cname, "
+            "http_status, http_error, tls_not_after, response_ms, open_findings, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                asset_id,
+                ts(outcome.started_at),
+                at,
+                str(outcome.dns.status),
+                ",".join(outcome.dns.addresses),
+                " → ".join(outcome.dns.cname_chain),
+                main.status if main else None,
+                str(main.error) if main and main.error else None,
+                ts(cert.not_after) if cert else None,
+                outcome.response_ms,
+                len(findings),
+                outcome_to_json(outcome),
+            ),
+        )
+        conn.execute(
+            "UPDATE assets SET last_probe_id = ?, last_checked = ? WHERE id = ?",
+            (cursor.lastrowid, at, asset_id),
+        )
+        self._findings.reconcile(asset_id, findings, outcome.skipped, outcome.finished_at)
+
+    def history(self, asset_id: int, limit: int = 100) -> Iterator[dict[str, Any]]:
+        """An asset's probe history, newest first (summary columns and the JSON data)."""
+        yield from self._db.table("probes").rows_where(
+            "asset_id = ?", [asset_id], order_by="id desc", limit=limit
+        )
+
+    def latest(self, asset: Asset, bodies: bool = True) -> ProbeOutcome | None:
+        """The asset's latest probe, page bodies included unless `bodies` is False."""
+        row = self._db.execute(
+            "SELECT data FROM probes WHERE asset_id = ? ORDER BY id DESC LIMIT 1", [asset.id]
+        ).fetchone()
+        if row is None:
+            return None
+        if not bodies:
+            return outcome_from_json(asset, row[0])
+        data = json.loads(row[0])
+        shas = [e.get("body_sha256") for e in [*data["http"], data.get("spider") or {}] if e]
+        found = (
+            {
+                r[0]: r[1]
+                for r in self._db.execute(
+                    f"SELECT sha256, body FROM pages WHERE sha256 IN ({','.join('?' * len(shas))})",
+                    shas,
+                )
+            }
+            if shas
+            else {}
+        )
+        return outcome_from_json(asset, row[0], found)
+
+    def mark(self) -> int:
+        """The id of the newest probe (0 when there is none), for `Views.changed_since`."""
+        row = self._db.execute("SELECT coalesce(max(id), 0) FROM probes").fetchone()
+        return int(row[0])
+
+    def prune(self, days: int = RETENTION_DAYS) -> int:
+        """Delete probes and unreferenced page bodies older than `days`; findings and events stay.
+
+        Returns:
+            How many probes were deleted.
+        """
+        cutoff = ts(self._clock() - timedelta(days=days))
+        with self._db.atomic():
+            deleted = self._db.execute(
+                "DELETE FROM probes WHERE at < ? AND id NOT IN "
+                "(SELECT last_probe_id FROM assets WHERE last_probe_id IS NOT NULL)",
+                [cutoff],
+            ).rowcount
+            self._db.execute("DELETE FROM pages WHERE last_seen < ?", [cutoff])
+        return int(deleted)
+
+
+class Baselines:
+    """The accepted home page of each asset."""
+
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+        self._db = db
+        self._clock = clock
+        self._audit = audit
+
+    def accept(
+        self, asset_id: int, baseline: Baseline, who: str | None = None, source: str = "admin"
+    ) -> None:
+        """Make `baseline` the accepted home page of an asset (logged)."""
+        with self._db.atomic():
+            self._db.table("baselines").upsert(
+                {
+                    "asset_id": asset_id,
+                    "url": baseline.url,
+                    "title": baseline.title,
+                    "text": baseline.text,
+                    "script_domains": json.dumps(list(baseline.script_domains)),
+                    "sha256": baseline.sha256,
+                    "accepted_at": ts(self._clock()),
+                    "actor": who or actor(),
+                    "source": source,
+                },
+                pk="asset_id",
+            )
+            self._audit.log(
+                "baseline.accept",
+                asset_id,
+                who,
+                source=source,
+                sha256=baseline.sha256,
+                title=baseline.title,
+            )
+
+    def all(self) -> dict[int, Baseline]:
+        """Every accepted baseline, by asset id."""
+        rows = self._db.execute(
+            "SELECT asset_id, url, title, text, script_domains, sha256 FROM baselines"
+        ).fetchall()
+        return {r[0]: Baseline(r[1], r[2], r[3], tuple(json.loads(r[4])), r[5]) for r in rows}

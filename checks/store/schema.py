@@ -1,0 +1,201 @@
+"""The database schema, as forward-only migrations (sqlite-utils Migrations)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("assetwatch")
+"""Append new migrations at the end; never edit or reorder applied ones."""
+KNOWN: list[str] = []
+"""The names of our migrations: a database that has applied others is from a newer version."""
+
+MigrationFn = Callable[[Database], None]
+
+
+def migration(fn: MigrationFn) -> MigrationFn:
+    """Register a migration (in order) and remember its name."""
+    KNOWN.append(fn.__name__)
+    MIGRATIONS()(fn)
+    return fn
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    """Assets, probe history, page bodies, findings, the audit log and settings."""
+    db.executescript(
+        """
+        CREATE TABLE assets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            lifecycle TEXT NOT NULL DEFAULT 'active',
+            urls TEXT NOT NULL DEFAULT '[]',
+            icp TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            interval_s INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            retiring_at TEXT,
+            retired_at TEXT,
+            last_probe_id INTEGER,
+            last_checked TEXT
+        );
+        CREATE TABLE probes (
+            id INTEGER PRIMARY KEY,
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            started_at TEXT NOT NULL,
+            at TEXT NOT NULL,
+            dns_status TEXT NOT NULL,
+            addresses TEXT NOT NULL DEFAULT '',
+            cname TEXT NOT NULL DEFAULT '',
+            http_status INTEGER,
+            http_error TEXT,
+            tls_not_after TEXT,
+            response_ms REAL,
+            open_findings INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX probes_asset_at ON probes(asset_id, at);
+        CREATE INDEX probes_at ON probes(at);
+        CREATE TABLE pages (
+            sha256 TEXT PRIMARY KEY,
+            body BLOB NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            check_id TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            severity TEXT NOT NULL,
+            title_en TEXT NOT NULL,
+            title_zh TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            status TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            resolved_at TEXT,
+            reopened INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (asset_id, check_id, subject)
+        );
+        CREATE INDEX findings_status ON findings(status, severity);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            asset_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_asset ON events(asset_id, id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migration
+def m002_disabled_checks(db: Database) -> None:
+    """Checks switched off, for everything (asset_id 0) or one asset, with the reason."""
+    db.executescript(
+        """
+        CREATE TABLE disabled_checks (
+            check_id TEXT NOT NULL,
+            asset_id INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (check_id, asset_id)
+        );
+        """
+    )
+
+
+@migration
+def m003_baselines(db: Database) -> None:
+    """The accepted home page of each asset, for content-changed and injected-script."""
+    db.executescript(
+        """
+        CREATE TABLE baselines (
+            asset_id INTEGER PRIMARY KEY REFERENCES assets(id),
+            url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            script_domains TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            accepted_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            source TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migration
+def m004_finding_workflow(db: Database) -> None:
+    """Findings get firing, risk acceptance and attestations of their manual steps."""
+    db.executescript(
+        """
+        ALTER TABLE findings ADD COLUMN firing INTEGER NOT NULL DEFAULT 0;
+        UPDATE findings SET firing = (status = 'open');
+        ALTER TABLE findings ADD COLUMN accepted_reason TEXT;
+        ALTER TABLE findings ADD COLUMN accepted_until TEXT;
+        CREATE TABLE attestations (
+            id INTEGER PRIMARY KEY,
+            finding_id INTEGER NOT NULL REFERENCES findings(id),
+            round INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            UNIQUE (finding_id, round, step)
+        );
+        """
+    )
+
+
+@migration
+def m005_org_attestations(db: Database) -> None:
+    """Attestations of the organisation checklist's manual items."""
+    db.executescript(
+        """
+        CREATE TABLE org_attestations (
+            item_id TEXT PRIMARY KEY,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT ''
+        );
+        """
+    )
+
+
+@migration
+def m006_decommission_steps(db: Database) -> None:
+    """Attested steps of an asset's decommission checklist."""
+    db.executescript(
+        """
+        CREATE TABLE decommission_steps (
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            step INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (asset_id, step)
+        );
+        """
+    )
+
+
+def schema_version(db: Database) -> int:
+    """How many of our migrations the database has had."""
+    return len(MIGRATIONS.applied(db))
