@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from checks.lab.scenarios import Ports, bench
-from checks.runner import run_async, run_sweep
+from checks.service.sweeps import run_async, run_sweep
+from checks.probe import ProbeConfig
 from checks.store import Store
-from checks.sweep import ProbeConfig
 
 
 def main() -> None:
@@ -62,8 +62,9 @@ def main() -> None:
         assets = bench(ports, args.assets, info["addresses"]).inventory
         with tempfile.TemporaryDirectory() as folder:
             store = Store(Path(folder) / "bench.db")
-            for asset in assets:
-                store.save(asset)
+            with store.atomic():
+                for asset in assets:
+                    store.assets.save(asset)
             config = ProbeConfig(
                 nameservers=((info["dns"][0], info["dns"][1]),),
                 ca_bundle=info["ca_pem"],
@@ -73,9 +74,7 @@ def main() -> None:
             cpu0 = time.process_time()
             progress = run_async(run_sweep(store, config))
             cpu = time.process_time() - cpu0
-            probes = store.db.execute(
-                "SELECT count(*) FROM probes WHERE http_status = 200"
-            ).fetchone()[0]
+            probes = sum(1 for r in store.views.asset_rows() if r.http_status == 200)
             store.close()
     finally:
         if lab.stdin:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks.lab import Lab  # noqa: E402
-from checks.runner import run_sweep  # noqa: E402
+from checks.service.sweeps import run_sweep  # noqa: E402
 from checks.store import Store  # noqa: E402
 from tests.conftest import FIXED_NOW, FixedClock  # noqa: E402
 
@@ -33,7 +33,7 @@ def main() -> None:
         path = Path(folder) / "rec.db"
         store = Store(path, clock=FixedClock(FIXED_NOW))
         lab.seed(store)
-        store.set_setting("org_name", "示例科技", who="admin")
+        store.settings.set("org_name", "示例科技", who="admin")
         asyncio.run(run_sweep(store, lab.probe_config()))
         store.close()
         conn = sqlite3.connect(path)

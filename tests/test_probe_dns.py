@@ -8,9 +8,9 @@ import dns.asyncquery
 import dns.message
 import pytest
 
-from checks.i18n import UserError
-from checks.models import DnsStatus
-from checks.resolver import DnsProber, parse_nameserver
+from checks.errors import UserError
+from checks.model import DnsStatus
+from checks.probe.dns import DnsProber, parse_nameserver
 
 
 @pytest.fixture
@@ -28,8 +28,7 @@ async def test_a_record_answer(prober):
 async def test_ipv6_only_name_resolves_through_aaaa(prober):
     answer = await prober.probe("v6.lab-edge.test")
     assert answer.status == DnsStatus.ANSWER
-    assert answer.ipv4 == ()
-    assert answer.ipv6 == ("::1",)
+    assert answer.addresses == ("::1",)  # AAAA only: no A address came back
 
 
 async def test_nxdomain(prober):
@@ -81,17 +80,17 @@ async def test_domain_assets_get_ns_and_soa(prober):
 
 
 async def test_repeated_questions_are_answered_from_the_sweep_cache(lab, prober):
-    before = lab.dns.queries
+    before = lab.dns_queries
     await prober.probe("www.renli-hr.test")
     await prober.probe("www.renli-hr.test")
-    assert lab.dns.queries - before == 2  # one A and one AAAA, asked once
+    assert lab.dns_queries - before == 2  # one A and one AAAA, asked once
 
 
 async def test_ip_assets_skip_dns(lab, prober):
-    before = lab.dns.queries
+    before = lab.dns_queries
     answer = await prober.probe("127.0.0.1")
     assert answer.addresses == ("127.0.0.1",)
-    assert lab.dns.queries == before
+    assert lab.dns_queries == before
 
 
 async def test_lab_answers_over_tcp(lab):
@@ -118,7 +117,7 @@ def test_nameserver_specs():
 
 
 async def test_port_probe_tells_open_from_closed(lab):
-    from checks.ports import open_ports
+    from checks.probe.ports import open_ports
 
     found = await open_ports("127.0.0.1", [1, 2], 1.0, {1: lab.ports.service, 2: lab.ports.closed})
     assert found == (1,)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checks.baseline import page_baseline, similarity, visible_text
-from checks.models import Asset, DnsAnswer, DnsStatus, Hop, HttpEntry, Kind, ProbeOutcome
-from checks.pages import decode_body, extract_title
-from checks.rules import evaluate
+from checks.model import Asset, DnsAnswer, DnsStatus, Hop, HttpEntry, Kind, ProbeOutcome
+from checks.rules import RuleContext, evaluate
+from checks.rules.compromise import page_baseline, similarity, visible_text
+from checks.text import decode_body, extract_title
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "clean"
@@ -44,7 +44,10 @@ def outcome(body: bytes, host="www.example-company.test", spider: bytes | None =
 
 
 def compromise(o, baseline=None):
-    return {f.check for f in evaluate(o, NOW, baseline=baseline)} & {"seo-spam", "injected-script"}
+    return {f.check for f in evaluate(o, RuleContext(NOW, baseline=baseline))} & {
+        "seo-spam",
+        "injected-script",
+    }
 
 
 def test_the_corpus_is_there():

@@ -10,8 +10,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checks.org_checklist import evaluate, groups, items, summary
-from checks.report import build_report, to_html, to_markdown
+from checks.knowledge.org_items import ItemMode, demands, items
+from checks.report.html import to_html
+from checks.report.markdown import to_markdown
+from checks.service.org import states as org_states
+from checks.service.reports import build_report
+from checks.workflow.org import progress
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "checks" / "data" / "report.schema.json").read_text()
@@ -19,7 +23,7 @@ SCHEMA = json.loads(
 
 
 def test_seven_demands_with_auto_items_computed(recorded_store):
-    assert [g[0] for g in groups()] == [
+    assert [d.id for d in demands()] == [
         "investigate-fix",
         "inventory",
         "policy",
@@ -28,24 +32,24 @@ def test_seven_demands_with_auto_items_computed(recorded_store):
         "training",
         "incident-response",
     ]
-    states = {s.item.id: s for s in evaluate(recorded_store, recorded_store.clock())}
+    states = {s.item.id: s for s in org_states(recorded_store)}
     assert states["retired-assets-dark"].computed is False  # the HR site and the OA are alive
     assert states["every-asset-owned"].computed is False and "files.shili-tech.test" in (
         states["every-asset-owned"].detail
     )
     assert states["sweep-recent"].computed is True
     assert states["logs-6-months"].computed is True and not states["logs-6-months"].done  # semi
-    assert all(s.computed is None for s in states.values() if s.item.mode == "manual")
+    assert all(s.computed is None for s in states.values() if s.item.mode == ItemMode.MANUAL)
 
 
 def test_attesting_an_org_item_is_logged_and_counts(recorded_store):
-    before = summary(evaluate(recorded_store, recorded_store.clock()))["policy"]
-    recorded_store.attest_org(
+    before = progress(org_states(recorded_store), "policy")
+    recorded_store.attestations.attest_org(
         "security-officer", note="王磊 appointed", evidence="任命文件.pdf", who="admin"
     )
-    after = summary(evaluate(recorded_store, recorded_store.clock()))["policy"]
+    after = progress(org_states(recorded_store), "policy")
     assert after == (before[0] + 1, before[1])
-    assert recorded_store.events()[-1]["action"] == "org.attest"
+    assert recorded_store.audit.events()[-1].action == "org.attest"
     assert {i.id for i in items()} >= {"security-officer", "ir-drill", "law-study"}
 
 

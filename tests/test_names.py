@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checks.i18n import UserError, detect_lang
+from checks.errors import UserError
 from checks.names import display_name, host_of, normalize_name, normalize_url
+from tui.i18n import detect_lang
 
 
 def test_idn_is_stored_as_punycode_and_shown_in_unicode():

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from checks.models import Asset, DnsAnswer, DnsStatus, Hop, HttpEntry, Kind, Lifecycle, ProbeOutcome
-from checks.rules import evaluate
-from checks.signals import outdated, products
+from checks.knowledge.fingerprints import outdated, products
+from checks.model import Asset, DnsAnswer, DnsStatus, Hop, HttpEntry, Kind, Lifecycle, ProbeOutcome
+from checks.rules import RuleContext, evaluate
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
@@ -30,7 +30,7 @@ def outcome(body: str = "<html></html>", headers=(), url="https://www.example.te
 
 
 def checks_of(o):
-    return {f.check for f in evaluate(o, NOW)}
+    return {f.check for f in evaluate(o, RuleContext(NOW))}
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,9 @@ def test_cookie_flags_and_names():
 
 def test_cookie_value_never_reaches_the_evidence():
     o = outcome(headers=[("set-cookie", "PHPSESSID=s3cr3tvalue; Path=/")])
-    evidence = next(f.evidence for f in evaluate(o, NOW) if f.check == "insecure-cookie")
+    evidence = next(
+        f.evidence for f in evaluate(o, RuleContext(NOW)) if f.check == "insecure-cookie"
+    )
     assert "s3cr3tvalue" not in evidence and "PHPSESSID" in evidence
 
 
@@ -120,7 +122,7 @@ def test_https_login_posting_to_http_is_flagged():
 
 def test_oa_header_fingerprint():
     o = outcome(headers=[("set-cookie", "ecology_JSessionid=abc; path=/")])
-    found = [f for f in evaluate(o, NOW) if f.check == "oa-exposed"]
+    found = [f for f in evaluate(o, RuleContext(NOW)) if f.check == "oa-exposed"]
     assert found and "Weaver e-cology" in found[0].evidence
 
 
@@ -144,7 +146,7 @@ def test_takeover_fingerprint_needs_the_cname():
 
 
 def test_murmur3_matches_the_published_vectors():
-    from checks.favicon import favicon_hash, murmur3_32
+    from checks.rules.exposure import favicon_hash, murmur3_32
 
     # the values mmh3.hash gives (the library Shodan and FOFA use)
     assert murmur3_32(b"foo") == -156908512
@@ -154,13 +156,14 @@ def test_murmur3_matches_the_published_vectors():
 
 
 def test_products_are_recognised_by_favicon_hash():
-    from checks.favicon import favicon_hash
-    from checks.models import PathProbe
-    from checks.page_rules import exposed_products
-    from checks.signals import Product
+    from checks.knowledge.fingerprints import Product, ProductKind
+    from checks.model import PathProbe
+    from checks.rules.exposure import exposed_products, favicon_hash
 
     icon = b"\x00\x00\x01\x00 an icon"
-    product = Product("x-oa", "X OA", "某 OA", "oa", (), "test", favicons=(favicon_hash(icon),))
+    product = Product(
+        "x-oa", "X OA", "某 OA", ProductKind.OA, (), "test", favicons=(favicon_hash(icon),)
+    )
     o = outcome()
     with_icon = ProbeOutcome(
         o.asset,
@@ -170,7 +173,7 @@ def test_products_are_recognised_by_favicon_hash():
         o.http,
         paths=(PathProbe("https://www.example.test/favicon.ico", 200, head=icon),),
     )
-    found = exposed_products(with_icon, NOW, (product,))
+    found = exposed_products(with_icon, RuleContext(NOW), (product,))
     assert [f.check for f in found] == ["oa-exposed"] and "favicon hash" in found[0].evidence
     other = ProbeOutcome(
         o.asset,
@@ -180,7 +183,7 @@ def test_products_are_recognised_by_favicon_hash():
         o.http,
         paths=(PathProbe("https://www.example.test/favicon.ico", 200, head=b"x"),),
     )
-    assert exposed_products(other, NOW, (product,)) == []
+    assert exposed_products(other, RuleContext(NOW), (product,)) == []
 
 
 def test_the_fingerprint_data_has_favicons_and_paths():

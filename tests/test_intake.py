@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from checks.i18n import UserError
-from checks.inventory import parse_file
-from checks.models import Kind, Lifecycle
+from checks.errors import UserError
+from checks.intake import parse_file
+from checks.model import Kind, Lifecycle
 
 HEADER = "name,kind,owner,status,url,icp\n"
 ROWS = (

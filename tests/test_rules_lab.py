@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from checks.catalog import CATALOG
-from checks.models import Lifecycle
+from checks.knowledge.catalog import CATALOG
+from checks.model import Lifecycle, utcnow
 from checks.names import normalize_name
-from checks.rules import evaluate
-from checks.sweep import Prober, probe_urls, sweep, utcnow
+from checks.probe import Prober, probe_urls, sweep
+from checks.rules import RuleContext, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def outcomes(lab):
 
 
 def fired(outcome, now=None):
-    return {f.check for f in evaluate(outcome, now or utcnow())}
+    return {f.check for f in evaluate(outcome, RuleContext(now or utcnow()))}
 
 
 # (check, an asset where it must fire, an asset where it must not)
@@ -77,13 +77,13 @@ CONTEXT_CASES = [
 
 @pytest.mark.parametrize(("check", "positive", "negative"), CONTEXT_CASES)
 def test_compromise_checks_fire_where_expected(outcomes, lab, check, positive, negative):
-    from checks.baseline import page_baseline
+    from checks.rules.compromise import page_baseline
 
     def fired_with_baseline(name):
         asset = outcomes[name].asset
         html = lab.scenario.baselines.get(name)
         baseline = page_baseline(asset, html) if html else None
-        return {f.check for f in evaluate(outcomes[name], utcnow(), baseline=baseline)}
+        return {f.check for f in evaluate(outcomes[name], RuleContext(utcnow(), baseline=baseline))}
 
     assert check in fired_with_baseline(positive)
     assert check not in fired_with_baseline(negative)
@@ -102,7 +102,7 @@ def test_every_catalog_check_has_a_lab_case():
 
 def test_unknown_asset_lists_names_the_inventory_lacks(outcomes, lab):
     known = frozenset(a.host for a in lab.inventory)
-    found = evaluate(outcomes["yuanqu-park.test"], utcnow(), known)
+    found = evaluate(outcomes["yuanqu-park.test"], RuleContext(utcnow(), known))
     assert sorted(f.subject for f in found if f.check == "unknown-asset") == [
         "test.yuanqu-park.test",
         "vpn.yuanqu-park.test",
@@ -110,7 +110,7 @@ def test_unknown_asset_lists_names_the_inventory_lacks(outcomes, lab):
     everything = known | {"test.yuanqu-park.test", "vpn.yuanqu-park.test"}
     assert not [
         f
-        for f in evaluate(outcomes["yuanqu-park.test"], utcnow(), everything)
+        for f in evaluate(outcomes["yuanqu-park.test"], RuleContext(utcnow(), everything))
         if f.check == "unknown-asset"
     ]
 
@@ -118,7 +118,7 @@ def test_unknown_asset_lists_names_the_inventory_lacks(outcomes, lab):
 def test_each_exposed_file_is_its_own_finding(outcomes):
     evidence = [
         f.evidence
-        for f in evaluate(outcomes["portal.yuanqu-park.test"], utcnow())
+        for f in evaluate(outcomes["portal.yuanqu-park.test"], RuleContext(utcnow()))
         if f.check == "sensitive-file-exposed"
     ]
     assert sorted(e.split(" ")[0].rsplit("/", 1)[-1] for e in evidence) == [
@@ -129,16 +129,18 @@ def test_each_exposed_file_is_its_own_finding(outcomes):
 
 
 def test_light_sweeps_skip_paths_and_keep_their_findings(lab, tmp_path):
-    from checks.runner import run_sweep
+    from checks.service.sweeps import run_sweep
     from checks.store import Store
 
     store = Store(tmp_path / "aw.db")
-    store.save(next(a for a in lab.inventory if a.name == "portal.yuanqu-park.test"))
+    store.assets.save(next(a for a in lab.inventory if a.name == "portal.yuanqu-park.test"))
     asyncio.run(run_sweep(store, lab.probe_config()))
-    assert len([r for r in store.findings() if r.finding.check == "sensitive-file-exposed"]) == 3
+    exposed = [r for r in store.findings.query() if r.finding.check == "sensitive-file-exposed"]
+    assert len(exposed) == 3
     asyncio.run(run_sweep(store, lab.probe_config(paths=False)))
-    assert len([r for r in store.findings() if r.finding.check == "sensitive-file-exposed"]) == 3
-    assert "version-disclosure" in {r.finding.check for r in store.findings()}
+    exposed = [r for r in store.findings.query() if r.finding.check == "sensitive-file-exposed"]
+    assert len(exposed) == 3
+    assert "version-disclosure" in {r.finding.check for r in store.findings.query()}
     store.close()
 
 
@@ -149,7 +151,7 @@ def test_healthy_sites_have_nothing_medium_or_above(outcomes):
         normalize_name("官网.示例.test"),
         "mail.shili-tech.test",
     ):
-        findings = evaluate(outcomes[name], utcnow())
+        findings = evaluate(outcomes[name], RuleContext(utcnow()))
         assert [f.check for f in findings if f.severity.rank >= 2] == [], name
 
 

@@ -1,0 +1,104 @@
+"""The application layer both front ends call: probe config, schedule, inventory, remediation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from checks.errors import UserError
+from checks.intake import ParsedFile
+from checks.model import Asset, Lifecycle, Settings
+from checks.service import inventory, remediation
+from checks.service.schedule import due
+from checks.service.sweeps import ProbeOverrides, config_from, run_async, run_sweep
+
+
+def test_command_line_beats_settings_beats_defaults():
+    stored = Settings(concurrency=16, timeout=4.0, nameservers=("127.0.0.1:5353",))
+    config = config_from(stored, ProbeOverrides())
+    assert (config.concurrency, config.timeout) == (16, 4.0)
+    assert config.nameservers == (("127.0.0.1", 5353),)
+    told = ProbeOverrides(nameservers=(("127.0.0.2", 53),), timeout=2.0, concurrency=8, light=True)
+    config = config_from(stored, told)
+    assert (config.concurrency, config.timeout, config.paths) == (8, 2.0, False)
+    assert config.nameservers == (("127.0.0.2", 53),)
+    default = config_from(Settings(), ProbeOverrides())
+    assert (default.concurrency, default.timeout, default.nameservers) == (64, 10.0, ())
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf")])
+def test_numbers_that_are_not_positive_are_refused(bad):
+    with pytest.raises(UserError, match="positive"):
+        config_from(Settings(), ProbeOverrides(timeout=bad))
+
+
+def test_stored_settings_are_read_typed(store):
+    store.settings.set("concurrency", "12")
+    store.settings.set("timeout", "2.5")
+    store.settings.set("nameservers", "127.0.0.1:53 127.0.0.2")
+    store.settings.set("interval_min", "not a number")
+    read = store.settings.read()
+    assert (read.concurrency, read.timeout, read.interval_min) == (12, 2.5, 15)
+    assert read.nameservers == ("127.0.0.1:53", "127.0.0.2")
+
+
+def test_due_assets_and_the_next_due_time(clock):
+    now = clock()
+    fresh, stale, never = Asset("a.test", id=1), Asset("b.test", id=2), Asset("c.test", id=3)
+    own = Asset("d.test", id=4, interval_s=60)
+    schedule = due(
+        [
+            (fresh, now - timedelta(minutes=5)),
+            (stale, now - timedelta(minutes=20)),
+            (never, None),
+            (own, now - timedelta(seconds=30)),
+        ],
+        Settings(interval_min=15),
+        now,
+    )
+    assert [a.name for a in schedule.due] == ["b.test", "c.test"]
+    assert schedule.next_at == now + timedelta(seconds=30) and not schedule.everything
+    assert due([(never, None)], Settings(), now).everything
+
+
+def test_a_form_or_file_saying_retired_starts_the_decommission_checklist(store):
+    created = inventory.add(store, Asset("old.example.test", lifecycle=Lifecycle.RETIRED))
+    assert created.asset.lifecycle == Lifecycle.RETIRED  # a new record is taken as it is
+    live = inventory.add(store, Asset("www.example.test")).asset
+    saved = inventory.save(store, Asset(live.name, lifecycle=Lifecycle.RETIRED))
+    assert saved.asset.lifecycle == Lifecycle.RETIRING and saved.transition.held
+    parsed = ParsedFile()
+    parsed.assets.append((2, Asset("shop.example.test"), frozenset()))
+    parsed.assets.append(
+        (3, Asset("www.example.test", lifecycle=Lifecycle.RETIRED), frozenset({"status"}))
+    )
+    result = inventory.import_parsed(store, parsed)
+    assert (result.rows, result.new, result.existing) == (2, 1, 1)
+    assert store.assets.get("www.example.test").lifecycle == Lifecycle.RETIRING
+
+
+def test_unknown_names_are_a_user_error(store):
+    with pytest.raises(UserError, match="no asset named"):
+        inventory.asset_named(store, "nowhere.example.test")
+
+
+def test_decommission_completes_only_when_every_step_holds(tmp_path, lab):
+    from checks.store import Store
+
+    store = Store(tmp_path / "aw.db")
+    lab.seed(store)
+    hr = inventory.retire(store, store.assets.get("www.shili-tech.test"))
+    assert hr.lifecycle == Lifecycle.RETIRING
+    with pytest.raises(UserError, match="not a manual step"):
+        remediation.attest_decommission(store, hr, 2)  # "DNS removed" is verified, not attested
+    config = config_from(store.settings.read(), lab.overrides())
+    run_async(run_sweep(store, config, [hr]))
+    steps = remediation.decommission_steps(store, hr)
+    for step in steps:
+        if step.step.kind == "manual":
+            hr = remediation.attest_decommission(store, hr, step.index, who="admin")
+    # the site still resolves and serves: the auto steps hold it back
+    assert store.assets.get(hr.name).lifecycle == Lifecycle.RETIRING
+    assert not all(s.done for s in remediation.decommission_steps(store, hr))
+    store.close()

@@ -1,0 +1,236 @@
+"""The store: file safety, migrations, the finding lifecycle, the audit log, retention."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from checks.errors import UserError
+from checks.model import (
+    Asset,
+    DnsAnswer,
+    DnsStatus,
+    Finding,
+    FindingStatus,
+    HttpEntry,
+    Lifecycle,
+    ProbeOutcome,
+    Severity,
+)
+from checks.store import Store
+from checks.store.codec import outcome_from_json
+from checks.store.schema import KNOWN, MIGRATIONS
+
+
+def test_database_file_is_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "sub" / "aw.db"
+    store = Store(path)
+    store.assets.add(Asset("www.example.test"))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+
+def test_migrations_apply_once_and_record_the_version(tmp_path):
+    path = tmp_path / "aw.db"
+    Store(path).close()
+    again = Store(path)
+    latest = len(KNOWN)
+    assert again.schema_version == latest
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == latest
+    again.close()
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m002_disabled_checks")
+    when = "2026-01-01T00:00:00+00:00"
+    old.execute(
+        "INSERT INTO assets (name, kind, created_at, updated_at) VALUES (?, 'website', ?, ?)",
+        ["old.example.test", when, when],
+    )
+    old.conn.commit()
+    old.close()
+    store = Store(path)
+    assert store.schema_version == len(KNOWN)
+    assert store.assets.get("old.example.test") is not None
+    assert store.checks.all() == {} and store.attestations.org() == {}
+    store.close()
+
+
+def test_a_newer_database_is_refused_not_damaged(tmp_path):
+    path = tmp_path / "aw.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('assetwatch', 'm999_future', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(UserError, match="newer"):
+        Store(path)
+
+
+def test_two_connections_share_the_file(tmp_path):
+    path = tmp_path / "aw.db"
+    a, b = Store(path), Store(path)
+    a.assets.add(Asset("one.example.test"))
+    assert b.assets.get("one.example.test") is not None
+    a.close()
+    b.close()
+
+
+def test_changes_are_logged_with_who_and_what(store):
+    added = store.assets.add(Asset("www.example.test", owner="IT"), who="alice")
+    store.assets.save(replace(added, lifecycle=Lifecycle.RETIRED), who="bob")
+    events = store.audit.events()
+    assert [(e.action, e.actor) for e in events] == [
+        ("asset.add", "alice"),
+        ("asset.update", "bob"),
+    ]
+    assert events[1].detail["changes"]["lifecycle"] == ["active", "retired"]
+    asset = store.assets.get("www.example.test")
+    assert asset.retired_at is not None
+
+
+def test_adding_an_existing_name_is_refused(store):
+    store.assets.add(Asset("www.example.test"))
+    with pytest.raises(UserError, match="already exists"):
+        store.assets.add(Asset("www.example.test"))
+
+
+def _outcome(asset, clock):
+    return ProbeOutcome(
+        asset,
+        clock(),
+        clock(),
+        DnsAnswer(asset.name, DnsStatus.ANSWER, ("127.0.0.1",)),
+        (HttpEntry("http://x/", status=200, body=b"<p>hi</p>", body_sha256="ab" * 32),),
+    )
+
+
+def _finding(asset, check="http-down"):
+    return Finding(asset.name, check, Severity.MEDIUM, "t", "标题", "evidence=1")
+
+
+def test_finding_lifecycle_open_in_progress_resolved_reopened(tmp_path, clock):
+    from checks.knowledge.playbooks import manual_steps
+
+    store = Store(tmp_path / "aw.db", clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])])
+    first = store.findings.query()[0]
+    assert first.status == FindingStatus.OPEN and first.firing
+
+    clock.now += timedelta(hours=1)
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])])
+    again = store.findings.query()[0]
+    assert again.first_seen == first.first_seen and again.last_seen == clock.now
+
+    manual = manual_steps("http-down")
+    assert store.findings.attest(
+        first.id, manual[0], note="owner says it is still needed", who="alice"
+    ) == (FindingStatus.IN_PROGRESS)
+
+    clock.now += timedelta(hours=1)
+    store.probes.record([(_outcome(asset, clock), [])])
+    assert store.findings.query() == []  # no longer firing: nothing for cron to report
+    stopped = store.findings.query(active_only=False)[0]
+    assert stopped.status == FindingStatus.IN_PROGRESS and not stopped.firing
+
+    for step in manual[1:]:
+        status = store.findings.attest(first.id, step, who="alice")
+    assert status == FindingStatus.RESOLVED
+    assert (
+        store.findings.query(status=FindingStatus.RESOLVED, active_only=False)[0].resolved_at
+        == clock.now
+    )
+    assert [e.action for e in store.audit.events()].count("step.attest") == len(manual)
+
+    clock.now += timedelta(hours=1)
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])])
+    reopened = store.findings.query()[0]
+    assert reopened.status == FindingStatus.OPEN and reopened.first_seen == first.first_seen
+    assert store.db.execute("SELECT reopened FROM findings").fetchone()[0] == 1
+    assert store.findings.attestations(first.id) == {}  # a reopened finding starts a new round
+    store.close()
+
+
+def test_accepted_risk_lasts_until_its_expiry(tmp_path, clock):
+    store = Store(tmp_path / "aw.db", clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])])
+    record = store.findings.query()[0]
+    with pytest.raises(UserError):
+        store.findings.accept_risk(record.id, "", clock.now + timedelta(days=30))
+    with pytest.raises(UserError):
+        store.findings.accept_risk(record.id, "vendor patch due", clock.now - timedelta(days=1))
+    assert store.findings.accept_risk(
+        record.id, "vendor patch due", clock.now + timedelta(days=30)
+    ) == (FindingStatus.ACCEPTED)
+    assert store.findings.query() == []  # accepted: not reported, not failing cron
+    clock.now += timedelta(days=31)
+    store.findings.expire_acceptances()
+    assert store.findings.query()[0].status == FindingStatus.OPEN
+    assert any(e.action == "risk.accept" for e in store.audit.events())
+    store.close()
+
+
+def test_only_manual_steps_can_be_attested(store):
+    from checks.knowledge.playbooks import StepKind, playbook_for
+
+    asset = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(asset, store.clock), [_finding(asset)])])
+    record = store.findings.query()[0]
+    auto = next(i for i, s in enumerate(playbook_for("http-down").steps) if s.kind == StepKind.AUTO)
+    with pytest.raises(UserError, match="not a manual step"):
+        store.findings.attest(record.id, auto)
+
+
+def test_findings_filter_by_severity_and_sort_worst_first(store):
+    asset = store.assets.add(Asset("www.example.test"))
+    low = Finding(asset.name, "https-not-enforced", Severity.LOW, "a", "甲", "e")
+    crit = Finding(asset.name, "retired-still-serving", Severity.CRITICAL, "b", "乙", "e")
+    store.probes.record([(_outcome(asset, store.clock), [low, crit])])
+    assert [r.finding.check for r in store.findings.query()] == [
+        "retired-still-serving",
+        "https-not-enforced",
+    ]
+    assert [r.finding.check for r in store.findings.query(min_severity=Severity.HIGH)] == [
+        "retired-still-serving"
+    ]
+
+
+def test_probe_history_round_trips_and_bodies_are_stored_once(store):
+    asset = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(asset, store.clock), [])])
+    store.probes.record([(_outcome(asset, store.clock), [])])
+    rows = list(store.probes.history(asset.id))
+    assert len(rows) == 2
+    assert store.db.execute("SELECT count(*) FROM pages").fetchone()[0] == 1
+    back = outcome_from_json(asset, rows[0]["data"], {"ab" * 32: b"<p>hi</p>"})
+    assert back.http[0].status == 200 and back.http[0].body == b"<p>hi</p>"
+    assert store.assets.get("www.example.test") is not None
+
+
+def test_retention_prunes_old_probes_but_keeps_the_latest_and_the_findings(tmp_path, clock):
+    store = Store(tmp_path / "aw.db", clock=clock)
+    a = store.assets.add(Asset("a.example.test"))
+    b = store.assets.add(Asset("b.example.test"))
+    store.probes.record([(_outcome(a, clock), [_finding(a)]), (_outcome(b, clock), [])])
+    clock.now += timedelta(days=10)
+    store.probes.record([(_outcome(b, clock), [])])
+    clock.now += timedelta(days=175)
+    assert store.probes.prune(180) == 1  # b's first probe; a's only probe is its latest
+    assert len(list(store.probes.history(a.id))) == 1
+    assert len(store.findings.query()) == 1
+    store.close()
