@@ -22,8 +22,9 @@ from typing import Any
 from checks.knowledge.fingerprints import risky_ports
 from checks.lab.certs import LabCA
 from checks.lab.controls import CONTROLS, LabControl, control_by_id
+from checks.lab.demo import demo
 from checks.lab.dns_server import LabDns, serve_dns
-from checks.lab.scenarios import Ports, Scenario, demo, edge
+from checks.lab.scenarios import Ports, Scenario, edge
 from checks.lab.web_server import LabWeb, serve_web
 from checks.model import Asset, Settings
 from checks.probe import ProbeConfig

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from checks.lab import scenarios
+from checks.lab import pages as lab_pages
 from checks.lab.dns_server import LabDns
 from checks.lab.web_server import LabWeb, Page, html_page
 from checks.model import Bilingual
@@ -54,11 +54,11 @@ def _serve(host: str, http: str, https: str) -> Callable[[LabDns, LabWeb], None]
 
 
 def _page_by_name(name: str) -> Page:
-    pages = {
-        "park-clean": html_page(scenarios.PARK_PAGE.replace(scenarios.PARK_TROJAN, "")),
-        "shop-fixed": html_page(scenarios.SHOP_PAGE, headers=scenarios.GOOD_HEADERS),
+    made = {
+        "park-clean": html_page(lab_pages.PARK_PAGE.replace(lab_pages.PARK_TROJAN, "")),
+        "shop-fixed": html_page(lab_pages.SHOP_PAGE, headers=lab_pages.GOOD_HEADERS),
     }
-    return pages[name]
+    return made[name]
 
 
 CONTROLS = (

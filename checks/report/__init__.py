@@ -85,34 +85,27 @@ Section = tuple[str, list[str], list[list[str]]]
 """(title, column headers, rows)."""
 
 
+def _finding_row(f: dict[str, Any], date_key: str) -> list[str]:
+    return [
+        f["asset"],
+        f["severity"],
+        f"{f['title']} ({f['check']})",
+        f["evidence"],
+        (f[date_key] or "")[:10],
+    ]
+
+
+def _minute(stamp: str) -> str:
+    return stamp[:16].replace("T", " ")
+
+
 def sections(report: Report) -> list[Section]:
     """The report's tables, in order, with their headers in the report's language."""
     lang = report["language"]
 
-    def w(key: str) -> str:
-        return word(key, lang)
+    def w(*keys: str) -> list[str]:
+        return [word(key, lang) for key in keys]
 
-    finding_cols = [w("asset"), w("severity"), w("finding"), w("evidence"), w("first_seen")]
-    raised = [
-        [
-            f["asset"],
-            f["severity"],
-            f"{f['title']} ({f['check']})",
-            f["evidence"],
-            f["first_seen"][:10],
-        ]
-        for f in report["findings_raised"]
-    ]
-    fixed = [
-        [
-            f["asset"],
-            f["severity"],
-            f"{f['title']} ({f['check']})",
-            f["evidence"],
-            (f["resolved_at"] or "")[:10],
-        ]
-        for f in report["findings_fixed"]
-    ]
     demand_rows = [
         [
             d["title"],
@@ -120,10 +113,6 @@ def sections(report: Report) -> list[Section]:
             "; ".join(f"{'✓' if i['done'] else '✗'} {i['text']}" for i in d["items"]),
         ]
         for d in report["demands"]
-    ]
-    attest_rows = [
-        [a["at"][:16].replace("T", " "), a["actor"], a["action"], str(a["detail"])]
-        for a in report["attestations"]
     ]
     open_rows = [
         [
@@ -136,21 +125,37 @@ def sections(report: Report) -> list[Section]:
         ]
         for f in report["open_items"]
     ]
-    sweep_rows = [
-        [s["at"][:16].replace("T", " "), s["actor"], str(s.get("assets", ""))]
-        for s in report["sweeps"]
-    ]
+    found = w("asset", "severity", "finding", "evidence")
     return [
-        (w("raised"), finding_cols, raised),
-        (w("fixed"), finding_cols[:4] + [w("resolved")], fixed),
-        (w("demands"), [w("item"), w("done"), w("how")], demand_rows),
-        (w("attestations"), [w("when"), w("who"), w("what"), w("evidence")], attest_rows),
         (
-            w("open"),
-            [w("asset"), w("owner"), w("severity"), w("finding"), w("status"), w("due")],
+            word("raised", lang),
+            [*found, *w("first_seen")],
+            [_finding_row(f, "first_seen") for f in report["findings_raised"]],
+        ),
+        (
+            word("fixed", lang),
+            [*found, *w("resolved")],
+            [_finding_row(f, "resolved_at") for f in report["findings_fixed"]],
+        ),
+        (word("demands", lang), w("item", "done", "how"), demand_rows),
+        (
+            word("attestations", lang),
+            w("when", "who", "what", "evidence"),
+            [
+                [_minute(a["at"]), a["actor"], a["action"], str(a["detail"])]
+                for a in report["attestations"]
+            ],
+        ),
+        (
+            word("open", lang),
+            w("asset", "owner", "severity", "finding", "status", "due"),
             open_rows,
         ),
-        (w("sweeps"), [w("when"), w("who"), w("assets")], sweep_rows),
+        (
+            word("sweeps", lang),
+            w("when", "who", "assets"),
+            [[_minute(s["at"]), s["actor"], str(s.get("assets", ""))] for s in report["sweeps"]],
+        ),
     ]
 
 
