@@ -101,7 +101,8 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
 class _PinnedTransport(httpx.AsyncHTTPTransport):
     # httpx's transport takes no network backend, so build its pool ourselves;
-    # everything else (exception mapping, streaming) is httpx's own code.
+    # everything else (exception mapping, streaming) is httpx's own code. This relies on
+    # httpx keeping its pool in `_pool` (httpx 0.28): tests/test_probe_http.py pins it.
     def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
         self._pool = pool
 
@@ -180,6 +181,9 @@ class _Response:
 
 class HttpSession:
     """The HTTP clients of one asset's probe: one verifying, one lenient, made on demand.
+
+    Per asset rather than one per sweep (STYLE.md): each asset's connections are pinned to
+    the addresses our DNS step returned for it.
 
     Args:
         lookup: our DNS step; every connection goes to an address it returns.

@@ -60,6 +60,10 @@ class Prober:
     """Probes assets; holds what a sweep shares (DNS cache, SSL contexts, per-address caps).
 
     Use as an async context manager, one per sweep, so that the DNS cache is fresh.
+
+    Departs from STYLE.md's "probes take their dependencies as parameters": the prober builds
+    its resolver and SSL contexts from the `ProbeConfig`, because every connection must be
+    pinned to our own DNS answers (`PinnedBackend`), which a caller-made client could bypass.
     """
 
     def __init__(self, config: ProbeConfig, clock: Clock = utcnow) -> None:
