@@ -8,7 +8,7 @@ import pytest
 
 from checks.names import normalize_name
 from tui.cli import main
-from tui.render import width
+from tui.cli.output import width
 
 CONTRACT = {"asset", "check", "severity", "title", "evidence", "first_seen", "last_seen"}
 
@@ -225,9 +225,9 @@ def test_checks_can_be_switched_off_with_a_reason(capsys, lab, db):
 
     store = Store(db)
     actions = [
-        (e["action"], e["detail"].get("reason"))
-        for e in store.events()
-        if e["action"].startswith("check.")
+        (e.action, e.detail.get("reason"))
+        for e in store.audit.events()
+        if e.action.startswith("check.")
     ]
     store.close()
     assert ("check.disable", "legacy app") in actions and ("check.enable", None) in actions
@@ -312,11 +312,11 @@ def test_report_command_writes_every_format(capsys, lab, db, tmp_path):
 
 
 def test_decommission_goes_from_retiring_to_retired_when_verified(capsys, tmp_path):
-    from checks.lab import Lab
-    from checks.playbooks import decommission
+    from checks.knowledge.playbooks import decommission
+    from checks.lab.remote import RemoteLab
 
     db = str(tmp_path / "aw.db")
-    with Lab() as own_lab:
+    with RemoteLab() as own_lab:
         args = lab_args(own_lab, db)
         add_lab_sites(capsys, own_lab, db, "cdn.shili-tech.test")
         assert run(capsys, "--db", db, "retire", "cdn.shili-tech.test")[0] == 0
