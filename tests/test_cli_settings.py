@@ -114,3 +114,13 @@ def test_the_demo_wires_the_lab_and_keeps_the_users_options(lab):
     mine = demo_overrides(lab, probe_overrides(build_parser().parse_args([*argv, "--light"])))
     assert mine.nameservers == (lab.nameserver, ("127.0.0.9", 53))
     assert (mine.ca_bundle, mine.timeout, mine.light) == ("mine.pem", 4.0, True)
+
+
+def test_bad_numbers_and_a_bad_stored_nameserver_exit_2(capsys, tmp_path):
+    db = str(tmp_path / "aw.db")
+    for option in (["--timeout", "nan"], ["--timeout", "0"], ["--concurrency", "0"]):
+        assert main(["--db", db, "--lang", "en", "scan", *option]) == 2
+        assert f"{option[0]} must be a positive number" in capsys.readouterr().err
+    _settle(db, nameservers="dns.example")
+    assert main(["--db", db, "--lang", "en", "scan"]) == 2
+    assert "nameserver must be an IP address" in capsys.readouterr().err
