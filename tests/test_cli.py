@@ -427,6 +427,7 @@ def test_json_lines_escape_c1_controls():
 def test_every_cli_string_is_bilingual_with_the_same_placeholders():
     from string import Formatter
 
+    from tui.i18n import tr
     from tui.i18n.cli import CLI
     from tui.i18n.dashboard import DASHBOARD
 
@@ -437,6 +438,8 @@ def test_every_cli_string_is_bilingual_with_the_same_placeholders():
     for key, (en, zh) in CLI.items():
         assert key.startswith("cli.") and en.strip() and zh.strip(), key
         assert fields(en) == fields(zh), key
+        for lang in ("en", "zh"):
+            tr(lang, key, **dict.fromkeys(fields(en), 1))  # every placeholder fills
 
 
 def test_help_speaks_both_languages_for_every_command():
@@ -472,6 +475,6 @@ def test_importing_retired_for_an_active_asset_starts_the_checklist(capsys, db, 
     csv.write_text("name,status\nold.example.test,retired\n", encoding="utf-8")
     code, out, err = run(capsys, "--db", db, "--lang", "en", "import", str(csv))
     assert code == 0 and "0 new, 1 existing" in out
-    assert "1 rows asked for retired" in err
+    assert "assets asked to be retired: 1; they stay retiring" in err
     _, out, _ = run(capsys, "--db", db, "list", "--json")
     assert json_lines(out)[0]["status"] == "retiring"

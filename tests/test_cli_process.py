@@ -75,3 +75,18 @@ def test_interrupting_a_scan_exits_130(lab, tmp_path):
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert b"http-down" not in out  # interrupted before any result was reported
+
+
+def test_headless_commands_never_load_textual(tmp_path):
+    db = tmp_path / "aw.db"
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        f"db = {str(db)!r}\n"
+        "runs = [['add', 'a.example.test'], ['list'], ['checks'], ['org'], ['findings'],\n"
+        "        ['report', '--format', 'html'], ['checklist', 'a.example.test']]\n"
+        "codes = [main(['--db', db, '--lang', 'en', *argv]) for argv in runs]\n"
+        "print(codes, 'textual' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.strip().splitlines()[-1] == "[0, 0, 0, 0, 0, 0, 0] False"

@@ -156,9 +156,9 @@ CLI: dict[str, tuple[str, str]] = {
         "{file}：第 {line} 行：{error}（已跳过）",
     ),
     "cli.import.held": (
-        "{n} rows asked for retired: those assets are retiring until their decommission "
+        "assets asked to be retired: {n}; they stay retiring until their decommission "
         "checklist holds (`assetwatch decommission NAME`)",
-        "{n} 行要求设为已下线：这些资产进入下线流程，下线清单全部完成后才转为已下线"
+        "要求设为已下线的资产：{n} 个；下线清单全部完成前保持“下线中”"
         "（`assetwatch decommission 名称`）",
     ),
     "cli.import.summary": (

@@ -57,7 +57,13 @@ def _progress_printer(lang: str) -> sweeps.OnBatch | None:
 def sweep_and_report(
     args: argparse.Namespace, store: Store, overrides: sweeps.ProbeOverrides
 ) -> int:
-    """Probe every asset once, print the open findings; exit 1 if any is at `--fail-on`."""
+    """Probe every asset once, print the open findings; exit 1 if any is at `--fail-on`.
+
+    The probe configuration is `config_from(stored settings, overrides)`: the dashboard's.
+
+    Raises:
+        UserError: a timeout or concurrency is not positive, or a stored nameserver is malformed.
+    """
     config = sweeps.config_from(store.settings.read(), overrides)
     if not store.assets.all():
         say(args.lang, "cli.scan.empty", err=True)
