@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,22 @@ def parse_status(value: str) -> Lifecycle:
         raise UserError(
             f"unknown status {value!r} (use active, retiring, retired)",
             f"未知状态 {value!r}（可用：active、retiring、retired）",
+        ) from None
+
+
+def parse_day(value: str) -> datetime:
+    """A day as people type it (YYYY-MM-DD): midnight UTC of that day.
+
+    One parser for every front end (risk acceptance expiry, a report's period).
+
+    Raises:
+        UserError: not a date.
+    """
+    try:
+        return datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
+    except ValueError:
+        raise UserError(
+            f"bad date {value!r}; use YYYY-MM-DD", f"日期无效 {value!r}；请用 YYYY-MM-DD"
         ) from None
 
 
