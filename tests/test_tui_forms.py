@@ -7,7 +7,7 @@ from dataclasses import replace
 from checks.knowledge.playbooks import decommission
 from checks.model import Lifecycle
 from checks.service.sweeps import config_from
-from tests.tui_support import notices, recorded_app, select
+from tests.tui_support import cell, notices, recorded_app, select
 from tui.dashboard.dialogs.asset_form import AssetForm
 from tui.dashboard.dialogs.import_form import ImportForm
 from tui.dashboard.dialogs.settings import SettingsForm
@@ -150,3 +150,19 @@ async def test_the_timeout_setting_is_stored_and_the_next_sweep_probes_with_it(r
         assert app.probe_config().nameservers == unsaid.nameservers
     # a --timeout given on the command line still wins over the stored one
     assert config_from(store.settings.read(), lab.overrides()).timeout == 3.0
+
+
+async def test_choosing_chinese_in_the_settings_relabels_the_grid(recorded_store, lab):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        app.screen.query_one("#lang").value = "zh"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, GridScreen)
+        assert store.settings.read().lang == "zh" and app.lang == "zh"
+        labels = [str(c.label) for c in app.grid.table.columns.values()]
+        assert labels[:2] == ["风险", "名称"]
+        assert app.screen.active_bindings["a"].binding.description == "添加"
+        assert cell(app, "www.renli-hr.test", "risk") == "‼ 严重"

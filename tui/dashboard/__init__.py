@@ -31,7 +31,8 @@ def make_app(
             resolvers by accident. Stored settings fill in what it leaves unsaid.
         clock: where "now" comes from (tests fix it).
         lang: "zh" or "en"; default: the stored setting, else the locale.
-        auto_sweep: sweep what is due as soon as the dashboard opens, then on schedule.
+        auto_sweep: sweep what is due as soon as the dashboard opens (False: wait for a key;
+            tests on a recorded sweep use it).
         lab: the loopback lab (`assetwatch demo`), whose controls `L` plays.
     """
     return AssetWatchApp(store, overrides, clock=clock, lang=lang, auto_sweep=auto_sweep, lab=lab)

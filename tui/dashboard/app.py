@@ -56,7 +56,8 @@ class AssetWatchApp(App[None]):
     Args:
         store: a database file (the probe workers open their own connection to it).
         overrides: what the command line said about probing; the stored settings fill the rest.
-        auto_sweep: sweep what is due as soon as the dashboard opens (then on schedule).
+        auto_sweep: sweep what is due as soon as the dashboard opens. False waits for a key
+            (`R`, `p` twice, an import); after any sweep the schedule runs as usual.
         lab: the loopback lab, in `assetwatch demo`: its controls play real-world fixes.
     """
 
