@@ -19,6 +19,7 @@ from checks.service import inventory
 from tests.tui_support import cell, notices, recorded_app, select
 from tui.dashboard.dialogs.note import AcceptRiskForm, NoteForm
 from tui.dashboard.screens.asset import AssetScreen
+from tui.dashboard.screens.help import HelpScreen
 from tui.dashboard.widgets.checklist import ChecklistView
 
 
@@ -194,3 +195,19 @@ async def test_cancelling_the_note_attests_nothing(recorded_store, lab):
         await pilot.press("n", "escape")
         assert isinstance(app.screen, AssetScreen)
         assert store.attestations.decommission(asset.id) == {}
+
+
+async def test_help_on_the_asset_screen_lists_its_keys_and_the_checklists(recorded_store, lab):
+    app = recorded_app(recorded_store, lab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = [binding_id for _, binding_id in app.screen.keys]
+        assert ids == [
+            *(b.id for b in AssetScreen.BINDINGS),
+            *(b.id for b in ChecklistView.BINDINGS),
+            "palette",
+        ]
+        assert "add" not in ids and "filter" not in ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, AssetScreen)

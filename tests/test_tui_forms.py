@@ -7,7 +7,7 @@ from dataclasses import replace
 from checks.knowledge.playbooks import decommission
 from checks.model import Lifecycle
 from checks.service.sweeps import config_from
-from tests.tui_support import cell, notices, recorded_app, select
+from tests.tui_support import cell, names_in_order, notices, recorded_app, select
 from tui.dashboard.dialogs.asset_form import AssetForm
 from tui.dashboard.dialogs.import_form import ImportForm
 from tui.dashboard.dialogs.settings import SettingsForm
@@ -37,6 +37,9 @@ async def test_add_form_validates_and_saves(recorded_store, lab):
         # it was probed at once, through the lab's resolver (never the system's)
         assert store.probes.latest(added) is not None
         assert lab.dns_queries > queries
+        # the grid shows the new row, probed (the lab knows no such zone)
+        assert cell(app, "new.example.test", "dns") != "—"
+        assert not cell(app, "new.example.test", "risk").endswith("new")
 
 
 async def test_adding_an_existing_asset_is_refused_without_crashing(recorded_store, lab):
@@ -99,6 +102,7 @@ async def test_import_form_shows_row_errors(recorded_store, lab, tmp_path):
         await pilot.pause()
         assert store.assets.get("ok.example.test") is not None
         assert store.assets.get("bad.example.test") is None
+        assert "ok.example.test" in names_in_order(app)
         assert store.assets.get("www.shili-tech.test").lifecycle == Lifecycle.RETIRING
         said = notices(messages)
         assert "Imported 2 rows: 1 new, 1 existing; 1 skipped" in said

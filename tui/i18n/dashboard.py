@@ -243,6 +243,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
         "模拟管理员在现实中的整改操作；相关资产会立即重新探测。",
     ),
     "lab.done": ("Done: {what}", "已执行：{what}"),
+    "lab.failed": ("The lab did not play it: {error}", "实验环境未能执行：{error}"),
     "key.lab": ("Lab", "实验"),
     "help.lab": ("demo only: play real-world fixes on the lab", "仅演示：在实验环境中模拟整改"),
     # why an HTTP request got no response (checks.models.HttpError)

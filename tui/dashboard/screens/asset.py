@@ -40,6 +40,8 @@ class AssetScreen(AssetActions):
     ]
     """Keys of the asset screen (the checklist tab adds its own)."""
 
+    HELP_ALSO = (ChecklistView,)
+
     def __init__(self, detail: AssetDetail, lang: str, clock: Callable[[], datetime]) -> None:
         super().__init__(lang)
         self.detail = detail

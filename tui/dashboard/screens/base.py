@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from checks.model import Asset, Lifecycle
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 class DashboardScreen(Screen[None]):
     """A screen of the dashboard. Its keys are its own: another screen's do nothing here."""
+
+    HELP_ALSO: ClassVar[tuple[type[DOMNode], ...]] = ()
+    """Widgets of this screen whose keys its help lists too (the asset screen's checklist)."""
 
     def __init__(self, lang: str) -> None:
         super().__init__()
@@ -56,7 +60,8 @@ class DashboardScreen(Screen[None]):
 
     def help_keys(self) -> list[tuple[str, str]]:
         """(key as shown, binding id) of every key of this screen, plus the palette."""
-        keys = [(b.key_display or b.key, b.id or "") for b in self.own_bindings()]
+        widgets = [b for w in self.HELP_ALSO for b in w.BINDINGS if isinstance(b, Binding)]
+        keys = [(b.key_display or b.key, b.id or "") for b in [*self.own_bindings(), *widgets]]
         return [*keys, ("ctrl+p", "palette")]
 
     def action_back(self) -> None:

@@ -274,7 +274,12 @@ class GridScreen(AssetActions):
         lab = self.dash.lab
         if not control_id or lab is None:
             return
-        host = lab.apply(control_id)
+        try:
+            host = lab.apply(control_id)
+        except (KeyError, TimeoutError) as exc:  # the lab said no, or did not answer
+            failed = tr(self.lang, "lab.failed", error=str(exc))
+            self.notify(failed, severity="error", markup=False)
+            return
         what = control_by_id(control_id).text.text(self.lang)
         self.notify(tr(self.lang, "lab.done", what=what), markup=False)
         row = next((r for r in self.rows.values() if r.asset.host == host), None)
