@@ -90,7 +90,7 @@ class OrgScreen(DashboardScreen):
         option = self.query_one(OptionList).highlighted_option
         return self.items.get(option.id) if option is not None and option.id else None
 
-    def _attestable(self) -> OrgItem | None:
+    def _attestable_or_warn(self) -> OrgItem | None:
         item = self.highlighted_item()
         if item is not None and item.mode == ItemMode.AUTO:
             self.notify(tr(self.lang, "notify.auto_step"), severity="warning", markup=False)
@@ -104,12 +104,12 @@ class OrgScreen(DashboardScreen):
 
     def action_attest(self) -> None:
         """Attest the highlighted manual or semi-automatic item."""
-        if item := self._attestable():
+        if item := self._attestable_or_warn():
             self._attest(item)
 
     def action_note(self) -> None:
         """Attest it with a note and evidence."""
-        if item := self._attestable():
+        if item := self._attestable_or_warn():
             self.app.push_screen(NoteForm(self.lang), partial(self._noted, item))
 
     def _noted(self, item: OrgItem, note: Note | None) -> None:

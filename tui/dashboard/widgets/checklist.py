@@ -146,7 +146,7 @@ class ChecklistView(OptionList):
 
     # -- keys ------------------------------------------------------------------------------
 
-    def _manual_step(self) -> StepRef | None:
+    def _manual_step_or_warn(self) -> StepRef | None:
         ref = self.highlighted_ref
         if ref is not None and not ref.manual:
             self.app.notify(tr(self.lang, "notify.auto_step"), severity="warning", markup=False)
@@ -155,12 +155,12 @@ class ChecklistView(OptionList):
 
     def action_toggle_step(self) -> None:
         """Attest the highlighted manual step, or take the attestation back."""
-        if ref := self._manual_step():
+        if ref := self._manual_step_or_warn():
             self.post_message(self.StepToggled(ref))
 
     def action_note(self) -> None:
         """Attest the highlighted manual step with a note and evidence."""
-        if ref := self._manual_step():
+        if ref := self._manual_step_or_warn():
             self.post_message(self.NoteRequested(ref))
 
     def action_accept(self) -> None:
