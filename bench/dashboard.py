@@ -25,7 +25,7 @@ from pathlib import Path
 from textual import events
 
 from checks.lab.scenarios import Ports, bench
-from checks.models import (
+from checks.model import (
     Asset,
     DnsAnswer,
     DnsStatus,
@@ -35,19 +35,22 @@ from checks.models import (
     ProbeOutcome,
     Severity,
 )
+from checks.service import inventory
+from checks.service.sweeps import ProbeOverrides
 from checks.store import Store
-from checks.sweep import ProbeConfig
-from tui.app import make_app
+from tui.dashboard import make_app
+
+NOWHERE = ProbeOverrides(nameservers=(("127.0.0.1", 9),))
+"""The startup phase probes nothing; should it ever try, it asks a closed loopback port."""
 
 
 def fill(store: Store, count: int) -> None:
     now = datetime.now(UTC)
-    with store.db.atomic():
+    with store.atomic():
         for i in range(count):
-            store.save(
-                Asset(f"site{i}.bench.test", Kind.WEBSITE, owner=f"部门{i % 17}"), who="bench"
-            )
-    assets = store.assets()
+            asset = Asset(f"site{i}.bench.test", Kind.WEBSITE, owner=f"部门{i % 17}")
+            inventory.save(store, asset, who="bench")
+    assets = store.assets.all()
     batch = []
     for i, asset in enumerate(assets):
         outcome = ProbeOutcome(
@@ -63,15 +66,15 @@ def fill(store: Store, count: int) -> None:
             else []
         )
         batch.append((outcome, findings))
-    store.record(batch)
+    store.probes.record(batch)
 
 
 async def startup(path: Path, count: int) -> float:
     store = Store(path)
     started = time.perf_counter()
-    app = make_app(store, auto_sweep=False, lang="en")
+    app = make_app(store, NOWHERE, auto_sweep=False, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.table.row_count < count:
+        while app.grid.table.row_count < count:
             await pilot.pause(0.01)
         elapsed = time.perf_counter() - started
     store.close()
@@ -102,27 +105,26 @@ async def responsiveness(path: Path, count: int) -> list[float]:
         info = json.loads(lab.stdout.readline())
         store = Store(path)
         ports = Ports(info["http"], info["https"], info["closed"])
-        with store.db.atomic():
+        with store.atomic():
             for asset in bench(ports, count, info["addresses"]).inventory:
-                store.save(asset, who="bench")
-        config = ProbeConfig(nameservers=(tuple(info["dns"]),), ca_bundle=info["ca_pem"])
-        app = make_app(store, config, lang="en")
-        delays = []
+                inventory.save(store, asset, who="bench")
+        lab_dns = (str(info["dns"][0]), int(info["dns"][1]))
+        overrides = ProbeOverrides(nameservers=(lab_dns,), ca_bundle=info["ca_pem"])
+        app = make_app(store, overrides, lang="en")
+        delays: list[float] = []
         async with app.run_test(size=(80, 24)):
             deadline = time.perf_counter() + 30
             while not app.sweeping and time.perf_counter() < deadline:
                 await asyncio.sleep(0.01)
             while app.sweeping and len(delays) < 200:
-                before = app.table.cursor_row
+                before = app.grid.table.cursor_row
                 started = time.perf_counter()
-                # As a terminal would: hand the key to the driver, don't wait for idle
-                # (Pilot.press waits until the process is idle, which a sweep never is).
                 key = "down" if (len(delays) // 10) % 2 == 0 else "up"
                 # As a terminal's key would arrive; Pilot.press waits until the process is idle,
                 # which it never is during a sweep.
                 app.post_message(events.Key(key, None))
                 deadline = started + 5
-                while app.table.cursor_row == before and time.perf_counter() < deadline:
+                while app.grid.table.cursor_row == before and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 delays.append(time.perf_counter() - started)
                 await asyncio.sleep(0.02)

@@ -1,7 +1,8 @@
-"""Make the README's screenshots from the demo lab: python screenshots/make_screenshots.py
+"""Make the README's screenshots from the demo lab: python screenshots/make_screenshots.py [NAME…]
 
 Starts the loopback lab, fills a temporary database with its inventory, lets the
 dashboard sweep it, then saves SVGs of the main screens at 80×24 (and one at 120×40).
+With names (`org-zh help`), only those are made again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from checks.lab import Lab  # noqa: E402
 from checks.store import Store  # noqa: E402
-from tui.app import make_app  # noqa: E402
+from tui.dashboard import make_app  # noqa: E402
 
 SHOTS: list[tuple[str, str, tuple[int, int], Sequence[str]]] = [
     ("main", "en", (80, 24), ()),
@@ -38,14 +39,13 @@ async def shoot(
 ) -> None:
     store = Store(folder / f"{name}.db")
     lab.seed(store)
-    store.set_setting(
+    store.settings.set(
         "org_name", "示例科技（演示环境）" if lang == "zh" else "Shili Tech (demo lab)"
     )
-    app = make_app(store, lab.probe_config(), lang=lang)
+    app = make_app(store, lab.overrides(), lang=lang)
     async with app.run_test(size=size) as pilot:
-        await app.workers.wait_for_complete()
+        await app.workers.wait_for_complete()  # the first sweep; its results are on screen
         await pilot.pause()
-        app.sync_from_db()
         await pilot.press(*keys)
         await pilot.pause()
         app.save_screenshot(f"{name}.svg", path=str(HERE))
@@ -53,8 +53,11 @@ async def shoot(
 
 
 def main() -> None:
+    wanted = set(sys.argv[1:]) or {name for name, *_ in SHOTS}
     with Lab() as lab, tempfile.TemporaryDirectory() as folder:
         for name, lang, size, keys in SHOTS:
+            if name not in wanted:
+                continue
             asyncio.run(shoot(lab, Path(folder), name, lang, size, keys))
             print(f"screenshots/{name}.svg")
 

@@ -17,6 +17,7 @@ def test_every_check_is_in_the_catalog_table():
 
 
 def test_every_command_is_documented():
+
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     for command in sub.choices:
@@ -28,26 +29,55 @@ def test_the_two_commands_are_there():
     assert "<!-- test-command" in README
 
 
+def _keyed_classes():
+    """Every screen, dialog and widget of the dashboard that binds keys."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import tui.dashboard
+
+    found = {}
+    for info in pkgutil.walk_packages(tui.dashboard.__path__, "tui.dashboard."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, DOMNode) and cls.__module__.startswith("tui.dashboard"):
+                found[cls.__qualname__] = cls
+    return found
+
+
 def test_every_key_binding_is_in_the_keys_table():
-    from tui.app import AssetWatchApp
-    from tui.screens.asset_screen import AssetScreen
-    from tui.screens.forms import FORM_BINDINGS
-    from tui.screens.org_screen import OrgScreen
-    from tui.screens.report_screen import ReportScreen
-    from tui.widgets.checklist import ChecklistView
+    from textual.binding import Binding
 
     table = set(re.findall(r"^\| `[^`]+` \| `([a-z-]+)` \|", README, re.MULTILINE))
-    bindings = [
-        *AssetWatchApp.BINDINGS,
-        *AssetScreen.BINDINGS,
-        *FORM_BINDINGS,
-        *ChecklistView.BINDINGS,
-        *OrgScreen.BINDINGS,
-        *ReportScreen.BINDINGS,
-    ]
-    ids = {b.id for b in bindings}
-    assert ids <= table
-    assert "palette" in table
+    classes = _keyed_classes()
+    # the screens, dialogs and widgets the admin meets, including help and the lab controls
+    assert {
+        "GridScreen",
+        "AssetScreen",
+        "OrgScreen",
+        "ReportScreen",
+        "HelpScreen",
+        "LabScreen",
+        "AssetForm",
+        "ConfirmRetire",
+        "ImportForm",
+        "SettingsForm",
+        "NoteForm",
+        "AcceptRiskForm",
+        "ChecklistView",
+        "FilterBox",
+    } <= set(classes)
+    ids = {
+        b.id
+        for cls in classes.values()
+        for b in cls.__dict__.get("BINDINGS", [])  # its own, not those Textual gives it
+        if isinstance(b, Binding)
+    }
+    assert None not in ids, "every binding has an id"
+    assert ids | {"palette"} == table
 
 
 def test_the_install_ships_every_package_and_data_file():
@@ -66,4 +96,12 @@ def test_the_install_ships_every_package_and_data_file():
     }
     assert on_disk <= shipped
     data = config["package-data"]
-    assert "data/*.json" in data["checks"] and "*.tcss" in data["tui"]
+    shipped_data = {
+        path
+        for package, patterns in data.items()
+        for pattern in patterns
+        for path in (root / package.replace(".", "/")).glob(pattern)
+    }
+    on_disk_data = {p for top in ("checks", "tui") for p in (root / top).rglob("*.tcss")}
+    on_disk_data |= set((root / "checks" / "data").glob("*.json"))
+    assert on_disk_data and on_disk_data <= shipped_data

@@ -71,6 +71,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "key.save": ("Save", "保存"),
     "key.cancel": ("Cancel", "取消"),
     "key.palette": ("Commands", "命令"),
+    "key.clear-filter": ("Clear", "清除"),
     # help and palette
     "help.title": ("Keys", "快捷键"),
     "help.open": ("open the selected asset", "打开所选资产"),
@@ -85,8 +86,8 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "help.retire": ("retire the selected asset", "将所选资产下线"),
     "help.import": ("import a CSV or JSON file", "导入 CSV 或 JSON 文件"),
     "help.settings": (
-        "organisation, interval, concurrency, DNS, language",
-        "单位、间隔、并发、DNS、语言",
+        "organisation, interval, concurrency, timeout, DNS, language",
+        "单位、间隔、并发、超时、DNS、语言",
     ),
     "help.help": ("show this help", "显示本帮助"),
     "help.quit": ("quit", "退出"),
@@ -134,6 +135,10 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     ),
     "help.report": ("the rectification report (w writes it to files)", "整改报告（按 w 导出文件）"),
     "notify.report": ("Report written: {files}", "报告已导出：{files}"),
+    "help.write": (
+        "write the report as Markdown, HTML and JSON next to the database",
+        "将报告导出为 Markdown、HTML 和 JSON，存放在数据库旁",
+    ),
     "status.open": ("open", "待处理"),
     "status.in-progress": ("in progress", "整改中"),
     "status.resolved": ("resolved", "已整改"),
@@ -186,6 +191,10 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     ),
     "retire.yes": ("Retire", "下线"),
     "retire.done": ("{name} is retiring: see its checklist", "{name} 进入下线流程：请查看清单"),
+    "retire.not_active": (
+        "{name} is {life}: only an active asset can be retired",
+        "{name} 当前为“{life}”：只有在用资产才能下线",
+    ),
     "import.title": ("Import assets", "导入资产"),
     "import.path": ("File (CSV or JSON)", "文件（CSV 或 JSON）"),
     "import.run": ("Import", "导入"),
@@ -194,10 +203,15 @@ DASHBOARD: dict[str, tuple[str, str]] = {
         "已导入 {n} 行：新增 {new}，已有 {old}；跳过 {bad} 行",
     ),
     "import.line": ("line {line}: {error}", "第 {line} 行：{error}"),
+    "import.held": (
+        "{n} rows asked for retired: those assets are retiring, with a decommission checklist",
+        "{n} 行要求“已下线”：这些资产已进入下线流程，并生成下线清单",
+    ),
     "settings.title": ("Settings", "设置"),
-    "settings.org": ("Organisation name", "单位名称"),
-    "settings.interval": ("Re-probe interval (minutes)", "探测间隔（分钟）"),
+    "settings.org_name": ("Organisation name", "单位名称"),
+    "settings.interval_min": ("Re-probe interval (minutes)", "探测间隔（分钟）"),
     "settings.concurrency": ("Concurrency", "并发数"),
+    "settings.timeout": ("Timeout per URL (seconds)", "单个网址超时（秒）"),
     "settings.nameservers": (
         "DNS servers (HOST[:PORT], space separated; empty: system)",
         "DNS 服务器（主机[:端口]，空格分隔；留空用系统配置）",
@@ -205,7 +219,18 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "settings.lang": ("Language", "语言"),
     "settings.saved": ("Settings saved", "设置已保存"),
     "error.number": ("{field} must be a positive number", "{field} 须为正数"),
-    "notify.sweep_failed": ("A sweep failed: {error}", "扫描失败：{error}"),
+    "error.run_sweep": ("A sweep failed: {error}", "扫描失败：{error}"),
+    "error.reprobe": ("A probe failed: {error}", "探测失败：{error}"),
+    "error.worker": ("Background work failed: {error}", "后台任务失败：{error}"),
+    "notify.held": (
+        "{name} stays {life}: only its decommission checklist makes it retired",
+        "{name} 保持“{life}”：只有完成下线清单后才会转为“已下线”",
+    ),
+    "notify.decommission_attested": (
+        "This step is attested; the checklist keeps it",
+        "此步骤已确认，下线清单将保留该记录",
+    ),
+    "notify.report_failed": ("The report could not be written: {error}", "报告导出失败：{error}"),
     "notify.no_selection": ("No asset selected", "未选择资产"),
     "notify.saved": ("Saved {name}", "已保存 {name}"),
     "notify.baseline": ("Baseline of {name} accepted", "{name} 的基线已更新"),
@@ -218,6 +243,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
         "模拟管理员在现实中的整改操作；相关资产会立即重新探测。",
     ),
     "lab.done": ("Done: {what}", "已执行：{what}"),
+    "lab.failed": ("The lab did not play it: {error}", "实验环境未能执行：{error}"),
     "key.lab": ("Lab", "实验"),
     "help.lab": ("demo only: play real-world fixes on the lab", "仅演示：在实验环境中模拟整改"),
     # why an HTTP request got no response (checks.models.HttpError)
@@ -229,4 +255,3 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "http.too-many-redirects": ("redirects", "跳转过多"),
     "http.error": ("error", "错误"),
 }
-

@@ -6,8 +6,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App
 
-from checks.models import Severity
-from tui.strings import tr
+from checks.model import Severity
+from tui.i18n import tr
 
 RISK_SYMBOL = {
     Severity.CRITICAL: "‼",

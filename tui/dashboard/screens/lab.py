@@ -10,15 +10,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from checks.lab import LabControl
-from tui.bindings import localize
-from tui.strings import tr
+from checks.lab.controls import LabControl
+from tui.dashboard.bindings import localize
+from tui.i18n import tr
 
 
 class LabScreen(ModalScreen[str | None]):
-    """Pick a lab control; dismisses with its id (the app applies it and re-probes)."""
+    """Pick a lab control; dismisses with its id (the grid applies it and re-probes)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Back", id="back")]
+    """Keys of the lab controls."""
 
     def __init__(self, lang: str, controls: list[LabControl]) -> None:
         super().__init__()
@@ -30,7 +31,7 @@ class LabScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(tr(self.lang, "lab.title"), classes="title")
             yield Label(tr(self.lang, "lab.hint"), classes="hint")
-            yield OptionList(*(Option(c.text(self.lang), id=c.id) for c in self.controls))
+            yield OptionList(*(Option(c.text.text(self.lang), id=c.id) for c in self.controls))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -11,10 +11,12 @@ import humanize
 from rich.text import Text
 from textual.widgets import DataTable
 
-from checks.overview import AssetRow
-from tui.render import safe
-from tui.strings import tr
-from tui.widgets.risk import risk_cell
+from checks.rules.web import EXPIRING_DAYS
+from checks.store.views import AssetRow
+from checks.text import inert
+from tui.dashboard.widgets.cells import dns_text, http_text, tls_days
+from tui.dashboard.widgets.risk import risk_cell
+from tui.i18n import tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,7 @@ SortKey = Callable[[AssetRow], Any]
 
 
 class AssetTable(DataTable[Any]):
-    """The asset grid. The app hands it rows; it never reads the store itself."""
+    """The asset grid. Its screen hands it rows; it never reads the store itself."""
 
     DEFAULT_CSS = """
     AssetTable { height: 1fr; }
@@ -96,27 +98,27 @@ class AssetTable(DataTable[Any]):
         if key == "risk":
             return risk_cell(self.app, row.risk, row.probed, lang, row.pending)
         if key == "name":
-            cell = NameCell(safe(row.asset.display), no_wrap=True, overflow="ellipsis")
+            cell = NameCell(inert(row.asset.display), no_wrap=True, overflow="ellipsis")
             cell.asset_id = row.id
             return cell
         if key == "kind":
             return Text(tr(lang, f"kind.{row.asset.kind}"))
         if key == "owner":
-            return Text(safe(row.asset.owner) or "—", style="" if row.asset.owner else "dim")
+            return Text(inert(row.asset.owner) or "—", style="" if row.asset.owner else "dim")
         if key == "lifecycle":
             style = "bold reverse" if row.retired_alive else ""
             return Text(tr(lang, f"life.{row.asset.lifecycle}"), style=style)
         if key == "dns":
-            return Text(safe(row.dns_text()), no_wrap=True, overflow="ellipsis")
+            return Text(inert(dns_text(row)), no_wrap=True, overflow="ellipsis")
         if key == "http":
             if row.http_status is None and row.http_error:
                 return Text(tr(lang, f"http.{row.http_error}"), style="dim")
-            return Text(row.http_text(), style="" if row.http_status else "dim")
+            return Text(http_text(row), style="" if row.http_status else "dim")
         if key == "tls":
-            days = row.tls_days(self.clock())
+            days = tls_days(row, self.clock())
             if days is None:
                 return Text("—", style="dim")
-            return Text(f"{days}d", style="bold" if days < 21 else "")
+            return Text(f"{days}d", style="bold" if days < EXPIRING_DAYS else "")
         if key == "time":
             return Text(
                 "—" if row.response_ms is None else f"{row.response_ms:.0f}ms", justify="right"
@@ -187,10 +189,6 @@ class AssetTable(DataTable[Any]):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
-
-    def row_data(self, asset_id: int) -> AssetRow | None:
-        """The overview row the table holds for an asset."""
-        return self._rows.get(asset_id)
 
 
 def _signature(text: Text) -> str:

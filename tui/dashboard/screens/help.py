@@ -1,4 +1,4 @@
-"""Every key of the dashboard, in the user's language."""
+"""Every key of the screen the admin is on, in their language."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.bindings import localize
-from tui.strings import STRINGS, tr
+from tui.dashboard.bindings import localize
+from tui.i18n import STRINGS, tr
 
 
 class HelpScreen(ModalScreen[None]):
@@ -19,6 +19,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Back", id="back"),
     ]
+    """Keys of the help."""
 
     def __init__(self, lang: str, keys: list[tuple[str, str]]) -> None:
         """Args: keys: (key as shown, binding id) pairs."""

@@ -7,11 +7,11 @@ from collections import Counter
 from rich.text import Text
 from textual.widgets import Static
 
-from checks.models import Severity
-from checks.overview import AssetRow
-from tui.render import safe
-from tui.strings import tr
-from tui.widgets.risk import RISK_SYMBOL, risk_style
+from checks.model import Severity
+from checks.store.views import AssetRow
+from checks.text import inert
+from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
+from tui.i18n import tr
 
 
 class SummaryBar(Static):
@@ -24,7 +24,7 @@ class SummaryBar(Static):
     def show(self, org: str, rows: list[AssetRow], lang: str, sweep: str, view: str) -> None:
         """Render the summary of `rows` with the sweep state and the view (filter, sort)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(safe(org), style="bold")
+        text.append(inert(org), style="bold")
         text.append("  ")
         counts = Counter(r.risk for r in rows)
         states = Counter(r.up for r in rows)

@@ -1,0 +1,1 @@
+"""The dashboard's dialogs: each a `ModalScreen[T]` that dismisses with a typed value."""

@@ -1,0 +1,149 @@
+"""The drill-down: one asset's DNS, responses, certificate, findings, checklists and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
+
+from checks.model import Asset
+from checks.service import remediation
+from checks.store.views import AssetDetail
+from checks.text import inert
+from tui.dashboard.dialogs.note import Acceptance, AcceptRiskForm, Note, NoteForm
+from tui.dashboard.screens import asset_text
+from tui.dashboard.screens.base import AssetActions
+from tui.dashboard.widgets.checklist import ChecklistView, StepRef
+from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
+from tui.i18n import tr
+
+
+class AssetScreen(AssetActions):
+    """Tabs for one asset; the app calls `data_changed()` when the store has news of it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("r", "reprobe", "Probe", id="reprobe"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("x", "retire", "Retire", id="retire"),
+        Binding("b", "accept_baseline", "Baseline", id="baseline"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+    """Keys of the asset screen (the checklist tab adds its own)."""
+
+    HELP_ALSO = (ChecklistView,)
+
+    def __init__(self, detail: AssetDetail, lang: str, clock: Callable[[], datetime]) -> None:
+        super().__init__(lang)
+        self.detail = detail
+        self.clock = clock
+
+    @property
+    def asset_id(self) -> int | None:
+        """The asset this screen shows."""
+        return self.detail.asset.id
+
+    def selected_asset(self) -> Asset | None:
+        """The asset this screen shows, as the store last had it."""
+        return self.detail.asset
+
+    def compose(self) -> ComposeResult:
+        t = self.lang
+        yield Static(id="asset-title")
+        with TabbedContent():
+            with TabPane(tr(t, "tab.overview"), id="overview"):
+                yield VerticalScroll(Static(id="overview-body"))
+            with TabPane(tr(t, "tab.findings"), id="findings"):
+                yield VerticalScroll(Static(id="findings-body"))
+            with TabPane(tr(t, "tab.checklist"), id="checklist"):
+                yield ChecklistView(self.lang, self.clock, id="checklist-body")
+            with TabPane(tr(t, "tab.history"), id="history"):
+                yield Static(tr(t, "detail.response"), classes="label")
+                yield Sparkline([], id="sparkline")
+                yield VerticalScroll(Static(id="history-body"))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show(self.detail)
+
+    def data_changed(self, changed: set[int]) -> None:
+        """Reload the asset when it changed."""
+        if self.asset_id in changed and self.asset_id is not None:
+            detail = self.dash.store.views.asset_detail(self.asset_id)
+            if detail is not None:
+                self.show(detail)
+
+    def show(self, detail: AssetDetail) -> None:
+        """Render `detail` into the tabs."""
+        self.detail = detail
+        t, now = self.lang, self.clock()
+        asset = detail.asset
+        title = Text(inert(asset.display), style="bold")
+        title.append(f"  {tr(t, f'kind.{asset.kind}')} · {tr(t, f'life.{asset.lifecycle}')}")
+        if detail.findings:
+            worst = detail.findings[0].finding.severity
+            title.append("  ")
+            title.append(
+                f"{RISK_SYMBOL[worst]} {tr(t, f'risk.{worst}')}", style=risk_style(self.app, worst)
+            )
+        self.query_one("#asset-title", Static).update(title)
+        self.query_one("#overview-body", Static).update(asset_text.overview(detail, t, now))
+        findings = asset_text.findings(self.app, detail, t, now)
+        self.query_one("#findings-body", Static).update(findings)
+        self.query_one("#checklist-body", ChecklistView).show(detail)
+        times = [ms for _, ms, _ in detail.history if ms is not None]
+        self.query_one("#sparkline", Sparkline).data = times or [0.0]
+        self.query_one("#history-body", Static).update(asset_text.history(detail, t, now))
+
+    # -- the checklist tab asks; this attests -----------------------------------------------
+
+    def _attest(self, ref: StepRef, note: str = "", evidence: str = "") -> None:
+        store = self.dash.store
+        index = ref.state.index
+        with self.dash.user_errors():
+            if ref.finding_id is None:
+                remediation.attest_decommission(store, self.detail.asset, index, note, evidence)
+            else:
+                store.findings.attest(ref.finding_id, index, note, evidence)
+            self.dash.sync()
+
+    @on(ChecklistView.StepToggled)
+    def _toggled(self, event: ChecklistView.StepToggled) -> None:
+        ref = event.ref
+        if not ref.state.done:
+            self._attest(ref)
+        elif ref.finding_id is not None:
+            with self.dash.user_errors():
+                self.dash.store.findings.unattest(ref.finding_id, ref.state.index)
+                self.dash.sync()
+        else:
+            self.notify(tr(self.lang, "notify.decommission_attested"), markup=False)
+
+    @on(ChecklistView.NoteRequested)
+    def _note_requested(self, event: ChecklistView.NoteRequested) -> None:
+        self.app.push_screen(NoteForm(self.lang), partial(self._noted, event.ref))
+
+    def _noted(self, ref: StepRef, note: Note | None) -> None:
+        if note is not None:
+            self._attest(ref, note.note, note.evidence)
+
+    @on(ChecklistView.AcceptRequested)
+    def _accept_requested(self, event: ChecklistView.AcceptRequested) -> None:
+        done = partial(self._accepted, event.finding_id)
+        self.app.push_screen(AcceptRiskForm(self.lang), done)
+
+    def _accepted(self, finding_id: int, acceptance: Acceptance | None) -> None:
+        if acceptance is None:
+            return
+        with self.dash.user_errors():
+            self.dash.store.findings.accept_risk(finding_id, acceptance.reason, acceptance.until)
+            self.dash.sync()

@@ -1,0 +1,126 @@
+"""The asset screen's tabs as text: overview, findings, history. Network text is made inert."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import humanize
+from rich.text import Text
+from textual.app import App
+
+from checks.model import HttpEntry
+from checks.store.views import AssetDetail
+from checks.text import inert
+from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
+from tui.i18n import tr
+
+
+def _line(text: Text, label: str, value: str, style: str = "") -> None:
+    text.append(f"{label}: ", style="bold")
+    text.append(inert(value) + "\n", style=style)
+
+
+def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
+    """Owner, filing, URLs and notes; then DNS, every HTTP(S) response and the certificate."""
+    t = lang
+    text = Text()
+    _line(text, tr(t, "detail.owner"), d.asset.owner or "—")
+    if d.asset.icp:
+        _line(text, tr(t, "detail.icp"), d.asset.icp)
+    if d.asset.urls:
+        _line(text, tr(t, "detail.urls"), " ".join(d.asset.urls))
+    if d.asset.notes:
+        _line(text, tr(t, "detail.notes"), d.asset.notes)
+    outcome = d.outcome
+    if outcome is None:
+        text.append("\n" + tr(t, "detail.never"), style="italic")
+        return text
+    dns = outcome.dns
+    text.append(f"\n{tr(t, 'detail.dns')}\n", style="bold underline")
+    text.append(f"  {dns.status.upper()}  {inert(', '.join(dns.addresses)) or '—'}\n")
+    if dns.cname_chain:
+        text.append("  CNAME " + inert(" → ".join((dns.name, *dns.cname_chain))) + "\n")
+    if dns.ns:
+        text.append("  NS " + inert(", ".join(dns.ns)) + "\n")
+    if dns.soa:
+        text.append("  SOA " + inert(dns.soa) + "\n")
+    if dns.error:
+        text.append("  " + inert(dns.error) + "\n", style="dim")
+    if outcome.http:
+        text.append(f"\n{tr(t, 'detail.http')}\n", style="bold underline")
+        for entry in outcome.http:
+            _entry(text, entry)
+    certs = [e.tls for e in outcome.http if e.tls is not None]
+    if certs:
+        cert = certs[0]
+        text.append(f"\n{tr(t, 'detail.tls')}\n", style="bold underline")
+        text.append(f"  subject  {inert(cert.subject)}\n  issuer   {inert(cert.issuer)}\n")
+        text.append(f"  SANs     {inert(', '.join(cert.sans))}\n")
+        text.append(f"  valid    {cert.not_before:%Y-%m-%d} → {cert.not_after:%Y-%m-%d} ")
+        text.append(f"({(cert.not_after - now).days}d)\n", style="bold")
+        verdict = "verified" if cert.verified else f"NOT verified: {cert.verify_error}"
+        name = "ok" if cert.hostname_ok else "MISMATCH"
+        text.append(f"  chain    {inert(verdict)}; name {name}\n")
+    return text
+
+
+def _entry(text: Text, entry: HttpEntry) -> None:
+    text.append(f"  {inert(entry.url)}\n", style="bold")
+    if entry.hops:
+        chain = " → ".join(f"{h.status}" for h in entry.hops)
+        text.append(f"    {chain}  {entry.elapsed_ms:.0f} ms")
+        if entry.address:
+            text.append(f"  @{inert(entry.address)}")
+        text.append("\n")
+    if entry.error:
+        text.append(f"    {entry.error}: {inert(entry.error_detail)}\n", style="dim")
+    if entry.title:
+        text.append(f"    «{inert(entry.title)}»\n")
+    server = entry.header("server")
+    if server:
+        text.append(f"    Server: {inert(server)}\n", style="dim")
+    if len(entry.hops) > 1:
+        for hop in entry.hops:
+            text.append(f"      {hop.status} {inert(hop.url)}\n", style="dim")
+
+
+def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Text:
+    """Every unresolved finding: severity, title, check, evidence, first and last seen."""
+    t = lang
+    if not d.findings:
+        return Text(tr(t, "detail.no_findings"), style="italic")
+    text = Text()
+    for record in d.findings:
+        f = record.finding
+        text.append(
+            f"{RISK_SYMBOL[f.severity]} {tr(t, f'risk.{f.severity}')} ",
+            style=risk_style(app, f.severity),
+        )
+        text.append(f"{f.title.text(t)}  ", style="bold")
+        text.append(f"{f.check}\n", style="dim")
+        text.append(f"  {inert(f.evidence)}\n")
+        first = humanize.naturaltime(record.first_seen, when=now)
+        last = humanize.naturaltime(record.last_seen, when=now)
+        text.append(
+            f"  {tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n\n",
+            style="dim",
+        )
+    return text
+
+
+def history(d: AssetDetail, lang: str, now: datetime) -> Text:
+    """The last ten probes (when, HTTP status, time), then every change made to the asset."""
+    text = Text()
+    for at, ms, status in reversed(d.history[-10:]):
+        when = humanize.naturaltime(at, when=now)
+        text.append(f"  {when:<18} HTTP {status if status is not None else '—':<4} ")
+        text.append(f"{ms:.0f} ms\n" if ms is not None else "—\n")
+    text.append(f"\n{tr(lang, 'detail.events')}\n", style="bold underline")
+    for event in reversed(d.events):
+        text.append(f"  {event.at:%Y-%m-%d %H:%M}  {inert(event.actor)}  {event.action}")
+        changes = event.detail.get("changes")
+        if changes:
+            listed = ", ".join(f"{k}: {a!s} → {b!s}" for k, (a, b) in changes.items())
+            text.append("  " + inert(listed))
+        text.append("\n")
+    return text

@@ -1,0 +1,298 @@
+"""The main screen: the grid of every asset, its filter and summary line, and the grid's keys.
+
+The grid's keys are bound here, so they do nothing on any other screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import partial
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.events import Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable, Footer, Input
+
+from checks.intake import ParsedFile
+from checks.lab.controls import control_by_id
+from checks.model import Asset, Lang, Settings
+from checks.service import inventory
+from checks.store.views import AssetRow
+from tui.dashboard.bindings import localize
+from tui.dashboard.dialogs.asset_form import AssetForm
+from tui.dashboard.dialogs.import_form import ImportForm
+from tui.dashboard.dialogs.settings import SettingsForm, stored_text
+from tui.dashboard.screens.asset import AssetScreen
+from tui.dashboard.screens.base import AssetActions
+from tui.dashboard.screens.grid_view import SEVERITY_FILTERS, SORTS, shown, sort_key
+from tui.dashboard.screens.lab import LabScreen
+from tui.dashboard.screens.org import OrgScreen
+from tui.dashboard.screens.report import ReportScreen
+from tui.dashboard.widgets.asset_table import AssetTable
+from tui.dashboard.widgets.filter_box import FilterBox
+from tui.dashboard.widgets.summary_bar import SummaryBar
+from tui.i18n import tr
+
+
+class GridScreen(AssetActions):
+    """Every asset, worst first; the app tells it what changed (`data_changed`)."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open", show=False),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("f", "cycle_severity", "Severity", id="severity"),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("r", "reprobe", "Probe", id="reprobe"),
+        Binding("R", "sweep_all", "Sweep all", id="sweep", show=False),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("a", "add", "Add", id="add"),
+        Binding("e", "edit", "Edit", id="edit", show=False),
+        Binding("x", "retire", "Retire", id="retire"),
+        Binding("b", "accept_baseline", "Baseline", id="baseline", show=False),
+        Binding("i", "import_file", "Import", id="import", show=False),
+        Binding("o", "settings", "Settings", id="settings", show=False),
+        Binding("g", "org", "Demands", id="org", show=False),
+        Binding("w", "report", "Report", id="report", show=False),
+        Binding("L", "lab", "Lab", id="lab"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+    """The grid's keys; the footer shows those with show=True, `?` lists them all."""
+
+    AUTO_FOCUS = "#grid"
+
+    filter_text: reactive[str] = reactive("", init=False)
+    """Text the grid is filtered by (name, owner, kind, status, DNS, HTTP)."""
+    severity_filter: reactive[int] = reactive(0, init=False)
+    """Index into SEVERITY_FILTERS: show assets whose risk is at least that severity."""
+    sort_index: reactive[int] = reactive(0, init=False)
+    """Index into SORTS."""
+
+    class Loaded(Message):
+        """The grid holds every asset's row: the schedule can start."""
+
+    def __init__(self, lang: str, clock: Callable[[], datetime]) -> None:
+        super().__init__(lang)
+        self.clock = clock
+        self.rows: dict[int, AssetRow] = {}
+        """Every asset's row, shown or filtered out."""
+
+    def compose(self) -> ComposeResult:
+        yield SummaryBar(id="summary")
+        yield FilterBox(id="filter", compact=True, placeholder="/")
+        yield AssetTable(self.lang, self.clock, id="grid")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> AssetTable:
+        """The grid."""
+        return self.query_one("#grid", AssetTable)
+
+    def on_mount(self) -> None:
+        self.table.set_columns(self.app.size.width)
+        self.rows = {r.id: r for r in self.dash.store.views.asset_rows()}
+        self.show_all()
+        self.post_message(self.Loaded())
+
+    def on_resize(self, event: Resize) -> None:
+        if self.table.set_columns(event.size.width):
+            self.show_all()
+
+    def available(self, action: str) -> bool:
+        """The lab's key exists only in the demo."""
+        return self.dash.lab is not None if action == "lab" else True
+
+    # -- what is shown -----------------------------------------------------------------------
+
+    def _visible(self, row: AssetRow) -> bool:
+        return shown(row, SEVERITY_FILTERS[self.severity_filter], self.filter_text, self.lang)
+
+    def show_all(self) -> None:
+        """Rebuild the grid from `rows` with the current filters and sort."""
+        visible = [r for r in self.rows.values() if self._visible(r)]
+        self.table.show_rows(visible, sort_key(SORTS[self.sort_index]))
+        self.update_summary()
+
+    def resort(self) -> None:
+        """Sort again (after a sweep), keeping the cursor's asset in place."""
+        self.table.resort(sort_key(SORTS[self.sort_index]))
+
+    def update_summary(self) -> None:
+        """Redraw the summary line: inventory state, sweep state, filters and sort."""
+        t = self.lang
+        view = [tr(t, "sum.sort", key=tr(t, f"sort.{SORTS[self.sort_index]}"))]
+        severity = SEVERITY_FILTERS[self.severity_filter]
+        if severity is not None:
+            view.append(tr(t, "sum.severity", sev=tr(t, f"risk.{severity}")))
+        if self.filter_text:
+            view.append(tr(t, "sum.filter", text=self.filter_text))
+        org = self.dash.store.settings.read().org_name or tr(t, "org.default")
+        summary = self.query_one(SummaryBar)
+        summary.show(org, list(self.rows.values()), t, self.dash.sweep_status(), "  ".join(view))
+
+    def data_changed(self, changed: set[int]) -> None:
+        """Reload these assets' rows and update their cells in place."""
+        fresh = self.dash.store.views.asset_rows(changed)
+        for row in fresh:
+            self.rows[row.id] = row
+        self.table.update_rows(fresh, self._visible)
+        self.update_summary()
+
+    def set_language(self, lang: str) -> None:
+        """Relabel the keys, the columns and every cell in `lang`."""
+        self.lang = lang
+        localize(self, lang)
+        self.table.lang = lang
+        self.table.shown_columns = []
+        self.table.set_columns(self.app.size.width)
+        self.show_all()
+        self.refresh_bindings()
+
+    def watch_filter_text(self) -> None:
+        self.show_all()
+
+    def watch_severity_filter(self) -> None:
+        self.show_all()
+
+    def watch_sort_index(self) -> None:
+        self.resort()
+        self.update_summary()
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def selected_asset(self) -> Asset | None:
+        """The asset under the grid's cursor."""
+        row = self.rows.get(self.table.selected_id or 0)
+        return row.asset if row is not None else None
+
+    def action_open(self) -> None:
+        """Open the asset screen of the selected row."""
+        asset = self._selected()
+        detail = self.dash.store.views.asset_detail(asset.id) if asset and asset.id else None
+        if detail is not None:
+            self.app.push_screen(AssetScreen(detail, self.lang, self.clock))
+
+    @on(DataTable.RowSelected, "#grid")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_filter(self) -> None:
+        """Show the filter box."""
+        box = self.query_one(FilterBox)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+
+    @on(Input.Submitted, "#filter")
+    @on(FilterBox.Closed)
+    def _filter_done(self) -> None:
+        box = self.query_one(FilterBox)
+        box.display = bool(box.value)
+        self.table.focus()
+
+    def action_cycle_severity(self) -> None:
+        """Show only assets at or above the next severity (then all again)."""
+        self.severity_filter = (self.severity_filter + 1) % len(SEVERITY_FILTERS)
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next key: risk, name, owner, last checked, response time."""
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+
+    def action_add(self) -> None:
+        """Add an asset through the form; it is probed at once."""
+        self.app.push_screen(AssetForm(self.lang), self._added)
+
+    def _added(self, asset: Asset | None) -> None:
+        if asset is None:
+            return
+        with self.dash.user_errors():
+            saved = inventory.add(self.dash.store, asset)
+            self.saved(saved)
+            self.dash.reprobe(saved.asset)
+
+    def action_import_file(self) -> None:
+        """Import a CSV or JSON file, showing its per-row errors first."""
+        self.app.push_screen(ImportForm(self.lang), self._imported)
+
+    def _imported(self, parsed: ParsedFile | None) -> None:
+        if parsed is None:
+            return
+        t = self.lang
+        with self.dash.user_errors():
+            done = inventory.import_parsed(self.dash.store, parsed)
+            bad = len(parsed.errors)
+            text = tr(t, "import.done", n=done.rows, new=done.new, old=done.existing, bad=bad)
+            self.notify(text, markup=False)
+            if done.held:
+                self.notify(tr(t, "import.held", n=done.held), severity="warning", markup=False)
+            self.dash.sync()
+            self.dash.reschedule()
+
+    def action_settings(self) -> None:
+        """Edit the organisation's settings."""
+        current = replace(self.dash.store.settings.read(), lang=Lang(self.lang))
+        self.app.push_screen(SettingsForm(self.lang, current), partial(self._settings, current))
+
+    def _settings(self, before: Settings, after: Settings | None) -> None:
+        if after is None:
+            return
+        old, new = stored_text(before), stored_text(after)
+        with self.dash.user_errors():
+            for key, value in new.items():
+                if value != old[key]:
+                    self.dash.store.settings.set(key, value)
+            lang = str(after.lang or self.lang)
+            self.notify(tr(lang, "settings.saved"), markup=False)
+            if lang != self.lang:
+                self.dash.set_language(lang)
+            self.update_summary()
+            self.dash.reschedule()
+
+    def action_org(self) -> None:
+        """The organisation checklist."""
+        self.app.push_screen(OrgScreen(self.lang))
+
+    def action_report(self) -> None:
+        """Read the rectification report (the last 30 days)."""
+        now = self.clock()
+        self.app.push_screen(ReportScreen(self.lang, now - timedelta(days=30), now))
+
+    def action_lab(self) -> None:
+        """Demo mode: pick a real-world fix to play on the lab."""
+        if self.dash.lab is not None:
+            self.app.push_screen(LabScreen(self.lang, self.dash.lab.controls()), self._lab_played)
+
+    def _lab_played(self, control_id: str | None) -> None:
+        lab = self.dash.lab
+        if not control_id or lab is None:
+            return
+        try:
+            host = lab.apply(control_id)
+        except (KeyError, TimeoutError) as exc:  # the lab said no, or did not answer
+            failed = tr(self.lang, "lab.failed", error=str(exc))
+            self.notify(failed, severity="error", markup=False)
+            return
+        what = control_by_id(control_id).text.text(self.lang)
+        self.notify(tr(self.lang, "lab.done", what=what), markup=False)
+        row = next((r for r in self.rows.values() if r.asset.host == host), None)
+        if row is not None:
+            self.dash.reprobe(row.asset)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The grid's keys, then every severity filter and every sort."""
+        yield from super().commands()
+        t = self.lang
+        for index, severity in enumerate(SEVERITY_FILTERS[1:], start=1):
+            title = tr(t, "palette.filter_sev", sev=tr(t, f"risk.{severity}"))
+            yield SystemCommand(title, title, partial(setattr, self, "severity_filter", index))
+        for index, key in enumerate(SORTS):
+            title = tr(t, "palette.sort", key=tr(t, f"sort.{key}"))
+            yield SystemCommand(title, title, partial(setattr, self, "sort_index", index))

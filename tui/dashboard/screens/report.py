@@ -1,0 +1,70 @@
+"""The rectification report, read in the dashboard and written to files next to the database."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Markdown
+
+from checks.report import Report
+from checks.report.html import to_html
+from checks.report.markdown import to_markdown
+from checks.service.reports import build_report
+from tui.dashboard.screens.base import DashboardScreen
+from tui.i18n import tr
+
+
+class ReportScreen(DashboardScreen):
+    """The report of `since`..`until` as Markdown; w writes it as Markdown, HTML and JSON."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("w", "write", "Write", id="write"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+    """Keys of the report screen."""
+
+    def __init__(self, lang: str, since: datetime, until: datetime) -> None:
+        super().__init__(lang)
+        self.since = since
+        self.until = until
+        self.report: Report | None = None
+        self.markdown = ""
+
+    def compose(self) -> ComposeResult:
+        self.report = build_report(self.dash.store, self.since, self.until, self.lang)
+        self.markdown = to_markdown(self.report)
+        with VerticalScroll():
+            yield Markdown(self.markdown)
+        yield Footer(compact=True)
+
+    def action_write(self) -> None:
+        """Write the report as Markdown, HTML and JSON next to the database."""
+        report = self.report
+        if report is None:
+            return
+        path = self.dash.store.path
+        folder = path.parent if path is not None else Path.cwd()
+        stamp = self.until.strftime("%Y%m%d-%H%M")
+        files = []
+        try:
+            for ext, text in (
+                ("md", self.markdown),
+                ("html", to_html(report)),
+                ("json", json.dumps(report, ensure_ascii=False, indent=1)),
+            ):
+                out = folder / f"assetwatch-report-{stamp}.{ext}"
+                out.write_text(text, encoding="utf-8")
+                files.append(str(out))
+        except OSError as exc:
+            failed = tr(self.lang, "notify.report_failed", error=str(exc))
+            self.notify(failed, severity="error", markup=False)
+            return
+        written = tr(self.lang, "notify.report", files=", ".join(files))
+        self.notify(written, markup=False, timeout=10)
