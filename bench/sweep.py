@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from checks.lab.scenarios import Ports, bench
-from checks.service.sweeps import run_async, run_sweep
 from checks.probe import ProbeConfig
+from checks.service.sweeps import run_async, run_sweep
 from checks.store import Store
 
 

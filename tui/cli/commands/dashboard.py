@@ -19,14 +19,14 @@ from tui.cli.output import EXIT_OK
 from tui.i18n import tr
 
 if TYPE_CHECKING:
-    from checks.lab import LabView
+    from checks.lab import Lab, LabView
 
 
 def open_dashboard(
     args: argparse.Namespace,
     store: Store,
     overrides: ProbeOverrides,
-    lab: LabView | None = None,
+    lab: Lab | None = None,
 ) -> None:
     """Run the dashboard until the user quits it."""
     # The dashboard is the only front end that pays for importing Textual. (The ignore is for a
