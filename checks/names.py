@@ -105,3 +105,15 @@ def display_name(name: str) -> str:
         except UnicodeError:
             labels.append(label)
     return name.replace(host, ".".join(labels), 1)
+
+
+def redact_url(url: str) -> str:
+    """The URL with any credentials (`user:password@`) replaced by `***@`.
+
+    Credentials in an inventory URL or a redirect's Location are never stored or printed.
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    netloc = "***@" + parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
