@@ -8,6 +8,7 @@ servers never reached cron scans).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
@@ -72,8 +73,14 @@ T = TypeVar("T")
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on uvloop where it is installed (15-20 % less CPU per probe)."""
+    """Run a coroutine on uvloop where it is installed (15-20 % less CPU per probe).
+
+    ASSETWATCH_EVENT_LOOP=asyncio keeps the standard loop: the test suite sets it, because
+    uvloop connects below Python's socket module, where the suite's loopback guard sits.
+    """
     try:
+        if os.environ.get("ASSETWATCH_EVENT_LOOP") == "asyncio":
+            raise ImportError
         import uvloop
     except ImportError:
         return asyncio.run(coro)
