@@ -173,5 +173,12 @@ async def run_sweep(
     progress = recorder.progress
     if full:
         store.probes.prune(store.settings.read().retention_days)
-        store.audit.log("sweep", None, assets=recorder.done, seconds=round(progress.elapsed_s, 2))
+        store.audit.log(
+            "sweep",
+            None,
+            assets=recorder.done,
+            seconds=round(progress.elapsed_s, 2),
+            light=not config.paths,
+            unobserved=len(progress.unobserved),
+        )
     return progress

@@ -89,6 +89,14 @@ class AuditLog:
         )
         return _event(rows[0]) if rows else None
 
+    def last_full_sweep(self) -> datetime | None:
+        """When the whole inventory was last swept with the well-known paths (not --light)."""
+        row = self._db.execute(
+            "SELECT at FROM events WHERE action = 'sweep' AND "
+            "coalesce(json_extract(detail, '$.light'), 0) = 0 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return parse_ts(row[0]) if row else None
+
     def mark(self) -> int:
         """The id of the newest event (0 when there is none), for `since_mark`."""
         row = self._db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
