@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -67,6 +68,22 @@ class AuditLog:
                 "asset_id": asset_id,
                 "detail": json.dumps(detail, ensure_ascii=False, default=str),
             }
+        )
+
+    def log_many(
+        self, entries: Iterable[tuple[str, int | None, dict[str, Any]]], who: str | None = None
+    ) -> None:
+        """Append many events at once: (action, asset id, detail) each, one actor and time."""
+        at, by = ts(self._clock()), who or actor()
+        self._db.table("events").insert_all(
+            {
+                "at": at,
+                "actor": by,
+                "action": action,
+                "asset_id": asset_id,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            }
+            for action, asset_id, detail in entries
         )
 
     def events(self, asset_id: int | None = None, since: datetime | None = None) -> list[Event]:
