@@ -206,3 +206,33 @@ def test_an_expired_acceptance_shows_at_once_not_at_the_next_sweep(recorded_stor
     clock.now += timedelta(days=2)  # no sweep in between
     again = next(r for r in recorded_store.findings.query() if r.id == record.id)
     assert again.status == FindingStatus.OPEN
+
+
+def test_files_handed_on_are_private_and_never_written_through_a_symlink(tmp_path):
+    import os
+    import stat
+
+    from checks.service.files import write_private
+
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("untouched")
+    link = tmp_path / "report.html"
+    link.symlink_to(target)
+    with pytest.raises(UserError, match="symbolic link"):
+        write_private(link, b"<html>")
+    assert target.read_text() == "untouched"
+    plain = tmp_path / "report.md"
+    plain.write_text("old")
+    os.chmod(plain, 0o644)
+    write_private(plain, b"# new")
+    assert plain.read_bytes() == b"# new" and stat.S_IMODE(plain.stat().st_mode) == 0o600
+
+
+def test_evidence_files_are_private(tmp_path, recorded_store):
+    import stat
+
+    from checks.service.evidence import export
+
+    asset = recorded_store.assets.get("www.renli-hr.test")
+    files = export(recorded_store, asset, tmp_path / "ev")
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
