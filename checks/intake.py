@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ def parse_kind(value: str, name: str = "") -> Kind:
     except ValueError:
         kinds = ", ".join(k.value for k in Kind)
         raise UserError(
-            f"unknown kind {value!r} (use {kinds})", f"未知类型 {value!r}（可用：{kinds}）"
+            f"unknown kind {excerpt(value)} (use {kinds})",
+            f"未知类型 {excerpt(value)}（可用：{kinds}）",
         ) from None
 
 
@@ -102,8 +104,25 @@ def parse_status(value: str) -> Lifecycle:
         return Lifecycle(value.lower())
     except ValueError:
         raise UserError(
-            f"unknown status {value!r} (use active, retiring, retired)",
-            f"未知状态 {value!r}（可用：active、retiring、retired）",
+            f"unknown status {excerpt(value)} (use active, retiring, retired)",
+            f"未知状态 {excerpt(value)}（可用：active、retiring、retired）",
+        ) from None
+
+
+def parse_day(value: str) -> datetime:
+    """A day as people type it (YYYY-MM-DD): midnight UTC of that day.
+
+    One parser for every front end (risk acceptance expiry, a report's period).
+
+    Raises:
+        UserError: not a date.
+    """
+    try:
+        return datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
+    except ValueError:
+        raise UserError(
+            f"bad date {excerpt(value)}; use YYYY-MM-DD",
+            f"日期无效 {excerpt(value)}；请用 YYYY-MM-DD",
         ) from None
 
 

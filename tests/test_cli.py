@@ -8,7 +8,7 @@ import pytest
 
 from checks.names import normalize_name
 from tui.cli import main
-from tui.render import width
+from tui.cli.output import width
 
 CONTRACT = {"asset", "check", "severity", "title", "evidence", "first_seen", "last_seen"}
 
@@ -225,9 +225,9 @@ def test_checks_can_be_switched_off_with_a_reason(capsys, lab, db):
 
     store = Store(db)
     actions = [
-        (e["action"], e["detail"].get("reason"))
-        for e in store.events()
-        if e["action"].startswith("check.")
+        (e.action, e.detail.get("reason"))
+        for e in store.audit.events()
+        if e.action.startswith("check.")
     ]
     store.close()
     assert ("check.disable", "legacy app") in actions and ("check.enable", None) in actions
@@ -312,11 +312,11 @@ def test_report_command_writes_every_format(capsys, lab, db, tmp_path):
 
 
 def test_decommission_goes_from_retiring_to_retired_when_verified(capsys, tmp_path):
-    from checks.lab import Lab
-    from checks.playbooks import decommission
+    from checks.knowledge.playbooks import decommission
+    from checks.lab.remote import RemoteLab
 
     db = str(tmp_path / "aw.db")
-    with Lab() as own_lab:
+    with RemoteLab() as own_lab:
         args = lab_args(own_lab, db)
         add_lab_sites(capsys, own_lab, db, "cdn.shili-tech.test")
         assert run(capsys, "--db", db, "retire", "cdn.shili-tech.test")[0] == 0
@@ -389,3 +389,92 @@ def test_evidence_files_with_hashes(capsys, lab, db, tmp_path):
     for line in (folder / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_text_from_the_network_and_from_people_is_inert(capsys, lab, db):
+    from checks.lab.scenarios import EDGE_TITLE
+
+    site = "markup.lab-edge.test"  # serves EDGE_TITLE: markup, a colour and a window-title escape
+    hostile = "\x1b]0;x\x07IT"
+    urls = ["--url", lab.ports.http_url(site)]
+    run(capsys, "--db", db, "add", site, "--owner", hostile, "--status", "retired", *urls)
+    code, out, _ = run(capsys, *lab_args(lab, db), "scan")
+    assert code == 1 and "retired-still-serving" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[31mred" in out  # the title is shown, escaped
+    _, out, _ = run(capsys, "--db", db, "findings", "--json")
+    evidence = {f["check"]: f["evidence"] for f in json_lines(out)}
+    assert EDGE_TITLE.split(" ")[0] in evidence["retired-still-serving"]  # JSON keeps it exact
+    assert "\x1b" not in out  # ...escaped by JSON
+    _, out, _ = run(capsys, "--db", db, "--lang", "en", "list")
+    assert "\x1b" not in out and "\\x1b]0;x\\x07IT" in out
+    run(capsys, "--db", db, "attest", site, "retired-still-serving", "1", "--who", "\x1b[2Jeve")
+    _, out, _ = run(capsys, "--db", db, "--lang", "en", "checklist", site)
+    assert "\x1b" not in out and "\\x1b[2Jeve" in out
+
+
+def test_json_lines_escape_c1_controls():
+    import io
+
+    from tui.cli.output import json_line
+
+    out = io.StringIO()
+    json_line({"title": "a\x9b31mb\u00e9中"}, out)
+    assert out.getvalue() == '{"title": "a\\u009b31mb\u00e9中"}\n'
+    assert json.loads(out.getvalue())["title"] == "a\x9b31mb\u00e9中"
+
+
+def test_every_cli_string_is_bilingual_with_the_same_placeholders():
+    from string import Formatter
+
+    from tui.i18n import tr
+    from tui.i18n.cli import CLI
+    from tui.i18n.dashboard import DASHBOARD
+
+    def fields(text):
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    assert not set(CLI) & set(DASHBOARD)
+    for key, (en, zh) in CLI.items():
+        assert key.startswith("cli.") and en.strip() and zh.strip(), key
+        assert fields(en) == fields(zh), key
+        for lang in ("en", "zh"):
+            tr(lang, key, **dict.fromkeys(fields(en), 1))  # every placeholder fills
+
+
+def test_help_speaks_both_languages_for_every_command():
+    from tui.cli import build_parser
+
+    for lang, marker in (("zh", "资产"), ("en", "asset")):
+        parser = build_parser(lang)
+        sub = next(a for a in parser._actions if a.dest == "command")
+        assert marker in parser.format_help()
+        for name, command in sub.choices.items():
+            text = command.format_help()
+            assert "cli.help" not in text, (lang, name)
+        helps = [a.help for a in sub._choices_actions]
+        assert all(helps) and len(helps) == len(sub.choices)
+
+
+def test_retire_twice_and_decommission_of_an_active_asset(capsys, db):
+    run(capsys, "--db", db, "add", "old.example.test")
+    code, out, err = run(capsys, "--db", db, "--lang", "en", "decommission", "old.example.test")
+    assert code == 2 and "is active; `assetwatch retire` starts the checklist" in err
+    assert run(capsys, "--db", db, "--lang", "en", "retire", "old.example.test")[1].startswith(
+        "old.example.test is retiring"
+    )
+    code, out, _ = run(capsys, "--db", db, "--lang", "zh", "retire", "old.example.test")
+    assert code == 0 and "已处于 retiring 状态" in out
+    code, out, _ = run(capsys, "--db", db, "--lang", "en", "decommission", "old.example.test")
+    assert code == 0 and "[retiring]" in out and "(manual)" in out and "(auto)" in out
+
+
+def test_importing_retired_for_an_active_asset_starts_the_checklist(capsys, db, tmp_path):
+    run(capsys, "--db", db, "add", "old.example.test")
+    csv = tmp_path / "assets.csv"
+    csv.write_text("name,status\nold.example.test,retired\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "--lang", "en", "import", str(csv))
+    assert code == 0 and "0 new, 1 existing" in out
+    assert "assets asked to be retired: 1; they stay retiring" in err
+    _, out, _ = run(capsys, "--db", db, "list", "--json")
+    assert json_lines(out)[0]["status"] == "retiring"

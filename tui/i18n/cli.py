@@ -1,5 +1,203 @@
-"""The command line's strings: key -> (English, Chinese)."""
+"""The command line's strings: key -> (English, Chinese).
+
+Every key starts with `cli.` so that it never collides with a dashboard key in the one table.
+Values in `{braces}` are filled by `tui.i18n.tr`; both languages take the same ones.
+"""
 
 from __future__ import annotations
 
-CLI: dict[str, tuple[str, str]] = {}
+CLI: dict[str, tuple[str, str]] = {
+    # -- argparse help: global options ------------------------------------------------------
+    "cli.help.description": (
+        "Inventory, probe and fix your organisation's internet-facing assets.",
+        "盘点、探测并整改本单位的互联网资产。",
+    ),
+    "cli.help.db": (
+        "database file (default: $ASSETWATCH_DB or the user data dir)",
+        "数据库文件（默认：$ASSETWATCH_DB 或用户数据目录）",
+    ),
+    "cli.help.nameserver": (
+        "DNS server to ask (repeatable; default: the stored setting, else the system's)",
+        "使用的 DNS 服务器（可重复；默认：已保存的设置，否则为系统配置）",
+    ),
+    "cli.help.ca_bundle": ("verify TLS against these CAs", "用这些 CA 证书校验 TLS"),
+    "cli.help.lang": ("zh or en (default: from the locale)", "zh 或 en（默认：随系统语言）"),
+    # -- argparse help: commands ------------------------------------------------------------
+    "cli.help.add": ("add an asset", "添加资产"),
+    "cli.help.retire": ("start decommissioning an asset (retiring)", "开始资产下线流程"),
+    "cli.help.decommission": ("an asset's decommission checklist", "查看资产下线清单"),
+    "cli.help.list": ("list the inventory", "列出资产清单"),
+    "cli.help.import": ("import assets from CSV or JSON", "从 CSV 或 JSON 导入资产"),
+    "cli.help.scan": (
+        "probe every asset once and report open findings",
+        "探测全部资产一次并报告问题",
+    ),
+    "cli.help.findings": ("show stored findings", "查看已记录的问题"),
+    "cli.help.checks": ("list the checks; switch one off or on", "列出检查项；关闭或开启某项"),
+    "cli.help.baseline": (
+        "accept an asset's current home page as its baseline",
+        "将资产当前首页设为基线",
+    ),
+    "cli.help.checklist": ("an asset's remediation checklists", "查看资产的整改清单"),
+    "cli.help.attest": ("attest a manual step as done", "确认人工步骤已完成"),
+    "cli.help.accept_risk": (
+        "accept a finding's risk until a date",
+        "在期限内接受某问题的风险",
+    ),
+    "cli.help.org": (
+        "the organisation checklist (the regulator's seven demands)",
+        "组织级整改清单（七项要求）",
+    ),
+    "cli.help.report": ("the rectification report", "生成整改报告"),
+    "cli.help.evidence": (
+        "save what the latest probe captured, with hashes",
+        "保存最近一次探测的证据及哈希",
+    ),
+    "cli.help.demo": (
+        "start the loopback lab and try assetwatch on it",
+        "启动本机实验环境并试用 assetwatch",
+    ),
+    # -- argparse help: arguments and options -----------------------------------------------
+    "cli.help.add_name": ("hostname, IP address or URL", "主机名、IP 地址或网址"),
+    "cli.help.asset": ("the asset's name", "资产名称"),
+    "cli.help.kind": ("one of {kinds}", "可选：{kinds}"),
+    "cli.help.owner": ("who is responsible", "责任人"),
+    "cli.help.status": ("one of {statuses}", "可选：{statuses}"),
+    "cli.help.url": ("URL to probe (repeatable)", "探测网址（可重复）"),
+    "cli.help.icp": ("ICP filing number", "ICP 备案号"),
+    "cli.help.tag": ("tag (repeatable)", "标签（可重复）"),
+    "cli.help.notes": ("free text", "备注"),
+    "cli.help.decommission_attest": ("attest a manual step", "确认人工步骤"),
+    "cli.help.note": ("what was done", "处理说明"),
+    "cli.help.evidence_path": ("a file path or link", "证据文件路径或链接"),
+    "cli.help.json": ("one JSON object per line", "每行一个 JSON 对象"),
+    "cli.help.import_file": ("a CSV or JSON file", "CSV 或 JSON 文件"),
+    "cli.help.json_open": (
+        "one JSON object per open finding per line",
+        "每个未处理问题输出一行 JSON",
+    ),
+    "cli.help.fail_on": (
+        "exit 1 when an open finding is at or above this severity (default high)",
+        "存在不低于此严重程度的未处理问题时退出码为 1（默认 high）",
+    ),
+    "cli.help.concurrency": (
+        "assets probed at once (default {default}, or the stored setting)",
+        "同时探测的资产数（默认 {default}，或以已保存的设置为准）",
+    ),
+    "cli.help.light": (
+        "skip the well-known sensitive paths (faster; their findings stay as they were)",
+        "跳过敏感路径探测（更快；相关问题保持原状）",
+    ),
+    "cli.help.timeout": (
+        "seconds per URL (default {default}, or the stored setting)",
+        "每个网址的超时秒数（默认 {default}，或以已保存的设置为准）",
+    ),
+    "cli.help.severity": ("minimum severity", "最低严重程度"),
+    "cli.help.all": ("include resolved findings", "包括已解决的问题"),
+    "cli.help.disable": ("switch this check off", "关闭此检查"),
+    "cli.help.enable": ("switch this check back on", "重新开启此检查"),
+    "cli.help.check_asset": ("only for this asset", "仅针对此资产"),
+    "cli.help.disable_reason": ("why (required to disable)", "原因（关闭时必填）"),
+    "cli.help.check": ("check id of the finding", "问题的检查项 id"),
+    "cli.help.step": ("step number, as `checklist` shows", "步骤编号（见 `checklist`）"),
+    "cli.help.who": ("who did it (default: you)", "执行人（默认当前用户）"),
+    "cli.help.subject": ("for checks that fire per URL or port", "按网址或端口区分时使用"),
+    "cli.help.accept_reason": ("why the risk is accepted", "接受风险的原因"),
+    "cli.help.until": ("the day the acceptance ends", "接受风险的截止日期"),
+    "cli.help.org_attest": ("attest an item as done", "确认某事项已完成"),
+    "cli.help.format": ("md, html or json (default md)", "md、html 或 json（默认 md）"),
+    "cli.help.report_lang": ("report language", "报告语言"),
+    "cli.help.since": (
+        "start of the period (default: 30 days ago)",
+        "报告期起始（默认 30 天前）",
+    ),
+    "cli.help.output": ("write to this file", "写入此文件"),
+    "cli.help.folder": ("folder", "目录"),
+    "cli.help.demo_scan": (
+        "sweep the lab headless and print findings",
+        "无界面扫描实验环境并输出问题",
+    ),
+    # -- table headers ----------------------------------------------------------------------
+    "cli.col.name": ("NAME", "名称"),
+    "cli.col.kind": ("KIND", "类型"),
+    "cli.col.owner": ("OWNER", "负责人"),
+    "cli.col.status": ("STATUS", "状态"),
+    "cli.col.icp": ("ICP", "备案号"),
+    "cli.col.urls": ("URLS", "网址"),
+    "cli.col.check": ("CHECK", "检查项"),
+    "cli.col.severity": ("SEVERITY", "级别"),
+    "cli.col.state": ("STATE", "状态"),
+    "cli.col.title": ("TITLE", "标题"),
+    # -- checklist steps and items ----------------------------------------------------------
+    "cli.step.auto": ("auto", "自动"),
+    "cli.step.semi": ("semi", "半自动"),
+    "cli.step.manual": ("manual", "人工"),
+    "cli.step.verified": ("verified", "已验证"),
+    "cli.step.not_yet": ("not yet", "未通过"),
+    # -- inventory --------------------------------------------------------------------------
+    "cli.add.done": ("added {name} ({kind}, {lifecycle})", "已添加 {name}（{kind}，{lifecycle}）"),
+    "cli.retire.already": ("{name} is already {lifecycle}", "{name} 已处于 {lifecycle} 状态"),
+    "cli.retire.started": (
+        "{name} is retiring: work through `assetwatch decommission {arg}`; "
+        "it becomes retired once every step is done and verified",
+        "{name} 进入下线流程：请按 `assetwatch decommission {arg}` 逐项完成；"
+        "全部完成并验证后转为已下线",
+    ),
+    "cli.decommission.active": (
+        "{name} is active; `assetwatch retire` starts the checklist",
+        "{name} 在用；`assetwatch retire` 开始下线清单",
+    ),
+    "cli.list.empty": (
+        "The inventory is empty: add assets with `assetwatch add` or `import`.",
+        "资产清单为空：请用 `assetwatch add` 或 `import` 添加。",
+    ),
+    "cli.import.row_error": (
+        "{file}: line {line}: {error} (skipped)",
+        "{file}：第 {line} 行：{error}（已跳过）",
+    ),
+    "cli.import.held": (
+        "assets asked to be retired: {n}; they stay retiring until their decommission "
+        "checklist holds (`assetwatch decommission NAME`)",
+        "要求设为已下线的资产：{n} 个；下线清单全部完成前保持“下线中”"
+        "（`assetwatch decommission 名称`）",
+    ),
+    "cli.import.summary": (
+        "imported {rows} rows: {new} new, {existing} existing; {skipped} skipped",
+        "已导入 {rows} 行：新增 {new}，已有 {existing}；跳过 {skipped} 行",
+    ),
+    "cli.import.authorised": (
+        "Probe only assets your organisation owns or is authorised to test.",
+        "请只探测本单位拥有或已获授权测试的资产。",
+    ),
+    # -- scanning and findings --------------------------------------------------------------
+    "cli.scan.empty": ("The inventory is empty: nothing to scan.", "资产清单为空，无可扫描。"),
+    "cli.scan.progress": (
+        "probed {done}/{total}  {rate:.0f}/s ",
+        "已探测 {done}/{total}  {rate:.0f}/s ",
+    ),
+    "cli.scan.done": ("{n} assets probed in {seconds} s", "{seconds} 秒内探测了 {n} 个资产"),
+    "cli.findings.none": ("No open findings.", "没有未处理的问题。"),
+    "cli.findings.summary": ("{n} open findings: {summary}", "共 {n} 个未处理问题：{summary}"),
+    # -- remediation ------------------------------------------------------------------------
+    "cli.checklist.nothing": ("Nothing to fix.", "无需整改。"),
+    "cli.attest.done": (
+        "step {step} attested; the finding is {status}",
+        "第 {step} 步已确认；该问题状态：{status}",
+    ),
+    "cli.accept.done": (
+        "risk accepted until {until}; the finding is {status}",
+        "已接受风险至 {until}；该问题状态：{status}",
+    ),
+    "cli.baseline.done": (
+        "baseline of {name} is now {url} «{title}»",
+        "{name} 的基线已更新为 {url} «{title}»",
+    ),
+    # -- reports ----------------------------------------------------------------------------
+    "cli.report.written": ("report written to {path}", "报告已写入 {path}"),
+    "cli.report.cannot_write": ("cannot write {path}: {error}", "无法写入 {path}：{error}"),
+    "cli.demo.org": ("Shili Tech (demo lab)", "示例科技（演示环境）"),
+    "cli.internal_error": (
+        "assetwatch: internal error; please report it with the trace above",
+        "assetwatch：内部错误，请附上面的错误信息报告",
+    ),
+}

@@ -1,0 +1,80 @@
+"""The commands that open the dashboard: none at all, and `demo` (which may sweep headless).
+
+Textual is imported only inside `open_dashboard`: headless commands and cron jobs never load it
+(tests/test_layering.py checks this in a fresh interpreter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from checks.service.sweeps import ProbeOverrides
+from checks.store import Store
+from tui.cli.commands.scan import probe_overrides, sweep_and_report
+from tui.cli.output import EXIT_OK
+from tui.i18n import tr
+
+if TYPE_CHECKING:
+    from checks.lab import LabView
+
+
+def open_dashboard(
+    args: argparse.Namespace,
+    store: Store,
+    overrides: ProbeOverrides,
+    lab: LabView | None = None,
+) -> None:
+    """Run the dashboard until the user quits it."""
+    # The dashboard is the only front end that pays for importing Textual. (The ignore is for a
+    # checkout without tui.dashboard; `unused-ignore` keeps mypy quiet where it exists.)
+    from tui.dashboard import make_app  # type: ignore[import-not-found, unused-ignore]
+
+    make_app(store, overrides, lang=args.explicit_lang, lab=lab).run()
+
+
+def dashboard(args: argparse.Namespace) -> int:
+    """`assetwatch` with no command: the dashboard on the user's database."""
+    store = Store(args.db)
+    try:
+        open_dashboard(args, store, probe_overrides(args))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def demo_overrides(lab: LabView, user: ProbeOverrides) -> ProbeOverrides:
+    """The lab's wiring (its DNS server first, its CA, its port map) with the user's options.
+
+    The timeout is the user's or the stored one, not the lab's short test timeout.
+    """
+    wired = lab.overrides(light=user.light)
+    return replace(
+        wired,
+        nameservers=(*wired.nameservers, *user.nameservers),
+        ca_bundle=user.ca_bundle or wired.ca_bundle,
+        timeout=user.timeout,
+        concurrency=user.concurrency,
+    )
+
+
+def demo(args: argparse.Namespace) -> int:
+    """`assetwatch demo [--scan] [--json]`: the loopback lab in a temporary database."""
+    from checks.lab import Lab  # only the demo needs the lab's servers and CA
+
+    overrides = probe_overrides(args)
+    with Lab() as lab, tempfile.TemporaryDirectory(prefix="assetwatch-demo-") as folder:
+        store = Store(args.db or Path(folder) / "demo.db")
+        try:
+            lab.seed(store)
+            wired = demo_overrides(lab, overrides)
+            if args.scan or args.json:
+                return sweep_and_report(args, store, wired)
+            store.settings.set("org_name", tr(args.lang, "cli.demo.org"))
+            open_dashboard(args, store, wired, lab)
+        finally:
+            store.close()
+    return EXIT_OK

@@ -1,0 +1,91 @@
+"""What goes to the regulator: the organisation checklist, the report, evidence files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import timedelta
+
+from checks.intake import parse_day
+from checks.knowledge.org_items import demands
+from checks.report import Report
+from checks.report.html import to_html
+from checks.report.markdown import to_markdown
+from checks.service import evidence as evidence_service
+from checks.service import org as org_service
+from checks.service.inventory import asset_named
+from checks.service.reports import attestation_json, build_report
+from checks.store import Store
+from checks.text import inert
+from checks.workflow.org import ItemState, progress
+from tui.cli.output import EXIT_OK, fail, json_line, say, signed
+from tui.i18n import tr
+
+REPORT_DAYS = 30
+"""The report's period when `--since` is not given."""
+
+
+def _item_json(s: ItemState, lang: str) -> dict[str, object]:
+    return {
+        "group": s.item.group,
+        "item": s.item.id,
+        "mode": str(s.item.mode),
+        "done": s.done,
+        "computed": s.computed,
+        "detail": s.detail,
+        "text": s.item.text.text(lang),
+        "attestation": attestation_json(s.attestation),
+    }
+
+
+def org(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch org [--attest ITEM]`: the seven demands and their items."""
+    if args.attest:
+        org_service.attest(store, args.attest, args.note, args.evidence)
+    states = org_service.states(store)
+    if args.json:
+        for s in states:
+            json_line(_item_json(s, args.lang), sys.stdout)
+        return EXIT_OK
+    for demand in demands():
+        done, total = progress(states, demand.id)
+        print(f"{demand.title.text(args.lang)}  {done}/{total}")
+        for s in (s for s in states if s.item.group == demand.id):
+            mode = tr(args.lang, f"cli.step.{s.item.mode}")
+            extra = inert(s.detail) or signed(s.attestation)
+            mark = "x" if s.done else " "
+            text = s.item.text.text(args.lang)
+            print(f"  [{mark}] {s.item.id} ({mode}) {text}  {extra}")
+    return EXIT_OK
+
+
+def _rendered(data: Report, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return to_html(data) if fmt == "html" else to_markdown(data)
+
+
+def report(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch report [--format F] [--since DAY] [-o FILE]`: the rectification report."""
+    lang = args.report_lang or args.lang
+    now = store.clock()
+    since = parse_day(args.since) if args.since else now - timedelta(days=REPORT_DAYS)
+    text = _rendered(build_report(store, since, now, lang), args.format)
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail("cli.report.cannot_write", path=args.output, error=exc.strerror) from None
+    say(lang, "cli.report.written", err=True, path=inert(str(args.output)))
+    return EXIT_OK
+
+
+def evidence(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch evidence NAME -o DIR`: the latest probe's captures, with SHA256SUMS."""
+    files = evidence_service.export(store, asset_named(store, args.name), args.output)
+    for path in files:
+        print(inert(str(path)))
+    return EXIT_OK

@@ -1,0 +1,166 @@
+"""The argument parser: global options, then one `add_*_parsers` per group of commands.
+
+Help texts come from the one bilingual table (`tui/i18n/cli.py`, keys `cli.help.*`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeAlias
+
+from checks.model import Kind, Lifecycle, Severity
+from checks.service.sweeps import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from tui.i18n import LANGS, tr
+
+SEVERITIES = [str(s) for s in Severity]
+"""`--fail-on` and `--severity` choices, lowest first."""
+REPORT_FORMATS = ("md", "html", "json")
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Help: TypeAlias = Callable[..., str]
+"""`h("key", **values)`: a help text in the parser's language."""
+
+
+def _help(lang: str) -> Help:
+    """`h("key", **values)` is the help text `cli.help.key` in `lang`."""
+
+    def h(key: str, **values: object) -> str:
+        return tr(lang, f"cli.help.{key}", **values)
+
+    return h
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The argument parser, its help in `lang`; global options come before the command."""
+    h = _help(lang)
+    parser = argparse.ArgumentParser(prog="assetwatch", description=h("description"))
+    parser.add_argument("--db", help=h("db"))
+    parser.add_argument(
+        "--nameserver", action="append", default=[], metavar="HOST[:PORT]", help=h("nameserver")
+    )
+    parser.add_argument("--ca-bundle", metavar="PEM", help=h("ca_bundle"))
+    parser.add_argument("--lang", choices=LANGS, help=h("lang"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_inventory_parsers(sub, lang)
+    add_import_parsers(sub, lang)
+    add_scan_parsers(sub, lang)
+    add_remediation_parsers(sub, lang)
+    add_report_parsers(sub, lang)
+    return parser
+
+
+def add_inventory_parsers(sub: Subparsers, lang: str) -> None:
+    """`add`, `retire` and `decommission`: an asset's life."""
+    h = _help(lang)
+    add = sub.add_parser("add", help=h("add"))
+    add.add_argument("name", help=h("add_name"))
+    add.add_argument("--kind", default="", help=h("kind", kinds=", ".join(Kind)))
+    add.add_argument("--owner", default="", help=h("owner"))
+    add.add_argument("--status", default="active", help=h("status", statuses=", ".join(Lifecycle)))
+    add.add_argument("--url", action="append", default=[], help=h("url"))
+    add.add_argument("--icp", default="", help=h("icp"))
+    add.add_argument("--tag", action="append", default=[], help=h("tag"))
+    add.add_argument("--notes", default="", help=h("notes"))
+
+    retire = sub.add_parser("retire", help=h("retire"))
+    retire.add_argument("name", help=h("asset"))
+
+    dec = sub.add_parser("decommission", help=h("decommission"))
+    dec.add_argument("name", help=h("asset"))
+    dec.add_argument("--attest", type=int, metavar="STEP", help=h("decommission_attest"))
+    dec.add_argument("--note", default="", help=h("note"))
+    dec.add_argument("--evidence", default="", help=h("evidence_path"))
+
+
+def add_import_parsers(sub: Subparsers, lang: str) -> None:
+    """`list` and `import`: the inventory as a whole."""
+    h = _help(lang)
+    lst = sub.add_parser("list", help=h("list"))
+    lst.add_argument("--json", action="store_true", help=h("json"))
+
+    imp = sub.add_parser("import", help=h("import"))
+    imp.add_argument("file", type=Path, help=h("import_file"))
+
+
+def add_scan_parsers(sub: Subparsers, lang: str) -> None:
+    """`scan`, `findings`, `checks` and `demo`: probing and what it found."""
+    h = _help(lang)
+    scan = sub.add_parser("scan", help=h("scan"))
+    add_sweep_options(scan, h)
+
+    findings = sub.add_parser("findings", help=h("findings"))
+    findings.add_argument("--json", action="store_true", help=h("json"))
+    findings.add_argument("--severity", choices=SEVERITIES, default="info", help=h("severity"))
+    findings.add_argument("--all", action="store_true", help=h("all"))
+
+    chk = sub.add_parser("checks", help=h("checks"))
+    chk.add_argument("--json", action="store_true", help=h("json"))
+    chk.add_argument("--disable", metavar="ID", help=h("disable"))
+    chk.add_argument("--enable", metavar="ID", help=h("enable"))
+    chk.add_argument("--asset", metavar="NAME", help=h("check_asset"))
+    chk.add_argument("--reason", default="", help=h("disable_reason"))
+
+    demo = sub.add_parser("demo", help=h("demo"))
+    demo.add_argument("--scan", action="store_true", help=h("demo_scan"))
+    add_sweep_options(demo, h)
+
+
+def add_sweep_options(p: argparse.ArgumentParser, h: Help) -> None:
+    """The options of a headless sweep (`scan`, `demo --scan`).
+
+    `--timeout` and `--concurrency` default to None, "not said": the stored settings (the
+    dashboard's settings form) apply then, and the defaults after them.
+    """
+    p.add_argument("--json", action="store_true", help=h("json_open"))
+    p.add_argument("--fail-on", choices=SEVERITIES, default="high", help=h("fail_on"))
+    p.add_argument("--concurrency", type=int, help=h("concurrency", default=DEFAULT_CONCURRENCY))
+    p.add_argument("--light", action="store_true", help=h("light"))
+    p.add_argument("--timeout", type=float, help=h("timeout", default=f"{DEFAULT_TIMEOUT:g}"))
+
+
+def add_remediation_parsers(sub: Subparsers, lang: str) -> None:
+    """`baseline`, `checklist`, `attest` and `accept-risk`: from finding to fixed."""
+    h = _help(lang)
+    base = sub.add_parser("baseline", help=h("baseline"))
+    base.add_argument("name", help=h("asset"))
+
+    plan = sub.add_parser("checklist", help=h("checklist"))
+    plan.add_argument("name", help=h("asset"))
+
+    att = sub.add_parser("attest", help=h("attest"))
+    att.add_argument("name", help=h("asset"))
+    att.add_argument("check", help=h("check"))
+    att.add_argument("step", type=int, help=h("step"))
+    att.add_argument("--note", default="", help=h("note"))
+    att.add_argument("--evidence", default="", help=h("evidence_path"))
+    att.add_argument("--who", default=None, help=h("who"))
+    att.add_argument("--subject", default="", help=h("subject"))
+
+    acc = sub.add_parser("accept-risk", help=h("accept_risk"))
+    acc.add_argument("name", help=h("asset"))
+    acc.add_argument("check", help=h("check"))
+    acc.add_argument("--reason", required=True, help=h("accept_reason"))
+    acc.add_argument("--until", required=True, metavar="YYYY-MM-DD", help=h("until"))
+    acc.add_argument("--subject", default="", help=h("subject"))
+
+
+def add_report_parsers(sub: Subparsers, lang: str) -> None:
+    """`org`, `report` and `evidence`: what goes to the regulator."""
+    h = _help(lang)
+    org = sub.add_parser("org", help=h("org"))
+    org.add_argument("--json", action="store_true", help=h("json"))
+    org.add_argument("--attest", metavar="ITEM", help=h("org_attest"))
+    org.add_argument("--note", default="", help=h("note"))
+    org.add_argument("--evidence", default="", help=h("evidence_path"))
+
+    rep = sub.add_parser("report", help=h("report"))
+    rep.add_argument("--format", choices=REPORT_FORMATS, default="md", help=h("format"))
+    rep.add_argument("--lang", dest="report_lang", choices=LANGS, help=h("report_lang"))
+    rep.add_argument("--since", metavar="YYYY-MM-DD", help=h("since"))
+    rep.add_argument("-o", "--output", type=Path, help=h("output"))
+
+    evi = sub.add_parser("evidence", help=h("evidence"))
+    evi.add_argument("name", help=h("asset"))
+    evi.add_argument("-o", "--output", type=Path, required=True, help=h("folder"))
