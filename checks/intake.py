@@ -126,6 +126,10 @@ def parse_day(value: str) -> datetime:
         ) from None
 
 
+_MULTILINE = frozenset({"notes", "note", "reason"})
+"""Fields that may run over lines (Alt+Enter in Excel, a long note)."""
+
+
 def _text(row: dict[str, Any], key: str) -> str:
     value = row.get(key)
     if value is None:
@@ -133,8 +137,7 @@ def _text(row: dict[str, Any], key: str) -> str:
     if not isinstance(value, str | int | float):
         raise UserError(f"{key}: expected text", f"{key}：应为文本")
     text = str(value).strip()
-    # Notes may run over lines (Alt+Enter in Excel); nothing else may hold a control character.
-    if has_controls(text.replace("\n", "").replace("\t", "") if key == "notes" else text):
+    if has_controls(text.replace("\n", "").replace("\t", "") if key in _MULTILINE else text):
         raise UserError(
             f"{key}: control or direction characters in {excerpt(text)}",
             f"{key}：含控制字符或方向字符 {excerpt(text)}",
@@ -144,6 +147,16 @@ def _text(row: dict[str, Any], key: str) -> str:
     except UnicodeEncodeError:
         raise UserError(f"{key}: not valid Unicode", f"{key}：不是有效的 Unicode") from None
     return text
+
+
+def person_text(key: str, value: str | None) -> str:
+    """Text a person typed (an owner, a note, `--who`), stripped; refused if it holds control
+    or direction characters, which would act on a terminal or reorder what a reader sees.
+
+    Raises:
+        UserError: such characters, or invalid Unicode; the message quotes a short excerpt.
+    """
+    return _text({key: value}, key)
 
 
 def _split(row: dict[str, Any], key: str) -> tuple[str, ...]:

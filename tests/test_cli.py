@@ -393,11 +393,15 @@ def test_evidence_files_with_hashes(capsys, lab, db, tmp_path):
 
 def test_text_from_the_network_and_from_people_is_inert(capsys, lab, db):
     from checks.lab.scenarios import EDGE_TITLE
+    from checks.model import Asset
+    from checks.store import Store
 
     site = "markup.lab-edge.test"  # serves EDGE_TITLE: markup, a colour and a window-title escape
     hostile = "\x1b]0;x\x07IT"
     urls = ["--url", lab.ports.http_url(site)]
-    run(capsys, "--db", db, "add", site, "--owner", hostile, "--status", "retired", *urls)
+    code, _, err = run(capsys, "--db", db, "add", site, "--owner", hostile, *urls)
+    assert code == 2 and "\x1b" not in err and "\\x1b" in err  # refused, quoted escaped
+    run(capsys, "--db", db, "add", site, "--owner", "IT", "--status", "retired", *urls)
     code, out, _ = run(capsys, *lab_args(lab, db), "scan")
     assert code == 1 and "retired-still-serving" in out
     assert "\x1b" not in out and "\x07" not in out
@@ -406,11 +410,17 @@ def test_text_from_the_network_and_from_people_is_inert(capsys, lab, db):
     evidence = {f["check"]: f["evidence"] for f in json_lines(out)}
     assert EDGE_TITLE.split(" ")[0] in evidence["retired-still-serving"]  # JSON keeps it exact
     assert "\x1b" not in out  # ...escaped by JSON
+    store = Store(db)  # a database written before owners were checked still prints inert
+    store.assets.save(Asset("old.example.test", owner=hostile))
+    store.close()
     _, out, _ = run(capsys, "--db", db, "--lang", "en", "list")
     assert "\x1b" not in out and "\\x1b]0;x\\x07IT" in out
-    run(capsys, "--db", db, "attest", site, "retired-still-serving", "1", "--who", "\x1b[2Jeve")
+    code, _, err = run(
+        capsys, "--db", db, "attest", site, "retired-still-serving", "1", "--who", "\x1b[2Jeve"
+    )
+    assert code == 2 and "\x1b" not in err
     _, out, _ = run(capsys, "--db", db, "--lang", "en", "checklist", site)
-    assert "\x1b" not in out and "\\x1b[2Jeve" in out
+    assert "\x1b" not in out
 
 
 def test_json_lines_escape_c1_controls():

@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from checks.errors import UserError
+from checks.intake import person_text
 from checks.knowledge.playbooks import manual_steps
 from checks.model import (
     Attestation,
@@ -216,6 +217,8 @@ class Findings:
         Raises:
             UserError: no such finding, or the step is not a manual step of its playbook.
         """
+        note, evidence = person_text("note", note), person_text("evidence", evidence)
+        who = person_text("who", who) or None
         check_id, round_, asset_id = self._head(finding_id)
         if step not in manual_steps(check_id):
             raise UserError(
@@ -276,7 +279,8 @@ class Findings:
         Raises:
             UserError: no such finding, no reason, or an expiry not in the future.
         """
-        if not reason.strip() or until <= self._clock():
+        reason, who = person_text("reason", reason), person_text("who", who) or None
+        if not reason or until <= self._clock():
             raise UserError(
                 "accepting a risk needs a reason and an expiry date in the future",
                 "接受风险须说明原因并给出将来的到期日",
