@@ -74,6 +74,7 @@ def test_table_output_aligns_chinese_owners(capsys, db):
 
 
 def test_errors_exit_2_with_a_message(capsys, db):
+    run(capsys, "--db", db, "init")
     code, _, err = run(capsys, "--db", db, "--lang", "en", "retire", "nowhere.example.test")
     assert code == 2 and "no asset named" in err
     code, _, err = run(capsys, "--db", db, "--lang", "zh", "add", "bad_name.test")
@@ -488,3 +489,38 @@ def test_importing_retired_for_an_active_asset_starts_the_checklist(capsys, db, 
     assert "assets asked to be retired: 1; they stay retiring" in err
     _, out, _ = run(capsys, "--db", db, "list", "--json")
     assert json_lines(out)[0]["status"] == "retiring"
+
+
+def test_a_missing_database_is_refused_not_created(capsys, tmp_path):
+    typo = tmp_path / "no" / "such" / "file.db"
+    for command in (["scan"], ["list"], ["report"], ["findings"], ["org"]):
+        code, out, err = run(capsys, "--db", str(typo), "--lang", "en", *command)
+        assert code == 2 and "no database at" in err and out == "", command
+    assert not typo.exists() and not typo.parent.exists()
+    code, _, err = run(capsys, "--db", str(typo), "--lang", "zh", "scan")
+    assert code == 2 and "没有数据库" in err
+    code, out, _ = run(capsys, "--db", str(typo), "--lang", "en", "init")
+    assert code == 0 and typo.exists() and str(typo) in out
+    assert run(capsys, "--db", str(typo), "scan")[0] == 0
+
+
+def test_scan_exits_3_when_the_sweep_was_incomplete(capsys, lab, db, tmp_path):
+    import socket
+
+    run(capsys, "--db", db, "add", "www.shili-tech.test", "--owner", "IT")
+    deaf = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    deaf.bind(("127.0.0.1", 0))  # receives the questions, never answers
+    host, port = deaf.getsockname()
+    try:
+        code, out, err = run(
+            capsys, "--db", db, "--nameserver", f"{host}:{port}", "scan", "--json", "--timeout", "1"
+        )
+    finally:
+        deaf.close()
+    assert code == 3, err
+    found = json_lines(out)
+    assert [(f["check"], f["severity"]) for f in found] == [("probe-incomplete", "low")]
+    assert "dns=timeout" in found[0]["evidence"]
+    assert err.strip().splitlines()[-1].startswith("coverage: 0 observed, 1 not observed, 1")
+    code, _, err = run(capsys, *lab_args(lab, db), "scan", "--json")
+    assert code == 0 and "coverage: 1 observed, 0 not observed" in err

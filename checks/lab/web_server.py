@@ -98,6 +98,7 @@ class LabWeb:
             while await self._one(reader, writer, tls):
                 pass
         except (
+            asyncio.CancelledError,  # the lab stopping while a "hang" page holds a connection
             asyncio.IncompleteReadError,
             asyncio.LimitOverrunError,
             ConnectionError,
