@@ -108,3 +108,43 @@ def test_kill_9_in_the_middle_of_an_import_loses_nothing_written_before(tmp_path
     assert len(store.assets.all()) in (1, 100001)
     store.assets.save(store.assets.get("kept.example.test"))  # and the next run works
     store.close()
+
+
+def test_kill_9_in_the_middle_of_a_sweep_loses_nothing_and_the_next_sweep_works(tmp_path, lab):
+    from checks.service.sweeps import config_from, run_async, run_sweep
+
+    path = str(tmp_path / "aw.db")
+    store = Store(path)
+    lab.seed(store)
+    store.attestations.attest_org("ir-plan", note="v2 approved", who="admin")
+    store.close()
+    victim = _spawn(
+        """
+        import sys
+        from checks.lab.remote import RemoteLab
+        from checks.service.sweeps import ProbeOverrides, config_from, run_async, run_sweep
+        from checks.store import Store
+        store = Store(sys.argv[1])
+        dns, ca = sys.argv[2].split(":"), sys.argv[3]
+        overrides = ProbeOverrides(nameservers=((dns[0], int(dns[1])),), ca_bundle=ca, timeout=5)
+        def batch(done, progress):
+            print("batch", progress.done, flush=True)
+        run_async(run_sweep(store, config_from(store.settings.read(), overrides), on_batch=batch, batch_size=1))
+        """,
+        path,
+        f"127.0.0.1:{lab.dns_port}",
+        lab.ca_pem,
+    )
+    assert victim.stdout is not None
+    assert victim.stdout.readline().startswith("batch")
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(30)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    store = Store(path)
+    assert store.attestations.org()["ir-plan"].note == "v2 approved"
+    done = run_async(run_sweep(store, config_from(store.settings.read(), lab.overrides())))
+    assert done.done == len(lab.inventory)
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
