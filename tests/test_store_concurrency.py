@@ -121,7 +121,6 @@ def test_kill_9_in_the_middle_of_a_sweep_loses_nothing_and_the_next_sweep_works(
     victim = _spawn(
         """
         import sys
-        from checks.lab.remote import RemoteLab
         from checks.service.sweeps import ProbeOverrides, config_from, run_async, run_sweep
         from checks.store import Store
         store = Store(sys.argv[1])
@@ -129,7 +128,8 @@ def test_kill_9_in_the_middle_of_a_sweep_loses_nothing_and_the_next_sweep_works(
         overrides = ProbeOverrides(nameservers=((dns[0], int(dns[1])),), ca_bundle=ca, timeout=5)
         def batch(done, progress):
             print("batch", progress.done, flush=True)
-        run_async(run_sweep(store, config_from(store.settings.read(), overrides), on_batch=batch, batch_size=1))
+        config = config_from(store.settings.read(), overrides)
+        run_async(run_sweep(store, config, on_batch=batch, batch_size=1))
         """,
         path,
         f"127.0.0.1:{lab.dns_port}",
