@@ -20,6 +20,15 @@ def _spawn(code: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def _kill_and_check(victim: subprocess.Popen[str], path: str) -> None:
+    """SIGKILL the process, then prove the file it wrote is sound."""
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(30)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
 WRITER = """
     import sys
     from checks.model import Asset
@@ -95,11 +104,7 @@ def test_kill_9_in_the_middle_of_an_import_loses_nothing_written_before(tmp_path
     assert victim.stdout is not None
     assert victim.stdout.readline().strip() == "written"
     assert victim.stdout.readline().strip() == "importing"
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(30)
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    _kill_and_check(victim, path)
     store = Store(path)
     assert store.assets.get("kept.example.test") is not None
     assert "security-officer" in store.attestations.org()
@@ -137,11 +142,7 @@ def test_kill_9_in_the_middle_of_a_sweep_loses_nothing_and_the_next_sweep_works(
     )
     assert victim.stdout is not None
     assert victim.stdout.readline().startswith("batch")
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(30)
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    _kill_and_check(victim, path)
     store = Store(path)
     assert store.attestations.org()["ir-plan"].note == "v2 approved"
     done = run_async(run_sweep(store, config_from(store.settings.read(), lab.overrides())))

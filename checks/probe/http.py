@@ -53,6 +53,10 @@ class Unresolved(httpcore.ConnectError):
     """Our DNS step gave no address for a host, so no connection was attempted."""
 
 
+class _Stopped(Exception):
+    """A fetch ends without a page: (HttpError, detail[, final URL])."""
+
+
 class Blocked(httpcore.ConnectError):
     """The policy refused a host or an address, so no connection was attempted."""
 
@@ -327,37 +331,26 @@ class HttpSession:
                     hops.append(Hop(current, last.status))
                     if last.location is None:
                         break
-                    if len(hops) > self.limits.max_redirects:
-                        return self._entry(
-                            url,
-                            started,
-                            hops,
-                            address,
-                            tls,
-                            None,
-                            HttpError.TOO_MANY_REDIRECTS,
-                            f"more than {self.limits.max_redirects}",
-                        )
-                    target = httpx.URL(current).join(last.location)
-                    if not self.policy.may_visit(target.host):
-                        return self._entry(
-                            url,
-                            started,
-                            hops,
-                            address,
-                            tls,
-                            None,
-                            HttpError.BLOCKED,
-                            f"redirect to {redact_url(str(target))} not followed: "
-                            "not in the inventory",
-                            final_url=redact_url(str(target)),
-                        )
-                    # Credentials a redirect carries are neither sent nor kept.
-                    current = str(target.copy_with(username=None, password=None))
+                    current = self._next_hop(current, last.location, len(hops))
+        except _Stopped as stop:
+            return self._entry(url, started, hops, address, tls, None, *stop.args)
         except Exception as exc:  # every network failure becomes data
             error, detail = _classify(exc)
             return self._entry(url, started, hops, address, tls, None, error, detail)
         return self._entry(url, started, hops, address, tls, last, None, "")
+
+    def _next_hop(self, current: str, location: str, hops: int) -> str:
+        """Where a redirect goes, if we may follow it (raises `_Stopped` when not)."""
+        if hops > self.limits.max_redirects:
+            raise _Stopped(HttpError.TOO_MANY_REDIRECTS, f"more than {self.limits.max_redirects}")
+        target = httpx.URL(current).join(location)
+        if not self.policy.may_visit(target.host):
+            shown = redact_url(str(target))
+            raise _Stopped(
+                HttpError.BLOCKED, f"redirect to {shown} not followed: not in the inventory", shown
+            )
+        # Credentials a redirect carries are neither sent nor kept.
+        return str(target.copy_with(username=None, password=None))
 
     def _entry(
         self,
