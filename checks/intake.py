@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import Any
 from checks.errors import UserError
 from checks.model import Asset, Kind, Lifecycle
 from checks.names import is_ip, normalize_name, normalize_url
+from checks.text import excerpt, has_controls
 
 CSV_HEADER = ("name", "kind", "owner", "status", "url", "icp")
 
@@ -80,7 +84,8 @@ def parse_kind(value: str, name: str = "") -> Kind:
     except ValueError:
         kinds = ", ".join(k.value for k in Kind)
         raise UserError(
-            f"unknown kind {value!r} (use {kinds})", f"未知类型 {value!r}（可用：{kinds}）"
+            f"unknown kind {excerpt(value)} (use {kinds})",
+            f"未知类型 {excerpt(value)}（可用：{kinds}）",
         ) from None
 
 
@@ -99,8 +104,8 @@ def parse_status(value: str) -> Lifecycle:
         return Lifecycle(value.lower())
     except ValueError:
         raise UserError(
-            f"unknown status {value!r} (use active, retiring, retired)",
-            f"未知状态 {value!r}（可用：active、retiring、retired）",
+            f"unknown status {excerpt(value)} (use active, retiring, retired)",
+            f"未知状态 {excerpt(value)}（可用：active、retiring、retired）",
         ) from None
 
 
@@ -116,46 +121,125 @@ def parse_day(value: str) -> datetime:
         return datetime.fromisoformat(value.strip()).replace(tzinfo=UTC)
     except ValueError:
         raise UserError(
-            f"bad date {value!r}; use YYYY-MM-DD", f"日期无效 {value!r}；请用 YYYY-MM-DD"
+            f"bad date {excerpt(value)}; use YYYY-MM-DD",
+            f"日期无效 {excerpt(value)}；请用 YYYY-MM-DD",
         ) from None
 
 
-def _split(value: Any) -> tuple[str, ...]:
+_MULTILINE = frozenset({"notes", "note", "reason"})
+"""Fields that may run over lines (Alt+Enter in Excel, a long note)."""
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise UserError(f"{key}: expected text", f"{key}：应为文本")
+    text = str(value).strip()
+    if has_controls(text.replace("\n", "").replace("\t", "") if key in _MULTILINE else text):
+        raise UserError(
+            f"{key}: control or direction characters in {excerpt(text)}",
+            f"{key}：含控制字符或方向字符 {excerpt(text)}",
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(f"{key}: not valid Unicode", f"{key}：不是有效的 Unicode") from None
+    return text
+
+
+def person_text(key: str, value: str | None) -> str:
+    """Text a person typed (an owner, a note, `--who`), stripped; refused if it holds control
+    or direction characters, which would act on a terminal or reorder what a reader sees.
+
+    Raises:
+        UserError: such characters, or invalid Unicode; the message quotes a short excerpt.
+    """
+    return _text({key: value}, key)
+
+
+def _split(row: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = row.get(key)
     if isinstance(value, list):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    return tuple(v for v in str(value or "").replace(";", " ").replace(",", " ").split() if v)
+        return tuple(t for i in range(len(value)) if (t := _text({key: value[i]}, key)))
+    return tuple(v for v in _text(row, key).replace(";", " ").replace(",", " ").split() if v)
 
 
 def build_asset(row: dict[str, Any]) -> Asset:
     """Validate one record (CSV row or JSON object) into an Asset.
 
+    People's text is data too: control characters and directional overrides are refused.
+
     Raises:
         UserError: a field is missing or invalid.
     """
-    raw_name = str(row.get("name") or "").strip()
+    raw_name = _text(row, "name")
     if not raw_name:
         raise UserError("empty name", "名称为空")
     name = normalize_name(raw_name)
     return Asset(
         name=name,
-        kind=parse_kind(str(row.get("kind") or ""), name),
-        owner=str(row.get("owner") or "").strip(),
-        lifecycle=parse_status(str(row.get("status") or "")),
-        urls=tuple(normalize_url(u) for u in _split(row.get("url"))),
-        icp=str(row.get("icp") or "").strip(),
-        tags=_split(row.get("tags")),
-        notes=str(row.get("notes") or "").strip(),
+        kind=parse_kind(_text(row, "kind"), name),
+        owner=_text(row, "owner"),
+        lifecycle=parse_status(_text(row, "status")),
+        urls=tuple(normalize_url(u) for u in _split(row, "url")),
+        icp=_text(row, "icp"),
+        tags=_split(row, "tags"),
+        notes=_text(row, "notes"),
     )
 
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
 def decode(data: bytes) -> str:
-    """Text of an inventory file: UTF-8 (with or without BOM), else GB18030 (GBK Excel exports)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    """Text of a whole file: UTF-16 or UTF-8 by BOM, else UTF-8, else GB18030 (GBK Excel)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec if codec != "utf-16" else _utf16(bom), "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("gb18030", errors="replace")
+
+
+def _utf16(bom: bytes) -> str:
+    return "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+
+
+def decode_lines(data: bytes) -> tuple[list[str], dict[int, UserError]]:
+    """A file's physical lines, each decoded on its own (a GBK row after UTF-8 rows reads right).
+
+    Only CR, LF and CRLF end a line: a vertical tab, NEL or U+2028 inside a cell never does.
+    Returns the lines and, by line number, those that are neither UTF-8 nor GB18030.
+    """
+    for bom, _ in _BOMS[1:]:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(_utf16(bom), "replace")
+            return re.split(r"\r\n|\n|\r", text), {}
+    data = data.removeprefix(codecs.BOM_UTF8)
+    lines: list[str] = []
+    bad: dict[int, UserError] = {}
+    for number, raw in enumerate(_LINE_END.split(data), start=1):
+        for codec in ("utf-8", "gb18030"):
+            try:
+                lines.append(raw.decode(codec))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            lines.append(raw.decode("utf-8", "replace"))
+            bad[number] = UserError(
+                "neither UTF-8 nor GBK: save the file as UTF-8 or GBK",
+                "既不是 UTF-8 也不是 GBK：请另存为 UTF-8 或 GBK",
+            )
+    return lines, bad
 
 
 def _column(header: str) -> str:
@@ -163,53 +247,86 @@ def _column(header: str) -> str:
     return _COLUMN_ALIASES.get(key, key)
 
 
-def parse_csv(text: str) -> ParsedFile:
-    """Parse CSV text. Each physical line is one row, so one broken quote costs one row.
+OPTIONAL = frozenset({"kind", "owner", "status", "url", "icp", "tags", "notes"})
+MAX_RECORD_LINES = 50
+"""Physical lines one quoted cell may span before its quote counts as broken."""
+
+
+def _records(lines: list[str], start: int) -> Iterator[tuple[int, str | None]]:
+    """(first line number, the record's text) per record; text None when its quote never closes.
+
+    A quoted cell may hold line breaks (Excel writes them so); an unclosed quote costs its
+    first line only, never the rest of the file.
+    """
+    index = start
+    while index < len(lines):
+        first = index
+        text = lines[index]
+        index += 1
+        while text.count('"') % 2 and index < len(lines) and index - first < MAX_RECORD_LINES:
+            text += "\n" + lines[index]
+            index += 1
+        if text.count('"') % 2:
+            yield first + 1, None
+            index = first + 1
+            continue
+        yield first + 1, text
+
+
+def _delimiter(header: str) -> str:
+    return "\t" if header.count("\t") > header.count(",") else ","
+
+
+def parse_csv(text: str | list[str], bad: dict[int, UserError] | None = None) -> ParsedFile:
+    """Parse CSV (or tab-separated, as Excel's "Unicode text" saves it) per RFC 4180.
 
     Raises:
         UserError: no header with a `name` column.
     """
+    lines = re.split(r"\r\n|\n|\r", text) if isinstance(text, str) else text
+    bad = bad or {}
     result = ParsedFile()
-    lines = text.splitlines()
     header_line = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_line is None:
         raise UserError("the file is empty", "文件为空")
-    header = [_column(h) for h in next(csv.reader([lines[header_line]]))]
+    delimiter = _delimiter(lines[header_line])
+    header = [_column(h) for h in next(csv.reader([lines[header_line]], delimiter=delimiter))]
     if "name" not in header:
         raise UserError(
             f"no 'name' column; the header must be {','.join(CSV_HEADER)}",
             f"缺少 name 列；表头应为 {','.join(CSV_HEADER)}",
         )
-    present = frozenset(header) & {"kind", "owner", "status", "url", "icp", "tags", "notes"}
-    for index in range(header_line + 1, len(lines)):
-        line_no = index + 1
-        line = lines[index]
-        if not line.strip():
+    present = frozenset(header) & OPTIONAL
+    for line_no, record in _records(lines, header_line + 1):
+        if line_no in bad:
+            result.errors.append(RowError(line_no, bad[line_no]))
+            continue
+        if record is None:
+            result.errors.append(
+                RowError(
+                    line_no,
+                    UserError("broken quoting: a quote is never closed", "引号不匹配：引号未闭合"),
+                )
+            )
+            continue
+        if not record.strip():
             continue
         try:
-            cells = next(csv.reader([line], strict=True))
+            cells = next(csv.reader([record], delimiter=delimiter, strict=True))
+            if len(cells) > len(header):
+                raise UserError(
+                    f"{len(cells)} fields, the header has {len(header)}",
+                    f"有 {len(cells)} 个字段，表头只有 {len(header)} 个",
+                )
+            result.assets.append(
+                (line_no, build_asset(dict(zip(header, cells, strict=False))), present)
+            )
         except csv.Error as exc:
             result.errors.append(
                 RowError(line_no, UserError(f"broken quoting: {exc}", f"引号不匹配：{exc}"))
             )
-            continue
-        if len(cells) > len(header):
-            result.errors.append(
-                RowError(
-                    line_no,
-                    UserError(
-                        f"{len(cells)} fields, the header has {len(header)}",
-                        f"有 {len(cells)} 个字段，表头只有 {len(header)} 个",
-                    ),
-                )
-            )
-            continue
-        try:
-            asset = build_asset(dict(zip(header, cells, strict=False)))
         except UserError as exc:
             result.errors.append(RowError(line_no, exc))
-            continue
-        result.assets.append((line_no, asset, present))
     return result
 
 
@@ -223,6 +340,8 @@ def parse_json(text: str) -> ParsedFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"invalid JSON: {exc}", f"JSON 格式错误：{exc}") from None
+    except RecursionError:
+        raise UserError("JSON nested too deeply", "JSON 嵌套过深") from None
     if isinstance(data, dict):
         data = data.get("assets")
     if not isinstance(data, list):
@@ -232,14 +351,11 @@ def parse_json(text: str) -> ParsedFile:
         if not isinstance(item, dict):
             result.errors.append(RowError(number, UserError("not an object", "不是对象")))
             continue
-        item = {_column(k): v for k, v in item.items()}
         try:
-            asset = build_asset(item)
+            item = {_column(str(k)): v for k, v in item.items()}
+            result.assets.append((number, build_asset(item), frozenset(item) & OPTIONAL))
         except UserError as exc:
             result.errors.append(RowError(number, exc))
-            continue
-        present = frozenset(item) & {"kind", "owner", "status", "url", "icp", "tags", "notes"}
-        result.assets.append((number, asset, present))
     return result
 
 
@@ -258,7 +374,7 @@ def parse_file(path: Path) -> ParsedFile:
     text = decode(data)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         return parse_json(text)
-    return parse_csv(text)
+    return parse_csv(*decode_lines(data))
 
 
 FIELD_OF_COLUMN = {

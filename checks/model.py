@@ -87,6 +87,8 @@ class HttpError(enum.StrEnum):
     TLS = "tls"
     PROTOCOL = "protocol"
     TOO_MANY_REDIRECTS = "too-many-redirects"
+    BLOCKED = "blocked"
+    """The prober refused to go there: another site, or an address it never contacts."""
     ERROR = "error"
 
 
@@ -154,6 +156,14 @@ class DnsAnswer:
         """True when the name has at least one address."""
         return bool(self.addresses)
 
+    @property
+    def absent(self) -> bool:
+        """The DNS says the name has no address: NXDOMAIN or NODATA, an authoritative "no".
+
+        Not the same as `not resolves`: a timeout or a SERVFAIL says nothing about the name.
+        """
+        return not self.addresses and self.status in (DnsStatus.NXDOMAIN, DnsStatus.NODATA)
+
 
 @dataclass(frozen=True, slots=True)
 class CertInfo:
@@ -216,6 +226,11 @@ class HttpEntry:
     def answered(self) -> bool:
         """True when the server sent an HTTP response (any status)."""
         return self.status is not None or bool(self.hops)
+
+    @property
+    def refused(self) -> bool:
+        """The connection was refused or reset: evidence that nothing serves there."""
+        return not self.answered and self.error == HttpError.CONNECT
 
     def header(self, name: str) -> str | None:
         """The first value of a header of the final response, or None."""
@@ -344,6 +359,13 @@ class SweepProgress:
     done: int
     total: int
     elapsed_s: float
+    unobserved: tuple[tuple[str, str], ...] = ()
+    """(asset name, why) of every probed asset not fully observed (`probe-incomplete`)."""
+
+    @property
+    def complete(self) -> bool:
+        """Every asset was probed and fully observed."""
+        return self.done == self.total and not self.unobserved
 
     @property
     def rate(self) -> float:

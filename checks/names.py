@@ -1,12 +1,21 @@
-"""Asset names: hostnames (internationalised ones as punycode), IP addresses and URLs."""
+"""Asset names: hostnames (internationalised ones as punycode), IP addresses and URLs.
+
+Internationalised names follow IDNA 2008 with the UTS #46 mapping (the kept `idna` package):
+`straße.de` stays `xn--strae-oqa.de`, where Python's built-in IDNA 2003 codec would make it
+`strasse.de`, another domain the organisation may not own.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
+import idna
+
 from checks.errors import UserError
+from checks.text import excerpt
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -24,17 +33,17 @@ def _to_ascii_host(host: str) -> str:
     labels = []
     for label in host.split("."):
         try:
-            ascii_label = label.encode("idna").decode("ascii") if not label.isascii() else label
-        except UnicodeError:
+            ascii_label = label if label.isascii() else idna.encode(label, uts46=True).decode()
+        except (idna.IDNAError, UnicodeError):
             ascii_label = ""
         if not _LABEL.match(ascii_label):
             raise UserError(
-                f"invalid hostname {host!r}: bad label {label!r}",
-                f"无效的主机名 {host!r}：标签 {label!r} 不合法",
+                f"invalid hostname {excerpt(host)}: bad label {excerpt(label)}",
+                f"无效的主机名 {excerpt(host)}：标签 {excerpt(label)} 不合法",
             )
         labels.append(ascii_label)
     if len(".".join(labels)) > 253:
-        raise UserError(f"hostname too long: {host!r}", f"主机名过长：{host!r}")
+        raise UserError(f"hostname too long: {excerpt(host)}", f"主机名过长：{excerpt(host)}")
     return ".".join(labels)
 
 
@@ -61,13 +70,22 @@ def normalize_url(raw: str) -> str:
     """
     parts = urlsplit(raw.strip())
     if parts.scheme.lower() not in ("http", "https"):
-        raise UserError(f"not an http(s) URL: {raw!r}", f"不是 http(s) 网址：{raw!r}")
+        raise UserError(
+            f"not an http(s) URL: {excerpt(redact_url(raw))}",
+            f"不是 http(s) 网址：{excerpt(redact_url(raw))}",
+        )
     if not parts.hostname:
-        raise UserError(f"URL without a host: {raw!r}", f"网址缺少主机：{raw!r}")
+        raise UserError(
+            f"URL without a host: {excerpt(redact_url(raw))}",
+            f"网址缺少主机：{excerpt(redact_url(raw))}",
+        )
     try:
         port = parts.port
     except ValueError:
-        raise UserError(f"bad port in URL: {raw!r}", f"网址端口无效：{raw!r}") from None
+        raise UserError(
+            f"bad port in URL: {excerpt(redact_url(raw))}",
+            f"网址端口无效：{excerpt(redact_url(raw))}",
+        ) from None
     host = _to_ascii_host(parts.hostname)
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
@@ -99,9 +117,41 @@ def display_name(name: str) -> str:
     labels = []
     for label in host.split("."):
         try:
-            labels.append(
-                label.encode("ascii").decode("idna") if label.startswith("xn--") else label
-            )
-        except UnicodeError:
+            labels.append(idna.decode(label) if label.startswith("xn--") else label)
+        except (idna.IDNAError, UnicodeError):
             labels.append(label)
     return name.replace(host, ".".join(labels), 1)
+
+
+_CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"})
+"""Scripts whose letters look alike: one label mixing them is a classic look-alike domain."""
+
+
+def _scripts(label: str) -> set[str]:
+    found = set()
+    for char in label:
+        if char.isalpha():
+            found.add(unicodedata.name(char, "?").split(" ", 1)[0])
+    return found
+
+
+def confusable(name: str) -> str:
+    """Why a name may imitate another ("" when it does not): a label mixing Latin with
+    Cyrillic or Greek letters (`аpple.com` with a Cyrillic а), shown as it will be shown."""
+    for label in display_name(host_of(name)).split("."):
+        mixed = _scripts(label) & _CONFUSABLE_SCRIPTS
+        if len(mixed) > 1:
+            return f"label {excerpt(label)} mixes {' and '.join(sorted(mixed))} letters"
+    return ""
+
+
+def redact_url(url: str) -> str:
+    """The URL with any credentials (`user:password@`) replaced by `***@`.
+
+    Credentials in an inventory URL or a redirect's Location are never stored or printed.
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    netloc = "***@" + parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -13,6 +13,8 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Directional marks and overrides (they reorder what a reader sees) and line separators."""
 
 _CHINESE = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn", "hz-gb-2312"}
 """Labels browsers decode as GB18030 (the WHATWG Encoding Standard maps GBK and GB2312 to it)."""
@@ -64,8 +66,26 @@ def extract_title(text: str) -> str:
 
 
 def inert(text: str) -> str:
-    """Text made harmless for a terminal or a document: control characters become `\\xNN`.
+    """Text made harmless for a terminal or a document: control characters become `\\xNN`,
+    directional overrides `\\u202e`.
 
-    Network and people's text is data: an ESC or a C1 control must never reach a terminal.
+    Network and people's text is data: an ESC, a C1 control or a right-to-left override must
+    never reach a terminal, a report or a log as anything but visible escapes.
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def has_controls(text: str) -> bool:
+    """True when `text` holds a control character or a directional override."""
+    return bool(_CONTROL.search(text) or _BIDI.search(text))
+
+
+EXCERPT = 60
+"""Characters of someone's input an error message quotes at most."""
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """A short, inert, quoted excerpt of input for an error message (never megabytes of it)."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "'" + inert(cut) + "'"

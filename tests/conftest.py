@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,9 @@ import pytest
 
 from checks.lab.remote import RemoteLab
 from checks.store import Store
+
+# uvloop connects below the socket module, out of pytest-socket's sight (see run_async).
+os.environ["ASSETWATCH_EVENT_LOOP"] = "asyncio"
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,7 @@ def test_table_output_aligns_chinese_owners(capsys, db):
 
 
 def test_errors_exit_2_with_a_message(capsys, db):
+    run(capsys, "--db", db, "init")
     code, _, err = run(capsys, "--db", db, "--lang", "en", "retire", "nowhere.example.test")
     assert code == 2 and "no asset named" in err
     code, _, err = run(capsys, "--db", db, "--lang", "zh", "add", "bad_name.test")
@@ -393,11 +394,15 @@ def test_evidence_files_with_hashes(capsys, lab, db, tmp_path):
 
 def test_text_from_the_network_and_from_people_is_inert(capsys, lab, db):
     from checks.lab.scenarios import EDGE_TITLE
+    from checks.model import Asset
+    from checks.store import Store
 
     site = "markup.lab-edge.test"  # serves EDGE_TITLE: markup, a colour and a window-title escape
     hostile = "\x1b]0;x\x07IT"
     urls = ["--url", lab.ports.http_url(site)]
-    run(capsys, "--db", db, "add", site, "--owner", hostile, "--status", "retired", *urls)
+    code, _, err = run(capsys, "--db", db, "add", site, "--owner", hostile, *urls)
+    assert code == 2 and "\x1b" not in err and "\\x1b" in err  # refused, quoted escaped
+    run(capsys, "--db", db, "add", site, "--owner", "IT", "--status", "retired", *urls)
     code, out, _ = run(capsys, *lab_args(lab, db), "scan")
     assert code == 1 and "retired-still-serving" in out
     assert "\x1b" not in out and "\x07" not in out
@@ -406,11 +411,17 @@ def test_text_from_the_network_and_from_people_is_inert(capsys, lab, db):
     evidence = {f["check"]: f["evidence"] for f in json_lines(out)}
     assert EDGE_TITLE.split(" ")[0] in evidence["retired-still-serving"]  # JSON keeps it exact
     assert "\x1b" not in out  # ...escaped by JSON
+    store = Store(db)  # a database written before owners were checked still prints inert
+    store.assets.save(Asset("old.example.test", owner=hostile))
+    store.close()
     _, out, _ = run(capsys, "--db", db, "--lang", "en", "list")
     assert "\x1b" not in out and "\\x1b]0;x\\x07IT" in out
-    run(capsys, "--db", db, "attest", site, "retired-still-serving", "1", "--who", "\x1b[2Jeve")
+    code, _, err = run(
+        capsys, "--db", db, "attest", site, "retired-still-serving", "1", "--who", "\x1b[2Jeve"
+    )
+    assert code == 2 and "\x1b" not in err
     _, out, _ = run(capsys, "--db", db, "--lang", "en", "checklist", site)
-    assert "\x1b" not in out and "\\x1b[2Jeve" in out
+    assert "\x1b" not in out
 
 
 def test_json_lines_escape_c1_controls():
@@ -478,3 +489,38 @@ def test_importing_retired_for_an_active_asset_starts_the_checklist(capsys, db, 
     assert "assets asked to be retired: 1; they stay retiring" in err
     _, out, _ = run(capsys, "--db", db, "list", "--json")
     assert json_lines(out)[0]["status"] == "retiring"
+
+
+def test_a_missing_database_is_refused_not_created(capsys, tmp_path):
+    typo = tmp_path / "no" / "such" / "file.db"
+    for command in (["scan"], ["list"], ["report"], ["findings"], ["org"]):
+        code, out, err = run(capsys, "--db", str(typo), "--lang", "en", *command)
+        assert code == 2 and "no database at" in err and out == "", command
+    assert not typo.exists() and not typo.parent.exists()
+    code, _, err = run(capsys, "--db", str(typo), "--lang", "zh", "scan")
+    assert code == 2 and "没有数据库" in err
+    code, out, _ = run(capsys, "--db", str(typo), "--lang", "en", "init")
+    assert code == 0 and typo.exists() and str(typo) in out
+    assert run(capsys, "--db", str(typo), "scan")[0] == 0
+
+
+def test_scan_exits_3_when_the_sweep_was_incomplete(capsys, lab, db, tmp_path):
+    import socket
+
+    run(capsys, "--db", db, "add", "www.shili-tech.test", "--owner", "IT")
+    deaf = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    deaf.bind(("127.0.0.1", 0))  # receives the questions, never answers
+    host, port = deaf.getsockname()
+    try:
+        code, out, err = run(
+            capsys, "--db", db, "--nameserver", f"{host}:{port}", "scan", "--json", "--timeout", "1"
+        )
+    finally:
+        deaf.close()
+    assert code == 3, err
+    found = json_lines(out)
+    assert [(f["check"], f["severity"]) for f in found] == [("probe-incomplete", "low")]
+    assert "dns=timeout" in found[0]["evidence"]
+    assert err.strip().splitlines()[-1].startswith("coverage: 0 observed, 1 not observed, 1")
+    code, _, err = run(capsys, *lab_args(lab, db), "scan", "--json")
+    assert code == 0 and "coverage: 1 observed, 0 not observed" in err

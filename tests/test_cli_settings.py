@@ -118,6 +118,7 @@ def test_the_demo_wires_the_lab_and_keeps_the_users_options(lab):
 
 def test_bad_numbers_and_a_bad_stored_nameserver_exit_2(capsys, tmp_path):
     db = str(tmp_path / "aw.db")
+    assert main(["--db", db, "init"]) == 0
     for option in (["--timeout", "nan"], ["--timeout", "0"], ["--concurrency", "0"]):
         assert main(["--db", db, "--lang", "en", "scan", *option]) == 2
         assert f"{option[0]} must be a positive number" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
@@ -86,3 +87,76 @@ def test_json_list_with_an_invalid_item(tmp_path):
 def test_broken_json_is_a_clear_error(tmp_path):
     with pytest.raises(UserError, match="invalid JSON"):
         parse_file(write(tmp_path, "a.json", b"[{"))
+
+
+def test_a_quoted_newline_stays_in_its_cell_and_never_makes_a_row(tmp_path):
+    # As Excel writes a cell with Alt+Enter in it: quoted, CRLF inside.
+    text = HEADER + (
+        'ok.example.test,website,"IT\r\ninjected.test,website,mallory",active,,\r\n'
+        "next.example.test,website,IT,active,,\r\n"
+    )
+    parsed = parse_file(write(tmp_path, "a.csv", text.encode()))
+    # one record: the owner cell holds a line break (refused: owners are one line), and the
+    # text after it never becomes an asset of its own
+    assert [(line, a.name) for line, a, _ in parsed.assets] == [(4, "next.example.test")]
+    assert [e.line for e in parsed.errors] == [2] and "owner" in parsed.errors[0].error.en
+
+
+def test_a_cell_with_a_line_break_in_notes_is_kept_whole(tmp_path):
+    text = 'name,owner,notes\nok.example.test,IT,"first line\nsecond line"\n'
+    parsed = parse_file(write(tmp_path, "a.csv", text.encode()))
+    assert parsed.errors == []
+    assert parsed.assets[0][1].notes == "first line\nsecond line"
+
+
+def test_other_line_break_characters_never_split_or_truncate_a_row(tmp_path):
+    # control characters and line separators: the row is refused, whole, the next one lands
+    for char in ("\x0b", "\x0c", "\x85", "\u2028"):
+        text = f"name,owner\nok.example.test,IT{char}team\nnext.example.test,IT\n"
+        parsed = parse_file(write(tmp_path, "a.csv", text.encode()))
+        assert [a.name for _, a, _ in parsed.assets] == ["next.example.test"], repr(char)
+        assert [e.line for e in parsed.errors] == [2]
+
+
+def test_control_and_direction_characters_are_refused_with_a_short_excerpt(tmp_path):
+    long_owner = "\x1b]0;owned\x07" + "x" * 5000
+    text = f"name,owner\nok.example.test,{long_owner}\nrtl.example.test,IT\u202eadmin\n"
+    parsed = parse_file(write(tmp_path, "a.csv", text.encode()))
+    assert parsed.assets == [] and [e.line for e in parsed.errors] == [2, 3]
+    message = parsed.errors[0].error.en
+    assert "\x1b" not in message and "\\x1b" in message and len(message) < 200
+    assert "\u202e" not in parsed.errors[1].error.en
+
+
+def test_utf16_with_a_bom_imports_tab_or_comma_separated(tmp_path):
+    for sep in ("\t", ","):
+        text = sep.join(["name", "owner"]) + "\r\n" + sep.join(["例子.中国", "市场部"]) + "\r\n"
+        parsed = parse_file(
+            write(tmp_path, "a.csv", codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+        )
+        assert [a.owner for _, a, _ in parsed.assets] == ["市场部"], sep
+
+
+def test_a_gbk_row_after_a_utf8_bom_is_read_not_garbled(tmp_path):
+    data = codecs.BOM_UTF8 + "name,owner\nok.example.test,信息中心\n".encode()
+    data += "gbk.example.test,人事部\n".encode("gbk")
+    parsed = parse_file(write(tmp_path, "a.csv", data))
+    assert [a.owner for _, a, _ in parsed.assets] == ["信息中心", "人事部"]
+
+
+def test_hostile_json_gets_clear_errors_per_item(tmp_path):
+    nested = "[" * 100000 + "]" * 100000
+    with pytest.raises(UserError, match="nested too deeply|invalid JSON"):
+        parse_file(write(tmp_path, "a.json", nested.encode()))
+    data = '[{"name": "\\ud800.example.test"}, {"name": {"x": 1}}, 7, {"name": "ok.example.test"}]'
+    parsed = parse_file(write(tmp_path, "b.json", data.encode()))
+    assert [a.name for _, a, _ in parsed.assets] == ["ok.example.test"]
+    assert [e.line for e in parsed.errors] == [1, 2, 3]
+
+
+def test_idna_2008_keeps_sharp_s_and_flags_look_alikes():
+    from checks.names import confusable, normalize_name
+
+    assert normalize_name("straße.de") == "xn--strae-oqa.de"  # IDNA 2003 said strasse.de
+    assert confusable(normalize_name("\u0430pple.example"))  # a Cyrillic а
+    assert not confusable(normalize_name("例子.中国")) and not confusable("apple.example")

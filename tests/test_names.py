@@ -49,3 +49,10 @@ def test_language_comes_from_the_locale():
     assert detect_lang({"LANG": "zh_CN.UTF-8"}) == "zh"
     assert detect_lang({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
     assert detect_lang({}) == "en"
+
+
+def test_credentials_in_a_url_never_reach_an_error_message():
+    with pytest.raises(UserError) as caught:
+        normalize_url("ftp://admin:s3cret@files.example.test/")
+    assert "s3cret" not in caught.value.en and "s3cret" not in caught.value.zh
+    assert normalize_url("http://admin:s3cret@oa.example.test/") == "http://oa.example.test/"

@@ -11,7 +11,15 @@ from checks.model import HttpError
 from checks.names import normalize_name
 from checks.probe.dns import DnsProber
 from checks.probe.http import HttpLimits, HttpSession
+from checks.probe.policy import ProbePolicy
 from checks.probe.tls import lenient_context, verifying_context
+
+
+def lab_policy(lab):
+    """Every name the lab serves counts as inventoried, on loopback."""
+    names = {*lab.scenario.records, *(site.host for site in lab.scenario.sites)}
+    names |= {a.host for a in lab.inventory}
+    return ProbePolicy.of("", ["127.0.0.1"], names)
 
 
 @pytest.fixture
@@ -22,6 +30,7 @@ async def session(lab):
         verifying_context(lab.ca_pem),
         lenient_context(),
         HttpLimits(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, body_cap=64 * 1024),
+        lab_policy(lab),
     )
     yield s
     await s.aclose()
@@ -131,7 +140,11 @@ async def test_bad_certificates_are_read_not_fatal(lab, session):
 async def test_without_the_lab_ca_the_chain_does_not_verify(lab):
     dns = DnsProber([lab.nameserver], lifetime=1.0)
     s = HttpSession(
-        dns.addresses, verifying_context(), lenient_context(), HttpLimits(total_timeout=2)
+        dns.addresses,
+        verifying_context(),
+        lenient_context(),
+        HttpLimits(total_timeout=2),
+        lab_policy(lab),
     )
     try:
         entry = await s.fetch(url(lab, "www.shili-tech.test", tls=True), "www.shili-tech.test")

@@ -97,7 +97,8 @@ def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive,
 
 def test_every_catalog_check_has_a_lab_case():
     covered = {c for c, _, _ in [*CASES, *CONTEXT_CASES]}
-    assert covered | {"unknown-asset"} == {s.id for s in CATALOG}
+    # unknown-asset needs the inventory, probe-incomplete a failing site: tests of their own
+    assert covered | {"unknown-asset", "probe-incomplete"} == {s.id for s in CATALOG}
 
 
 def test_unknown_asset_lists_names_the_inventory_lacks(outcomes, lab):
@@ -223,4 +224,6 @@ def test_a_failing_asset_does_not_stop_the_sweep(lab):
     assert len(results) == len(lab.inventory) + 2
     by_name = {o.asset.name: o for o in results}
     assert "http-down" in fired(by_name["hang.lab-edge.test"])
-    assert "dns-unresolvable" in fired(by_name["servfail.lab-edge.test"])
+    # SERVFAIL says nothing about the name: not "unresolvable" but not observed
+    servfail = fired(by_name["servfail.lab-edge.test"])
+    assert "probe-incomplete" in servfail and "dns-unresolvable" not in servfail

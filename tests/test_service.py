@@ -102,3 +102,137 @@ def test_decommission_completes_only_when_every_step_holds(tmp_path, lab):
     assert store.assets.get(hr.name).lifecycle == Lifecycle.RETIRING
     assert not all(s.done for s in remediation.decommission_steps(store, hr))
     store.close()
+
+
+def test_a_blind_sweep_certifies_nothing_and_clears_nothing(tmp_path, lab):
+    """A resolver that never answers: findings stay, no decommission completes, no ✓."""
+    import socket
+    from dataclasses import replace
+
+    from checks.model import FindingStatus
+    from checks.service import org
+    from checks.store import Store
+
+    store = Store(tmp_path / "aw.db")
+    lab.seed(store)
+    run_async(run_sweep(store, config_from(store.settings.read(), lab.overrides())))
+    alive = {
+        (r.finding.asset, r.finding.check): r
+        for r in store.findings.query()
+        if r.finding.check.startswith("retired-still")
+    }
+    assert len(alive) == 4  # the HR site and the OA both resolve and serve
+    www = inventory.retire(store, store.assets.get("www.shili-tech.test"))
+    for step in remediation.decommission_steps(store, www):
+        if step.step.kind == "manual":
+            remediation.attest_decommission(store, www, step.index, who="admin")
+
+    deaf = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    deaf.bind(("127.0.0.1", 0))  # receives the questions, never answers
+    blind = replace(lab.overrides(timeout=1.0), nameservers=(deaf.getsockname(),))
+    try:
+        progress = run_async(run_sweep(store, config_from(store.settings.read(), blind)))
+    finally:
+        deaf.close()
+
+    assert not progress.complete and len(progress.unobserved) == progress.done
+    for key, before in alive.items():
+        now = store.findings.one(*key)
+        assert now.firing and now.status == FindingStatus.OPEN
+        assert now.last_seen == before.last_seen  # last verified: the sweep that saw it
+    assert store.assets.get("www.shili-tech.test").lifecycle == Lifecycle.RETIRING
+    states = {s.item.id: s for s in org.states(store)}
+    network = [s for s in states.values() if s.item.auto.get("no_findings")]
+    assert network and not any(s.done or s.computed for s in network)
+    assert states["retired-assets-dark"].computed is False  # still open: a verdict
+    store.close()
+
+
+def test_a_blind_sweep_turns_a_clean_bill_into_not_verified(tmp_path, lab):
+    import socket
+    from dataclasses import replace
+
+    from checks.service import org
+    from checks.store import Store
+
+    store = Store(tmp_path / "aw.db")
+    for asset in lab.inventory:
+        if asset.name in ("www.shili-tech.test", "shili-tech.test"):
+            inventory.save(store, asset)
+    run_async(run_sweep(store, config_from(store.settings.read(), lab.overrides())))
+    clean = {s.item.id: s for s in org.states(store)}["tls-everywhere"]
+    assert clean.computed is True and clean.done
+    deaf = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    deaf.bind(("127.0.0.1", 0))
+    blind = replace(lab.overrides(timeout=1.0), nameservers=(deaf.getsockname(),))
+    try:
+        run_async(run_sweep(store, config_from(store.settings.read(), blind)))
+    finally:
+        deaf.close()
+    after = {s.item.id: s for s in org.states(store)}["tls-everywhere"]
+    assert after.computed is None and not after.done
+    assert after.not_verified.startswith("unobserved=2")
+    store.close()
+
+
+def test_an_empty_inventory_verifies_nothing(store):
+    from checks.service import org
+
+    computed = [s for s in org.states(store) if s.item.auto]
+    assert computed and not any(s.done for s in computed)
+    assert all(s.computed is not True for s in computed)
+
+
+def test_switching_a_check_off_makes_its_items_not_verified(recorded_store):
+    from checks.service import checks_admin, org
+
+    checks_admin.disable(recorded_store, "retired-still-serving", "noise")
+    checks_admin.disable(recorded_store, "retired-still-resolves", "noise")
+    dark = next(s for s in org.states(recorded_store) if s.item.id == "retired-assets-dark")
+    assert not dark.done and dark.computed is None and "checks_off=" in dark.not_verified
+    # the findings are not resolved by switching off: they wait, unreported
+    kept = recorded_store.findings.query(active_only=False)
+    assert any(r.finding.check == "retired-still-serving" and r.firing for r in kept)
+    assert not any(r.finding.check.startswith("retired") for r in recorded_store.findings.query())
+
+
+def test_an_expired_acceptance_shows_at_once_not_at_the_next_sweep(recorded_store):
+    from checks.model import FindingStatus
+
+    clock = recorded_store.clock
+    record = recorded_store.findings.query()[0]
+    recorded_store.findings.accept_risk(record.id, "patch due", clock() + timedelta(days=1))
+    assert record.id not in {r.id for r in recorded_store.findings.query()}
+    clock.now += timedelta(days=2)  # no sweep in between
+    again = next(r for r in recorded_store.findings.query() if r.id == record.id)
+    assert again.status == FindingStatus.OPEN
+
+
+def test_files_handed_on_are_private_and_never_written_through_a_symlink(tmp_path):
+    import os
+    import stat
+
+    from checks.service.files import write_private
+
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("untouched")
+    link = tmp_path / "report.html"
+    link.symlink_to(target)
+    with pytest.raises(UserError, match="symbolic link"):
+        write_private(link, b"<html>")
+    assert target.read_text() == "untouched"
+    plain = tmp_path / "report.md"
+    plain.write_text("old")
+    os.chmod(plain, 0o644)
+    write_private(plain, b"# new")
+    assert plain.read_bytes() == b"# new" and stat.S_IMODE(plain.stat().st_mode) == 0o600
+
+
+def test_evidence_files_are_private(tmp_path, recorded_store):
+    import stat
+
+    from checks.service.evidence import export
+
+    asset = recorded_store.assets.get("www.renli-hr.test")
+    files = export(recorded_store, asset, tmp_path / "ev")
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)

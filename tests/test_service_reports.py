@@ -110,3 +110,11 @@ def test_network_text_is_inert_in_markdown(recorded_store):
     markdown = to_markdown(report)
     assert "[click](http" not in markdown and "\\[click\\]" in markdown
     assert "\x1b" not in markdown and "\\x1b" in markdown
+
+
+def test_control_and_direction_characters_never_reach_any_report_format(recorded_store):
+    now = recorded_store.clock()
+    report = build_report(recorded_store, now - timedelta(days=30), now, "en")
+    report["findings_raised"][0]["evidence"] = "\x1b]0;owned\x07 admin\u202egpj.exe"
+    for text in (to_html(report), to_markdown(report)):
+        assert "\x1b" not in text and "\u202e" not in text and "\\u202e" in text

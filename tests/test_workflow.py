@@ -13,6 +13,7 @@ from checks.model import (
     DnsStatus,
     FindingStatus,
     HttpEntry,
+    HttpError,
     Lifecycle,
     ProbeOutcome,
 )
@@ -25,10 +26,18 @@ def test_every_auto_step_kind_is_verified_from_probe_data():
     now = datetime(2026, 11, 29, tzinfo=UTC)
     asset = Asset("www.example.test")
 
-    def probe(resolves=True, answered=True, ports=(), cert_days=90, verified=True):
+    def probe(
+        resolves=True,
+        answered=True,
+        ports=(),
+        cert_days=90,
+        verified=True,
+        dns_status=None,
+        failure=HttpError.CONNECT,
+    ):
         dns = DnsAnswer(
             asset.name,
-            DnsStatus.ANSWER if resolves else DnsStatus.NXDOMAIN,
+            dns_status or (DnsStatus.ANSWER if resolves else DnsStatus.NXDOMAIN),
             ("127.0.0.1",) if resolves else (),
         )
         cert = CertInfo(
@@ -40,7 +49,12 @@ def test_every_auto_step_kind_is_verified_from_probe_data():
             False,
             verified,
         )
-        entry = HttpEntry("https://www.example.test/", status=200 if answered else None, tls=cert)
+        entry = HttpEntry(
+            "https://www.example.test/",
+            status=200 if answered else None,
+            error=None if answered else failure,
+            tls=cert,
+        )
         return ProbeOutcome(asset, now, now, dns, (entry,), open_ports=ports)
 
     def done(verify, outcome, firing=frozenset()):
@@ -58,6 +72,35 @@ def test_every_auto_step_kind_is_verified_from_probe_data():
     assert done("tls-ok", probe()) and not done("tls-ok", probe(cert_days=10))
     assert not done("tls-ok", probe(verified=False))
     assert not done("no-dns", None)
+
+
+def test_unknown_never_verifies_a_decommission_step():
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    asset = Asset("www.example.test", lifecycle=Lifecycle.RETIRING)
+    url = "https://www.example.test/"
+
+    def outcome(status, failure, ports=None, error=""):
+        dns = DnsAnswer(asset.name, status)
+        entry = HttpEntry(url, error=failure)
+        return ProbeOutcome(asset, now, now, dns, (entry,), open_ports=ports, error=error)
+
+    def done(verify, o):
+        step = Step(StepKind.AUTO, Bilingual("", ""), verify=Verifier(verify))
+        return auto_step_done(step, "", set(), o, now)
+
+    blind = outcome(DnsStatus.TIMEOUT, HttpError.UNRESOLVED)
+    assert not any(done(v, blind) for v in ("no-dns", "no-http", "no-ports"))
+    assert not done("no-dns", outcome(DnsStatus.SERVFAIL, HttpError.UNRESOLVED))
+    gone = outcome(DnsStatus.NXDOMAIN, HttpError.UNRESOLVED)
+    assert all(done(v, gone) for v in ("no-dns", "no-http", "no-ports"))
+    up = DnsAnswer(asset.name, DnsStatus.ANSWER, ("127.0.0.1",))
+    hanging = ProbeOutcome(asset, now, now, up, (HttpEntry(url, error=HttpError.TIMEOUT),))
+    assert not done("no-http", hanging) and not done("no-ports", hanging)
+    refused = ProbeOutcome(
+        asset, now, now, up, (HttpEntry(url, error=HttpError.CONNECT),), open_ports=()
+    )
+    assert done("no-http", refused) and done("no-ports", refused)
+    assert not done("no-http", outcome(DnsStatus.NXDOMAIN, HttpError.UNRESOLVED, error="boom"))
 
 
 def test_finding_status_follows_firing_attestations_and_acceptance():

@@ -66,9 +66,9 @@ CATALOG: tuple[CheckSpec, ...] = (
         Severity.MEDIUM,
         "Active asset does not resolve",
         "在用资产的域名无法解析",
-        "An active asset gets NXDOMAIN, no address, SERVFAIL or a timeout: the inventory or the "
-        "zone is wrong.",
-        LIVE,
+        "An active asset's name does not exist (NXDOMAIN), has no address, or loops through "
+        "CNAMEs: the inventory or the zone is wrong.",
+        ACTIVE_ONLY,
     ),
     CheckSpec(
         "http-down",
@@ -76,7 +76,7 @@ CATALOG: tuple[CheckSpec, ...] = (
         "Web service does not answer",
         "网站服务无响应",
         "The name resolves but no URL of the asset answered over HTTP or HTTPS.",
-        LIVE,
+        ACTIVE_ONLY,
     ),
     CheckSpec(
         "tls-expired",
@@ -276,6 +276,14 @@ CATALOG: tuple[CheckSpec, ...] = (
         "Home page changed from its baseline",
         "首页内容与基线相比发生较大变化",
         "Less than half of the accepted baseline's text remains on the home page.",
+    ),
+    CheckSpec(
+        "probe-incomplete",
+        Severity.LOW,
+        "Asset could not be fully observed",
+        "资产未能完整探测",
+        "Part of the asset went unobserved (a DNS timeout or SERVFAIL, a TLS or protocol error, "
+        "a timeout, a probe error): its other findings keep their state until it is observed.",
     ),
 )
 

@@ -95,12 +95,13 @@ class LabView:
         return replace(config_from(Settings(), self.overrides()), **changes)
 
     def port_map(self) -> tuple[tuple[str, int, int], ...]:
-        """Where risky ports of lab servers really are: the service port if open, else closed.
+        """Where risky ports of lab hosts really are: the service port if open, else closed.
 
-        Every lab server's risky port is mapped, so that services running on this machine
+        Every lab host's risky port is mapped, so that services running on this machine
         (a developer's own MySQL on 3306) never leak into the lab's results.
         """
-        servers = {a.host for a in self.scenario.inventory if a.kind == "server"}
+        # Every name the lab serves: any asset may be a server, or retired (its ports probed).
+        servers = {a.host for a in self.scenario.inventory} | set(self.scenario.records)
         servers |= set(self.scenario.open_ports)
         mapping = []
         for host in sorted(servers):

@@ -67,6 +67,10 @@ class RemoteLab(LabView):
         """How many DNS questions the lab has answered so far."""
         return int(self._ask("queries"))
 
+    def requests_for(self, host: str) -> int:
+        """How many HTTP requests the lab has served with this Host header."""
+        return int(self._ask(f"requests {host}"))
+
     def stop(self) -> None:
         """Stop the lab process."""
         if self._process is not None:

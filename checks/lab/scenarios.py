@@ -121,6 +121,14 @@ def edge(ports: Ports) -> Scenario:
         {"*": redirect(ports.https_url(f"www.{EDGE_ZONE}"))},
         {"*": html_page(page("ok", ""))},
     )
+    # Sites that try to steer the prober elsewhere (none of it may be followed).
+    elsewhere = site("elsewhere", {"*": html_page(page("not ours", ""))})
+    site("away", {"*": redirect(ports.http_url(elsewhere, "/phish"), 302)})
+    site("to-metadata", {"*": redirect("http://169.254.169.254/latest/meta-data/", 302)})
+    site("to-intranet", {"*": redirect("http://100.64.20.30/admin", 302)})
+    site("to-inventoried", {"*": redirect(ports.http_url(f"intra.{EDGE_ZONE}", "/"), 302)})
+    s.records[f"intra.{EDGE_ZONE}"] = Records(a=["100.64.20.30"])
+    s.records[f"metadata.{EDGE_ZONE}"] = Records(a=["169.254.169.254"])
     s.records[f"servfail.{EDGE_ZONE}"] = Records(behavior="servfail")
     s.records[f"timeout.{EDGE_ZONE}"] = Records(behavior="drop")
     s.records[f"nodata.{EDGE_ZONE}"] = Records(txt=["v=spf1 -all"])

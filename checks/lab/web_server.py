@@ -73,6 +73,8 @@ class LabWeb:
         self.sites = {s.host.lower(): s for s in sites}
         self.latency = latency
         self.requests = 0
+        self.hosts: dict[str, int] = {}
+        """Requests served, by Host header: what a test may assert was never asked."""
         self.tasks: set[asyncio.Task[None]] = set()
 
     def page(self, host: str, path: str, tls: bool, agent: str = "") -> Page:
@@ -96,6 +98,7 @@ class LabWeb:
             while await self._one(reader, writer, tls):
                 pass
         except (
+            asyncio.CancelledError,  # the lab stopping while a "hang" page holds a connection
             asyncio.IncompleteReadError,
             asyncio.LimitOverrunError,
             ConnectionError,
@@ -127,6 +130,7 @@ class LabWeb:
         self.requests += 1
         host = headers.get("host", "")
         host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        self.hosts[host.lower()] = self.hosts.get(host.lower(), 0) + 1
         page = self.page(host.strip("[]"), target, tls, headers.get("user-agent", ""))
         if self.latency:
             await asyncio.sleep(self.latency)

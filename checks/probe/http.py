@@ -14,6 +14,8 @@ import httpcore
 import httpx
 
 from checks.model import CertInfo, Hop, HttpEntry, HttpError, PathProbe
+from checks.names import redact_url
+from checks.probe.policy import ProbePolicy
 from checks.probe.tls import read_certificate
 from checks.text import decode_body, extract_title
 
@@ -51,15 +53,26 @@ class Unresolved(httpcore.ConnectError):
     """Our DNS step gave no address for a host, so no connection was attempted."""
 
 
+class _Stopped(Exception):
+    """A fetch ends without a page: (HttpError, detail[, final URL])."""
+
+
+class Blocked(httpcore.ConnectError):
+    """The policy refused a host or an address, so no connection was attempted."""
+
+
 class PinnedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore network backend that resolves hosts through our own DNS step.
 
     httpcore hands the request's host to `connect_tcp` and later uses it for
-    TLS SNI and certificate checks, so pinning here keeps Host and SNI right.
+    TLS SNI and certificate checks, so pinning here keeps Host and SNI right. The
+    policy is checked here too, for every request however it came about (a redirect,
+    a well-known path, the Baiduspider fetch, the favicon).
     """
 
-    def __init__(self, lookup: Lookup) -> None:
+    def __init__(self, lookup: Lookup, policy: ProbePolicy) -> None:
         self._lookup = lookup
+        self._policy = policy
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -70,10 +83,16 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        """Connect to the first of the host's addresses that accepts."""
+        """Connect to the first of the host's addresses that the policy allows and that accepts."""
+        if not self._policy.may_visit(host):
+            raise Blocked(f"{host} is not in the inventory: not contacted")
         addresses = await self._lookup(host)
         if not addresses:
             raise Unresolved(f"{host}: no address from DNS")
+        allowed = [a for a in addresses if self._policy.allows(a)]
+        if not allowed:
+            raise Blocked(f"{host}: {self._policy.refusal(addresses[0])}")
+        addresses = tuple(allowed)
         error: Exception | None = None
         for address in addresses:
             try:
@@ -140,6 +159,8 @@ def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | Non
 def _classify(exc: Exception) -> tuple[HttpError, str]:
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return HttpError.TIMEOUT, str(exc) or type(exc).__name__
+    if blocked := _cause(exc, Blocked):
+        return HttpError.BLOCKED, str(blocked)
     if _cause(exc, Unresolved):
         return HttpError.UNRESOLVED, str(exc)
     if ssl_error := _cause(exc, ssl.SSLError):
@@ -197,8 +218,10 @@ class HttpSession:
         verify_ctx: ssl.SSLContext,
         lenient_ctx: ssl.SSLContext,
         limits: HttpLimits,
+        policy: ProbePolicy,
     ) -> None:
-        self._backend = PinnedBackend(lookup)
+        self.policy = policy
+        self._backend = PinnedBackend(lookup, policy)
         self._contexts = {True: verify_ctx, False: lenient_ctx}
         self._clients: dict[bool, httpx.AsyncClient] = {}
         self.limits = limits
@@ -308,22 +331,26 @@ class HttpSession:
                     hops.append(Hop(current, last.status))
                     if last.location is None:
                         break
-                    if len(hops) > self.limits.max_redirects:
-                        return self._entry(
-                            url,
-                            started,
-                            hops,
-                            address,
-                            tls,
-                            None,
-                            HttpError.TOO_MANY_REDIRECTS,
-                            f"more than {self.limits.max_redirects}",
-                        )
-                    current = str(httpx.URL(current).join(last.location))
+                    current = self._next_hop(current, last.location, len(hops))
+        except _Stopped as stop:
+            return self._entry(url, started, hops, address, tls, None, *stop.args)
         except Exception as exc:  # every network failure becomes data
             error, detail = _classify(exc)
             return self._entry(url, started, hops, address, tls, None, error, detail)
         return self._entry(url, started, hops, address, tls, last, None, "")
+
+    def _next_hop(self, current: str, location: str, hops: int) -> str:
+        """Where a redirect goes, if we may follow it (raises `_Stopped` when not)."""
+        if hops > self.limits.max_redirects:
+            raise _Stopped(HttpError.TOO_MANY_REDIRECTS, f"more than {self.limits.max_redirects}")
+        target = httpx.URL(current).join(location)
+        if not self.policy.may_visit(target.host):
+            shown = redact_url(str(target))
+            raise _Stopped(
+                HttpError.BLOCKED, f"redirect to {shown} not followed: not in the inventory", shown
+            )
+        # Credentials a redirect carries are neither sent nor kept.
+        return str(target.copy_with(username=None, password=None))
 
     def _entry(
         self,
@@ -335,6 +362,7 @@ class HttpSession:
         last: _Response | None,
         error: HttpError | None,
         detail: str,
+        final_url: str = "",
     ) -> HttpEntry:
         elapsed = (time.perf_counter() - started) * 1000
         if last is None:
@@ -343,7 +371,7 @@ class HttpSession:
                 error=error,
                 error_detail=detail,
                 hops=tuple(hops),
-                final_url=hops[-1].url if hops else "",
+                final_url=final_url or (hops[-1].url if hops else ""),
                 elapsed_ms=elapsed,
                 address=address,
                 tls=tls,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from checks.knowledge.fingerprints import exposures, products
-from checks.model import Asset, HttpEntry, Kind
+from checks.model import Asset, HttpEntry, Kind, Lifecycle
 
 
 def probe_urls(asset: Asset) -> list[str]:
@@ -14,12 +14,18 @@ def probe_urls(asset: Asset) -> list[str]:
 
     The URLs the admin gave come first and decide the path and port of the main
     entry; the other scheme is added on its default port. Websites and OA systems
-    without URLs get https://NAME/ and http://NAME/. Other kinds without URLs get none.
+    without URLs get https://NAME/ and http://NAME/. Other kinds without URLs get none
+    while they are active; retiring and retired assets of every kind are fetched, to prove
+    that nothing serves any more.
     """
     urls = list(asset.urls)
     if not urls and "://" in asset.name:
         urls = [asset.name]
-    if not urls and asset.kind not in (Kind.WEBSITE, Kind.OA):
+    if (
+        not urls
+        and asset.kind not in (Kind.WEBSITE, Kind.OA)
+        and asset.lifecycle == Lifecycle.ACTIVE
+    ):
         return []
     host = asset.host
     netloc = f"[{host}]" if ":" in host else host

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -16,6 +18,7 @@ from checks.model import (
     HttpEntry,
     HttpError,
     Kind,
+    Lifecycle,
     PathProbe,
     ProbeOutcome,
     ZoneTransfer,
@@ -24,6 +27,7 @@ from checks.model import (
 from checks.probe.dns import DnsProber
 from checks.probe.http import SPIDER_HEADERS, HttpLimits, HttpSession
 from checks.probe.plan import probe_urls, served_origin, well_known_paths
+from checks.probe.policy import ProbePolicy
 from checks.probe.ports import open_ports
 from checks.probe.tls import lenient_context, verifying_context
 from checks.probe.zone import try_axfr
@@ -66,9 +70,13 @@ class Prober:
     pinned to our own DNS answers (`PinnedBackend`), which a caller-made client could bypass.
     """
 
-    def __init__(self, config: ProbeConfig, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, config: ProbeConfig, clock: Clock = utcnow, known_hosts: frozenset[str] = frozenset()
+    ) -> None:
         self.config = config
         self.clock = clock
+        self.known_hosts = known_hosts
+        """Every inventoried host: redirects may go there, nowhere else (`ProbePolicy`)."""
         lifetime = min(4.0, config.timeout)
         self.dns = DnsProber(list(config.nameservers), lifetime=lifetime)
         self._verify_ctx = verifying_context(config.ca_bundle)
@@ -81,7 +89,10 @@ class Prober:
             body_cap=max(1, config.body_cap),
         )
         self._per_address: dict[str, asyncio.Semaphore] = {}
-        self._budget = 2 * lifetime + 2 * config.timeout + 5
+        # Every step has its own bound (DNS lifetime, one timeout per URL, per path, for the
+        # spider, per port); this is only a safety net, and it errs long: running out of it
+        # makes the whole outcome unknown, never clear.
+        self._budget = 3 * lifetime + 4 * config.timeout + 4 * config.port_timeout + 10
 
     async def __aenter__(self) -> Prober:
         return self
@@ -93,10 +104,18 @@ class Prober:
         """Probe one asset. Never raises: an unexpected failure is kept in `error`."""
         started = self.clock()
         try:
-            async with asyncio.timeout(self._budget):
-                dns, http, paths, spider = await self._probe(asset)
-                ports = await self._ports(asset, dns)
-                axfr = await self._axfr(asset, dns)
+            dns = await self.dns.probe(asset.host, with_zone=asset.kind == Kind.DOMAIN)
+            policy = ProbePolicy.of(
+                asset.host, dns.addresses, {*self.known_hosts, *_url_hosts(asset)}
+            )
+            sem = self._per_address.setdefault(
+                dns.addresses[0] if dns.addresses else "",
+                asyncio.Semaphore(self.config.per_address),
+            )
+            async with sem, asyncio.timeout(self._budget):
+                http, paths, spider = await self._web(asset, dns, policy)
+                ports = await self._ports(asset, dns, policy)
+                axfr = await self._axfr(asset, dns, policy)
             skipped = frozenset() if self.config.paths else LIGHT_SKIPS
             return ProbeOutcome(
                 asset, started, self.clock(), dns, http, paths, spider, axfr, ports, skipped
@@ -110,11 +129,21 @@ class Prober:
                 error=f"{type(exc).__name__}: {exc}",
             )
 
-    async def _axfr(self, asset: Asset, dns: DnsAnswer) -> ZoneTransfer | None:
+    def _politeness(self, dns: DnsAnswer) -> AbstractAsyncContextManager[object]:
+        """At most `per_address` assets at once against one address (shared hosting)."""
+        if not dns.addresses:
+            return contextlib.nullcontext()
+        return self._per_address.setdefault(
+            dns.addresses[0], asyncio.Semaphore(self.config.per_address)
+        )
+
+    async def _axfr(self, asset: Asset, dns: DnsAnswer, policy: ProbePolicy) -> ZoneTransfer | None:
         if asset.kind != Kind.DOMAIN:
             return None
         for server in dns.ns:
             for address in await self.dns.addresses(server):
+                if not policy.allows_nameserver(server, address):
+                    continue
                 result = await try_axfr(
                     asset.host, server, address, self.config.axfr_port, self.config.port_timeout * 2
                 )
@@ -122,48 +151,48 @@ class Prober:
                     return result
         return None
 
-    async def _ports(self, asset: Asset, dns: DnsAnswer) -> tuple[int, ...] | None:
-        if asset.kind != Kind.SERVER or not dns.resolves:
+    async def _ports(
+        self, asset: Asset, dns: DnsAnswer, policy: ProbePolicy
+    ) -> tuple[int, ...] | None:
+        # Servers, and anything being retired: a retired site must not keep a database open.
+        wanted_here = asset.kind == Kind.SERVER or asset.lifecycle != Lifecycle.ACTIVE
+        if not wanted_here or not dns.resolves or not policy.allows(dns.addresses[0]):
             return None
         wanted = [p.port for p in risky_ports()]
         mapping = {p: real for h, p, real in self.config.port_map if h == asset.host}
         return await open_ports(dns.addresses[0], wanted, self.config.port_timeout, mapping)
 
-    async def _probe(
-        self, asset: Asset
-    ) -> tuple[DnsAnswer, tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None]:
+    async def _web(
+        self, asset: Asset, dns: DnsAnswer, policy: ProbePolicy
+    ) -> tuple[tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None]:
         host = asset.host
-        dns = await self.dns.probe(host, with_zone=asset.kind == Kind.DOMAIN)
         urls = probe_urls(asset)
         if not urls:
-            return dns, (), (), None
+            return (), (), None
         if not dns.resolves:
             detail = f"{host}: {dns.status}"
-            unresolved = tuple(
-                HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls
+            return (
+                tuple(HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls),
+                (),
+                None,
             )
-            return dns, unresolved, (), None
-        sem = self._per_address.setdefault(
-            dns.addresses[0], asyncio.Semaphore(self.config.per_address)
+        session = HttpSession(
+            self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits, policy
         )
-        session = HttpSession(self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits)
         try:
-            async with sem:
-                entries = await asyncio.gather(
-                    *(session.fetch(u, urlsplit(u).hostname or host) for u in urls)
-                )
-                origin = served_origin(entries)
-                paths = (
-                    await asyncio.gather(
-                        *(session.fetch_path(origin + p) for p in well_known_paths())
-                    )
-                    if origin and self.config.paths
-                    else []
-                )
-                spider = await self._spider(session, asset, entries)
+            entries = await asyncio.gather(
+                *(session.fetch(u, urlsplit(u).hostname or host) for u in urls)
+            )
+            origin = served_origin(entries)
+            paths = (
+                await asyncio.gather(*(session.fetch_path(origin + p) for p in well_known_paths()))
+                if origin and self.config.paths
+                else []
+            )
+            spider = await self._spider(session, asset, entries)
         finally:
             await session.aclose()
-        return dns, tuple(entries), tuple(paths), spider
+        return tuple(entries), tuple(paths), spider
 
     @staticmethod
     async def _spider(
@@ -174,6 +203,11 @@ class Prober:
             return None
         headers = {**SPIDER_HEADERS, "Referer": SPIDER_HEADERS["Referer"] + asset.host}
         return await session.fetch(main.url, urlsplit(main.url).hostname or asset.host, headers)
+
+
+def _url_hosts(asset: Asset) -> set[str]:
+    """Hosts of the URLs the admin gave: the inventory names them, so they may be contacted."""
+    return {h for u in asset.urls if (h := urlsplit(u).hostname)}
 
 
 async def sweep(

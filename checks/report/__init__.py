@@ -95,6 +95,13 @@ def _finding_row(f: dict[str, Any], date_key: str) -> list[str]:
     ]
 
 
+def _mark(item: dict[str, Any]) -> str:
+    """✓ done, ✗ not done, ? not verified (unknown is never ✓)."""
+    if item["done"]:
+        return "✓"
+    return "?" if item.get("not_verified") else "✗"
+
+
 def _minute(stamp: str) -> str:
     return stamp[:16].replace("T", " ")
 
@@ -110,7 +117,7 @@ def sections(report: Report) -> list[Section]:
         [
             d["title"],
             f"{d['done']}/{d['total']}",
-            "; ".join(f"{'✓' if i['done'] else '✗'} {i['text']}" for i in d["items"]),
+            "; ".join(f"{_mark(i)} {i['text']}" for i in d["items"]),
         ]
         for d in report["demands"]
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from checks.report import Report, inventory_lines, sections, word
+from checks.text import inert
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:2em auto;
@@ -19,7 +20,11 @@ padding:.25em .4em;text-align:left;vertical-align:top;word-break:break-word}th{b
 def to_html(report: Report) -> str:
     """The report as one self-contained HTML page that prints well. All text is escaped."""
     lang = report["language"]
-    e = html.escape
+
+    def e(text: str) -> str:
+        # Markup escaped, and control or direction characters shown, never passed on.
+        return html.escape(inert(text))
+
     period = report["period"]
     parts = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'

@@ -10,10 +10,12 @@ from collections.abc import Collection
 
 from checks.knowledge.catalog import spec
 from checks.model import Finding, ProbeOutcome
-from checks.rules import compromise, dns, exposure, web
+from checks.rules import compromise, coverage, dns, exposure, web
 from checks.rules._kit import Rule, RuleContext
 
-__all__ = ["RULES", "Rule", "RuleContext", "evaluate"]
+__all__ = ["RULES", "Rule", "RuleContext", "evaluate", "unobserved"]
+
+unobserved = coverage.unobserved
 
 RULES: tuple[Rule, ...] = (
     dns.retired_still_resolves,
@@ -38,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     compromise.seo_spam,
     compromise.injected_script,
     compromise.content_changed,
+    coverage.probe_incomplete,
 )
 """Every rule, in the order their findings are listed."""
 

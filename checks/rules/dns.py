@@ -6,6 +6,7 @@ from checks.knowledge.fingerprints import takeover_services
 from checks.model import DnsStatus, Finding, Kind, ProbeOutcome
 from checks.names import is_ip
 from checks.rules._kit import RuleContext, finding, page_text
+from checks.rules.coverage import dns_unknown
 from checks.rules.web import entry_text
 
 
@@ -45,8 +46,8 @@ def dangling_cname(outcome: ProbeOutcome, ctx: RuleContext) -> list[Finding]:
 def dns_unresolvable(outcome: ProbeOutcome, ctx: RuleContext) -> list[Finding]:
     """An active asset without a working DNS answer (dangling CNAMEs have their own check)."""
     dns = outcome.dns
-    if outcome.error:
-        return []
+    if outcome.error or dns_unknown(outcome):
+        return []  # unknown is not "unresolvable": probe-incomplete says so
     if outcome.asset.kind == Kind.DOMAIN:
         if dns.soa or dns.ns or dns.resolves:
             return []

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.errors import UserError
-from checks.knowledge.catalog import BY_ID, CATALOG, CheckSpec
+from checks.knowledge.catalog import BY_ID, CATALOG, CheckSpec, spec
+from checks.knowledge.org_items import items as org_items
+from checks.knowledge.playbooks import Verifier, playbooks
+from checks.model import Severity
 from checks.store import Store
 
 
@@ -55,6 +58,34 @@ def enable(
 ) -> None:
     """Switch a check back on (logged)."""
     store.checks.enable(known(check_id), asset_id, who)
+
+
+def dependents(check_id: str) -> tuple[list[str], list[str]]:
+    """What switching a check off leaves unverified: organisation items, playbooks' steps.
+
+    Returns:
+        The ids of the organisation items computed from the check, and of the playbooks
+        with an auto step that waits for it to clear.
+    """
+    floor = spec(check_id).severity.rank
+    items = [
+        i.id
+        for i in org_items()
+        if check_id in i.auto.get("no_findings", ())
+        or ("no_findings_from" in i.auto and floor >= Severity(i.auto["no_findings_from"]).rank)
+    ]
+    books = [
+        b.id
+        for b in playbooks()
+        if any(
+            s.verify == Verifier.CLEAR
+            and s.check == check_id
+            or s.verify == Verifier.CHECK_CLEAR
+            and check_id in b.checks
+            for s in b.steps
+        )
+    ]
+    return items, books
 
 
 def states(store: Store) -> list[CheckState]:

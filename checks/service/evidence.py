@@ -9,6 +9,7 @@ from pathlib import Path
 
 from checks.errors import UserError
 from checks.model import Asset, FindingRecord, HttpEntry, ProbeOutcome
+from checks.service.files import write_private
 from checks.store import Store
 from checks.store.codec import ts
 
@@ -66,19 +67,18 @@ def export(store: Store, asset: Asset, folder: Path, who: str | None = None) -> 
         raise UserError(f"{asset.display} has not been probed yet", f"{asset.display} 尚未探测")
     files = _files(outcome, store.findings.query(asset_id=asset.id, active_only=False), asset)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, data in files.items():
-            path = folder / name
-            path.write_bytes(data)
-            written.append(path)
-        sums = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in files.items())
-        (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise UserError(
             f"cannot write evidence to {folder}: {exc.strerror}",
             f"无法写入证据目录 {folder}：{exc.strerror}",
         ) from None
+    written = []
+    for name, data in files.items():
+        write_private(folder / name, data)
+        written.append(folder / name)
+    sums = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in files.items())
+    write_private(folder / "SHA256SUMS", sums.encode("ascii"))
     store.audit.log(
         "evidence.export",
         asset.id,

@@ -6,6 +6,7 @@ says "retired" starts the decommission checklist; only the checklist makes an as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from checks.errors import UserError
@@ -72,15 +73,29 @@ class Imported:
         return self.rows - self.new
 
 
-def import_parsed(store: Store, parsed: ParsedFile, who: str | None = None) -> Imported:
-    """Save the good rows of a parsed file: the file's columns win, absent ones keep their value."""
-    new = held = 0
-    with store.atomic():
-        for _line, asset, present in parsed.assets:
-            saved = save(store, merge(store.assets.get(asset.name), asset, present), who, "import")
-            new += saved.created
-            held += saved.transition.held
-    return Imported(len(parsed.assets), new, held)
+def import_parsed(
+    store: Store,
+    parsed: ParsedFile,
+    who: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Imported:
+    """Save the good rows of a parsed file in one transaction (all of them, or none).
+
+    The file's columns win, absent ones keep their value; a name given twice takes the later
+    row's columns; lifecycles go through the decommission rule.
+    """
+    stored = store.assets.by_names(a.name for _, a, _ in parsed.assets)
+    wanted: dict[str, tuple[Asset, Asset | None]] = {}
+    held = 0
+    for _line, asset, present in parsed.assets:
+        old = stored.get(asset.name)
+        base = wanted[asset.name][0] if asset.name in wanted else old
+        merged = merge(base, asset, present)
+        step = transition(old.lifecycle if old else None, merged.lifecycle)
+        held += step.held and asset.name not in wanted
+        wanted[asset.name] = (replace(merged, lifecycle=step.lifecycle), old)
+    created = store.assets.save_many(list(wanted.values()), who, "import", on_progress)
+    return Imported(len(parsed.assets), sum(created), held)
 
 
 def retire(store: Store, asset: Asset, who: str | None = None) -> Asset:

@@ -12,12 +12,18 @@ from checks.workflow.org import Facts, ItemState, evaluate
 def facts(store: Store) -> Facts:
     """What the computed items look at, read once."""
     last = store.audit.last("sweep")
+    active = store.findings.query()
+    blind = {r.finding.asset for r in active if r.finding.check == "probe-incomplete"}
+    rows = store.views.asset_rows()
     return Facts(
-        active=store.findings.query(),
+        active=active,
         accepted=store.findings.query(status=FindingStatus.ACCEPTED, active_only=False),
-        assets=store.assets.all(),
+        assets=[r.asset for r in rows],
         last_sweep=last.at if last else None,
         retention_days=store.settings.read().retention_days,
+        last_full_sweep=store.audit.last_full_sweep(),
+        disabled=store.checks.all(),
+        unobserved=frozenset(r.id for r in rows if not r.probed or r.asset.name in blind),
     )
 
 

@@ -75,6 +75,7 @@ def _demands(items: list[ItemState], lang: str) -> list[dict[str, Any]]:
                         "detail": s.detail,
                         "done": s.done,
                         "attestation": attestation_json(s.attestation),
+                        "not_verified": s.not_verified,
                     }
                     for s in mine
                 ],

@@ -12,8 +12,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import time
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -34,12 +37,57 @@ from checks.store.views import Views
 __all__ = ["Store", "actor", "default_db_path"]
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL; on a fresh file another process may hold the lock a moment, so retry."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def default_db_path() -> Path:
     """ASSETWATCH_DB, else assetwatch.db in the platform's user data directory."""
     env = os.environ.get("ASSETWATCH_DB")
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir("assetwatch", appauthor=False)) / "assetwatch.db"
+
+
+BUSY_TIMEOUT_S = 30.0
+"""How long a write waits for another process's (a sweep's batch, an import) before giving up."""
+
+
+class _Database(Database):
+    """sqlite-utils with write transactions that take the write lock first (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another process wrote in between (WAL snapshots cannot be upgraded), whatever the
+    busy timeout; an immediate one waits its turn. Several processes share one database
+    (the dashboard, cron's scan, the command line), so every write transaction is immediate.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic() as db:  # a savepoint inside the open transaction
+                yield db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
 
 class Store:
@@ -49,10 +97,17 @@ class Store:
         path: database file, created with mode 0600 (its folder 0700) if missing.
         memory: an in-memory database, for tests.
         clock: where timestamps come from.
+        create: create the file (and its folder) when it does not exist; when False a missing
+            database is an error, so a typo in --db never starts an empty inventory.
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, memory: bool = False, clock: Clock = utcnow
+        self,
+        path: str | Path | None = None,
+        *,
+        memory: bool = False,
+        clock: Clock = utcnow,
+        create: bool = True,
     ) -> None:
         self.clock = clock
         if memory:
@@ -60,8 +115,8 @@ class Store:
             conn = sqlite3.connect(":memory:")
         else:
             self.path = Path(path) if path is not None else default_db_path()
-            conn = self._connect(self.path)
-        self.db = Database(conn, execute_plugins=False)
+            conn = self._connect(self.path, create)
+        self.db = _Database(conn, execute_plugins=False)
         self._migrate()
         self.audit = AuditLog(self.db, clock)
         self.assets = Assets(self.db, clock, self.audit)
@@ -74,13 +129,20 @@ class Store:
         self.views = Views(self.db, clock, self)
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path, create: bool) -> sqlite3.Connection:
+        if not create and not path.exists():
+            raise UserError(
+                f"no database at {path} (check --db or ASSETWATCH_DB; `assetwatch init` "
+                "creates one, and so do `add` and `import`)",
+                f"{path} 处没有数据库（请检查 --db 或 ASSETWATCH_DB；`assetwatch init` "
+                "可新建，`add` 与 `import` 也会新建）",
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not path.exists():
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            conn = sqlite3.connect(path, timeout=15.0)
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+            _wal(conn)
         except (OSError, sqlite3.Error) as exc:
             raise UserError(
                 f"cannot open database {path}: {exc}", f"无法打开数据库 {path}：{exc}"
@@ -90,23 +152,26 @@ class Store:
         return conn
 
     def _migrate(self) -> None:
+        if self.db["_sqlite_migrations"].exists() and not MIGRATIONS.pending(self.db):
+            self._refuse_newer()
+            return
+        # Under the write lock from the start: two processes on a fresh file never race.
+        with self.db.atomic():
+            self._migrate_locked()
+
+    def _refuse_newer(self) -> None:
         if {m.name for m in MIGRATIONS.applied(self.db)} - set(KNOWN):
             raise UserError(
                 "this database was written by a newer assetwatch; upgrade assetwatch to open it",
                 "此数据库由更新版本的 assetwatch 写入；请升级 assetwatch 后再打开",
             )
+
+    def _migrate_locked(self) -> None:
+        self._refuse_newer()
         if not MIGRATIONS.pending(self.db):
             return
-        conn = self.db.conn
-        # IMMEDIATE takes the write lock first, so two processes never migrate at once.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS.apply(self.db)
-            conn.execute(f"PRAGMA user_version={schema_version(self.db)}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        MIGRATIONS.apply(self.db)
+        self.db.conn.execute(f"PRAGMA user_version={schema_version(self.db)}")
 
     def atomic(self) -> AbstractContextManager[Database]:
         """One transaction around several writes (nested ones become savepoints)."""

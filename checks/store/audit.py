@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -69,6 +70,22 @@ class AuditLog:
             }
         )
 
+    def log_many(
+        self, entries: Iterable[tuple[str, int | None, dict[str, Any]]], who: str | None = None
+    ) -> None:
+        """Append many events at once: (action, asset id, detail) each, one actor and time."""
+        at, by = ts(self._clock()), who or actor()
+        self._db.table("events").insert_all(
+            {
+                "at": at,
+                "actor": by,
+                "action": action,
+                "asset_id": asset_id,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            }
+            for action, asset_id, detail in entries
+        )
+
     def events(self, asset_id: int | None = None, since: datetime | None = None) -> list[Event]:
         """Events, oldest first, optionally of one asset and from a time on."""
         clauses: list[str] = []
@@ -88,6 +105,14 @@ class AuditLog:
             self._db.table("events").rows_where("action = ?", [action], order_by="id desc", limit=1)
         )
         return _event(rows[0]) if rows else None
+
+    def last_full_sweep(self) -> datetime | None:
+        """When the whole inventory was last swept with the well-known paths (not --light)."""
+        row = self._db.execute(
+            "SELECT at FROM events WHERE action = 'sweep' AND "
+            "coalesce(json_extract(detail, '$.light'), 0) = 0 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return parse_ts(row[0]) if row else None
 
     def mark(self) -> int:
         """The id of the newest event (0 when there is none), for `since_mark`."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from checks.errors import UserError
+from checks.intake import person_text
 from checks.knowledge.playbooks import manual_steps
 from checks.model import (
     Attestation,
@@ -25,7 +27,7 @@ from checks.workflow.findings import Known, reconcile, status_of
 _COLUMNS = (
     "f.id, a.name, f.check_id, f.subject, f.severity, f.title_en, f.title_zh, f.evidence, "
     "f.status, f.first_seen, f.last_seen, f.resolved_at, f.firing, f.accepted_reason, "
-    "f.accepted_until"
+    "f.accepted_until, f.reopened, f.asset_id"
 )
 
 
@@ -63,27 +65,49 @@ class Findings:
 
         Args:
             status: only findings in this state.
-            active_only: only findings whose check fires now and whose risk is not accepted
-                (what `scan` reports and `--fail-on` weighs).
+            active_only: only findings whose check fires now, whose risk is not accepted and
+                whose check is not switched off (what `scan` reports and `--fail-on` weighs).
         """
-        clauses: list[str] = []
-        args: list[str | int] = []
-        if status is not None:
-            clauses.append("f.status = ?")
-            args.append(str(status))
-        if active_only:
-            clauses.append("f.firing = 1 AND f.status != 'accepted'")
-        if asset_id is not None:
-            clauses.append("f.asset_id = ?")
-            args.append(asset_id)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, args = ("WHERE f.asset_id = ?", [asset_id]) if asset_id is not None else ("", [])
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM findings f JOIN assets a ON a.id = f.asset_id {where}", args
         ).fetchall()
-        records = [_record(r, self._clock) for r in rows]
-        records = [r for r in records if r.finding.severity.rank >= min_severity.rank]
+        now = self._clock()
+        off = set(self._db.execute("SELECT check_id, asset_id FROM disabled_checks").fetchall())
+        records = []
+        for row in rows:
+            record = self._now(row, now)
+            if status is not None and record.status != status:
+                continue
+            if record.finding.severity.rank < min_severity.rank:
+                continue
+            switched_off = (record.finding.check, 0) in off or (
+                record.finding.check,
+                row[16],
+            ) in off
+            if active_only and (
+                not record.firing or record.status == FindingStatus.ACCEPTED or switched_off
+            ):
+                continue
+            records.append(record)
         records.sort(key=lambda r: (-r.finding.severity.rank, r.finding.asset, r.finding.check))
         return records
+
+    def _now(self, row: tuple[Any, ...], now: datetime) -> FindingRecord:
+        """A finding as it stands now: an acceptance that has expired no longer holds.
+
+        Computed when read, so `findings` and the report never show a stale acceptance.
+        """
+        record = _record(row, self._clock)
+        if record.status != FindingStatus.ACCEPTED or (
+            record.accepted_until is not None and record.accepted_until > now
+        ):
+            return record
+        attested = self._attested(record.id or 0, row[15])
+        status = status_of(
+            record.firing, record.finding.check, attested, record.accepted_until, now
+        )
+        return replace(record, status=status)
 
     def one(self, asset_name: str, check_id: str, subject: str = "") -> FindingRecord | None:
         """One stored finding of an asset, by check id (and subject when a check fires per URL)."""
@@ -193,6 +217,8 @@ class Findings:
         Raises:
             UserError: no such finding, or the step is not a manual step of its playbook.
         """
+        note, evidence = person_text("note", note), person_text("evidence", evidence)
+        who = person_text("who", who) or None
         check_id, round_, asset_id = self._head(finding_id)
         if step not in manual_steps(check_id):
             raise UserError(
@@ -253,7 +279,8 @@ class Findings:
         Raises:
             UserError: no such finding, no reason, or an expiry not in the future.
         """
-        if not reason.strip() or until <= self._clock():
+        reason, who = person_text("reason", reason), person_text("who", who) or None
+        if not reason or until <= self._clock():
             raise UserError(
                 "accepting a risk needs a reason and an expiry date in the future",
                 "接受风险须说明原因并给出将来的到期日",

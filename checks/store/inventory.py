@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -53,6 +54,71 @@ class Assets:
         """The asset with this id, or None."""
         rows = list(self._db.table("assets").rows_where("id = ?", [asset_id], limit=1))
         return row_to_asset(rows[0]) if rows else None
+
+    def by_names(self, names: Iterable[str]) -> dict[str, Asset]:
+        """The stored assets among `names`, by name (one query per 500 names)."""
+        wanted = list(dict.fromkeys(names))
+        found: dict[str, Asset] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.table("assets").rows_where(
+                f"name IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update((r["name"], row_to_asset(r)) for r in rows)
+        return found
+
+    def save_many(
+        self,
+        pairs: Sequence[tuple[Asset, Asset | None]],
+        who: str | None = None,
+        source: str = "",
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[bool]:
+        """Insert or update many assets in one transaction, logging each change (imports).
+
+        Args:
+            pairs: (the asset as it should be, the stored one or None), names unique.
+            on_progress: called with how many rows are written so far.
+
+        Returns:
+            Per pair, whether it was new.
+        """
+        now = ts(self._clock())
+        inserts: list[dict[str, Any]] = []
+        updates: list[tuple[int, dict[str, Any], dict[str, Any], bool]] = []
+        for asset, old in pairs:
+            row = asset_row(asset)
+            if old is None:
+                row.update(created_at=now, updated_at=now)
+                row.update(_lifecycle_dates(None, asset.lifecycle, now))
+                inserts.append(row)
+                continue
+            before = asset_row(old)
+            changes = {k: [before[k], row[k]] for k in _EDITABLE if before[k] != row[k]}
+            if changes:
+                row.update(updated_at=now)
+                row.update(_lifecycle_dates(old.lifecycle, asset.lifecycle, now))
+                back = asset.lifecycle == Lifecycle.ACTIVE and old.lifecycle != Lifecycle.ACTIVE
+                assert old.id is not None
+                updates.append((old.id, row, changes, back))
+        with self._db.atomic():
+            for start in range(0, len(inserts), 5000):
+                self._db.table("assets").insert_all(inserts[start : start + 5000])
+                if on_progress:
+                    on_progress(start + len(inserts[start : start + 5000]))
+            ids = {a.name: a.id for a in self.by_names(r["name"] for r in inserts).values()}
+            events = [
+                ("asset.add", ids[r["name"]], {"source": source, **_loggable(r)}) for r in inserts
+            ]
+            for asset_id, row, changes, back in updates:
+                self._db.table("assets").update(asset_id, row)
+                if back:
+                    self._db.execute(
+                        "DELETE FROM decommission_steps WHERE asset_id = ?", [asset_id]
+                    )
+                events.append(("asset.update", asset_id, {"source": source, "changes": changes}))
+            self._audit.log_many(events, who)
+        return [old is None for _, old in pairs]
 
     def hosts(self) -> frozenset[str]:
         """The host of every asset (for unknown-asset)."""

@@ -7,6 +7,7 @@ from dataclasses import fields
 from sqlite_utils import Database
 
 from checks.errors import UserError
+from checks.intake import person_text
 from checks.model import Clock, Lang, Settings
 from checks.store.audit import AuditLog, actor
 from checks.store.codec import ts
@@ -41,7 +42,12 @@ class SettingsRepo:
         return str(row[0]) if row else default
 
     def set(self, key: str, value: str, who: str | None = None) -> None:
-        """Change a setting (logged)."""
+        """Change a setting (logged).
+
+        Raises:
+            UserError: control or direction characters in the value.
+        """
+        value = person_text(key, value)
         with self._db.atomic():
             self._db.table("settings").upsert({"key": key, "value": value}, pk="key")
             self._audit.log("setting.change", None, who, key=key, value=value)
@@ -74,7 +80,8 @@ class DisabledChecks:
         Raises:
             UserError: no reason given.
         """
-        if not reason.strip():
+        reason = person_text("reason", reason)
+        if not reason:
             raise UserError(
                 "say why the check is switched off (--reason)",
                 "请说明关闭该检查的原因（--reason）",

@@ -25,7 +25,7 @@ from checks.model import (
     Severity,
 )
 from checks.store.audit import Event
-from checks.store.codec import outcome_from_json, parse_ts, row_to_asset
+from checks.store.codec import outcome_from_json, parse_ts, row_to_asset, ts
 from checks.workflow.checklists import Checklist, StepState, checklists
 from checks.workflow.decommission import steps as decommission_steps
 
@@ -124,13 +124,13 @@ class Views:
 
     def asset_rows(self, ids: Iterable[int] | None = None) -> list[AssetRow]:
         """Overview rows for every asset, or for `ids`, in one query."""
-        where, args = "", []
+        where, args = "", {}
         if ids is not None:
             id_list = list(ids)
             if not id_list:
                 return []
-            where = f"WHERE a.id IN ({','.join('?' * len(id_list))})"
-            args = id_list
+            where = f"WHERE a.id IN ({','.join(f':id{i}' for i in range(len(id_list)))})"
+            args = {f"id{i}": v for i, v in enumerate(id_list)}
         sql = f"""
             SELECT a.*, p.dns_status AS p_dns, p.addresses AS p_addresses, p.cname AS p_cname,
                    p.http_status AS p_http, p.http_error AS p_error, p.tls_not_after AS p_tls,
@@ -142,11 +142,15 @@ class Views:
             LEFT JOIN (
                 SELECT asset_id, count(*) AS n, max({_RANK_SQL}) AS worst,
                        max(check_id IN ('retired-still-resolves', 'retired-still-serving')) AS alive
-                FROM findings WHERE firing = 1 AND status != 'accepted' GROUP BY asset_id
+                FROM findings WHERE firing = 1
+                    AND NOT (status = 'accepted' AND accepted_until > :now)
+                    AND NOT EXISTS (SELECT 1 FROM disabled_checks d WHERE d.check_id =
+                        findings.check_id AND d.asset_id IN (0, findings.asset_id))
+                GROUP BY asset_id
             ) f ON f.asset_id = a.id
             {where}
         """
-        cursor = self._db.execute(sql, args)
+        cursor = self._db.execute(sql, {"now": ts(self._clock()), **args})
         names = [d[0] for d in cursor.description]
         return [_row(dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from checks.knowledge.playbooks import Playbook, Step, StepKind, Verifier, playbook_for
 from checks.model import Attestation, FindingRecord, ProbeOutcome
+from checks.names import is_ip
 
 TLS_OK_DAYS = 21
 """A certificate counts as fixed when it verifies with more days left than this."""
@@ -47,14 +48,16 @@ def auto_step_done(
         return check_id not in firing
     if verify == Verifier.CLEAR:
         return step.check not in firing
-    if outcome is None:
-        return False
+    if outcome is None or outcome.error:
+        return False  # never probed, or the probe failed: nothing is verified
+    gone = outcome.dns.absent
     if verify == Verifier.NO_DNS:
-        return not outcome.dns.resolves
+        return gone or is_ip(outcome.asset.host)
     if verify == Verifier.NO_HTTP:
-        return not any(e.answered for e in outcome.http)
+        # Every URL refused the connection (or the name is gone): a timeout proves nothing.
+        return gone or (bool(outcome.http) and all(e.refused for e in outcome.http))
     if verify == Verifier.NO_PORTS:
-        return not outcome.open_ports
+        return gone or outcome.open_ports == ()
     if verify == Verifier.TLS_OK:
         certs = [e.tls for e in outcome.http if e.tls is not None]
         return bool(certs) and all(

@@ -8,6 +8,7 @@ Every text that came from the network or from people goes through `checks.text.i
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Mapping
@@ -26,6 +27,8 @@ EXIT_FINDINGS = 1
 """`scan`: open findings at or above `--fail-on`; `import`: rows were skipped."""
 EXIT_ERROR = 2
 """A user error (bad option, unknown asset, unreadable file) or a bug (with its trace)."""
+EXIT_INCOMPLETE = 3
+"""`scan`: nothing reached `--fail-on`, but some asset could not be observed (unknown is not 0)."""
 EXIT_INTERRUPTED = 130
 """^C, as shells report SIGINT."""
 
@@ -85,14 +88,22 @@ def signed(attestation: Attestation | None) -> str:
 # -- the JSON contract -------------------------------------------------------------------
 
 
-def json_line(data: Mapping[str, Any], out: TextIO) -> None:
-    """Write one JSON object on one line.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
-    C1 controls (U+007F-U+009F) are legal in JSON, but some terminals act on them when a person
-    reads the output: they are escaped too (json already escapes C0).
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON with C1 controls and direction characters escaped as `\\uXXXX`.
+
+    They are legal in JSON, but a terminal acts on C1 controls and a right-to-left override
+    reorders what a person reads; json itself escapes only C0. Parsers read the same text.
     """
-    text = json.dumps(data, ensure_ascii=False)
-    out.write("".join(f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F else c for c in text) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_line(data: Mapping[str, Any], out: TextIO) -> None:
+    """Write one JSON object on one line (see `json_text`)."""
+    out.write(json_text(data) + "\n")
 
 
 def asset_json(asset: Asset) -> dict[str, Any]:

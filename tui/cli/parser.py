@@ -54,6 +54,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 def add_inventory_parsers(sub: Subparsers, lang: str) -> None:
     """`add`, `retire` and `decommission`: an asset's life."""
     h = _help(lang)
+    sub.add_parser("init", help=h("init"))
     add = sub.add_parser("add", help=h("add"))
     add.add_argument("name", help=h("add_name"))
     add.add_argument("--kind", default="", help=h("kind", kinds=", ".join(Kind)))

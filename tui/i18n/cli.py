@@ -24,6 +24,24 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.help.lang": ("zh or en (default: from the locale)", "zh 或 en（默认：随系统语言）"),
     # -- argparse help: commands ------------------------------------------------------------
     "cli.help.add": ("add an asset", "添加资产"),
+    "cli.help.init": (
+        "create the database --db names (other commands refuse a missing one)",
+        "新建 --db 指定的数据库（其他命令不会新建）",
+    ),
+    "cli.init.done": ("database ready: {path}", "数据库已就绪：{path}"),
+    "cli.scan.coverage": (
+        "coverage: {observed} observed, {unknown} not observed, {total} in all ({why})",
+        "覆盖：已观测 {observed}，未能观测 {unknown}，共 {total}（{why}）",
+    ),
+    "cli.scan.coverage_full": (
+        "coverage: {observed} observed, {unknown} not observed, {total} in all",
+        "覆盖：已观测 {observed}，未能观测 {unknown}，共 {total}",
+    ),
+    "cli.checks.dependents": (
+        "note: with {check} off, these are not verified: organisation items {items}; "
+        "playbooks {playbooks}",
+        "注意：关闭 {check} 后，以下内容将无法验证：组织清单事项 {items}；整改清单 {playbooks}",
+    ),
     "cli.help.retire": ("start decommissioning an asset (retiring)", "开始资产下线流程"),
     "cli.help.decommission": ("an asset's decommission checklist", "查看资产下线清单"),
     "cli.help.list": ("list the inventory", "列出资产清单"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 
 from checks.store import Store
@@ -28,17 +29,35 @@ COMMANDS: dict[str, StoreCommand] = {
     "org": reports.org,
     "report": reports.report,
     "evidence": reports.evidence,
+    "init": inventory.init,
 }
 """Command name -> what runs it (every command but `demo` and the dashboard)."""
+
+
+CREATING = frozenset({"add", "import", "init"})
+"""Commands that may create the database a `--db` (or ASSETWATCH_DB) names."""
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The database the user named; only `add`, `import` and `init` create a missing one.
+
+    A typo in `--db` must not start an empty inventory that cron scans forever with exit 0.
+    The default per-user database is created on first use.
+
+    Raises:
+        UserError: the named database does not exist.
+    """
+    named = args.db is not None or bool(os.environ.get("ASSETWATCH_DB"))
+    return Store(args.db, create=not named or args.command in CREATING)
 
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command on the database it names; returns the exit code."""
     if args.command is None:
-        return dashboard(args)
+        return dashboard(args, open_store(args))
     if args.command == "demo":
         return demo(args)
-    store = Store(args.db)
+    store = open_store(args)
     try:
         return COMMANDS[args.command](args, store)
     finally:

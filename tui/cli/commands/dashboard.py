@@ -36,9 +36,8 @@ def open_dashboard(
     make_app(store, overrides, lang=args.explicit_lang, lab=lab).run()
 
 
-def dashboard(args: argparse.Namespace) -> int:
+def dashboard(args: argparse.Namespace, store: Store) -> int:
     """`assetwatch` with no command: the dashboard on the user's database."""
-    store = Store(args.db)
     try:
         open_dashboard(args, store, probe_overrides(args))
     finally:

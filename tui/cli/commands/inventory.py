@@ -123,3 +123,9 @@ def import_file(args: argparse.Namespace, store: Store) -> int:
     )
     say(args.lang, "cli.import.authorised", err=True)
     return EXIT_FINDINGS if parsed.errors else EXIT_OK
+
+
+def init(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch init`: create the database (it is, by now) and say where it is."""
+    say(args.lang, "cli.init.done", path=inert(str(store.path)))
+    return EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import timedelta
 
@@ -14,12 +13,13 @@ from checks.report.html import to_html
 from checks.report.markdown import to_markdown
 from checks.service import evidence as evidence_service
 from checks.service import org as org_service
+from checks.service.files import write_private
 from checks.service.inventory import asset_named
 from checks.service.reports import attestation_json, build_report
 from checks.store import Store
 from checks.text import inert
 from checks.workflow.org import ItemState, progress
-from tui.cli.output import EXIT_OK, fail, json_line, say, signed
+from tui.cli.output import EXIT_OK, json_line, json_text, say, signed
 from tui.i18n import tr
 
 REPORT_DAYS = 30
@@ -62,7 +62,7 @@ def org(args: argparse.Namespace, store: Store) -> int:
 
 def _rendered(data: Report, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        return json_text(data, indent=1) + "\n"
     return to_html(data) if fmt == "html" else to_markdown(data)
 
 
@@ -75,10 +75,7 @@ def report(args: argparse.Namespace, store: Store) -> int:
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise fail("cli.report.cannot_write", path=args.output, error=exc.strerror) from None
+    write_private(args.output, text.encode("utf-8"))
     say(lang, "cli.report.written", err=True, path=inert(str(args.output)))
     return EXIT_OK
 

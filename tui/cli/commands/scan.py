@@ -11,12 +11,15 @@ import argparse
 import sys
 
 from checks.model import Severity, SweepProgress
+from checks.names import display_name
 from checks.probe import parse_nameserver
 from checks.service import checks_admin, sweeps
 from checks.service.inventory import asset_named
 from checks.store import Store
+from checks.text import inert
 from tui.cli.output import (
     EXIT_FINDINGS,
+    EXIT_INCOMPLETE,
     EXIT_OK,
     json_line,
     print_findings,
@@ -81,8 +84,28 @@ def sweep_and_report(
             n=progress.done,
             seconds=f"{progress.elapsed_s:.1f}",
         )
+    coverage(args.lang, progress)
     worst = max((r.finding.severity.rank for r in records), default=-1)
-    return EXIT_FINDINGS if worst >= Severity(args.fail_on).rank else EXIT_OK
+    if worst >= Severity(args.fail_on).rank:
+        return EXIT_FINDINGS
+    return EXIT_OK if progress.complete else EXIT_INCOMPLETE
+
+
+def coverage(lang: str, progress: SweepProgress) -> None:
+    """The last line on stderr: how many assets were observed, how many not, and why."""
+    unknown = len(progress.unobserved)
+    why = "; ".join(f"{display_name(n)}: {w}" for n, w in progress.unobserved[:5])
+    if unknown > 5:
+        why += f"; +{unknown - 5}"
+    say(
+        lang,
+        "cli.scan.coverage" if unknown else "cli.scan.coverage_full",
+        err=True,
+        observed=progress.done - unknown,
+        unknown=unknown,
+        total=progress.total,
+        why=inert(why),
+    )
 
 
 def scan(args: argparse.Namespace, store: Store) -> int:
@@ -105,6 +128,16 @@ def checks(args: argparse.Namespace, store: Store) -> int:
         checks_admin.known(check_id)
     if args.disable:
         checks_admin.disable(store, args.disable, args.reason, asset_id)
+        items, books = checks_admin.dependents(args.disable)
+        if items or books:
+            say(
+                args.lang,
+                "cli.checks.dependents",
+                err=True,
+                check=args.disable,
+                items=", ".join(items) or "-",
+                playbooks=", ".join(books) or "-",
+            )
     if args.enable:
         checks_admin.enable(store, args.enable, asset_id)
     states = checks_admin.states(store)
