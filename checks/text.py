@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import html
+import json
 import re
+from typing import Any
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
@@ -89,3 +91,16 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     """A short, inert, quoted excerpt of input for an error message (never megabytes of it)."""
     cut = text if len(text) <= limit else text[: limit - 1] + "…"
     return "'" + inert(cut) + "'"
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON with C1 controls and direction characters escaped as `\\uXXXX`.
+
+    They are legal in JSON, but a terminal acts on C1 controls and a right-to-left override
+    reorders what a person reads; json itself escapes only C0. Parsers read the same data.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

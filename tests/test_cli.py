@@ -524,3 +524,16 @@ def test_scan_exits_3_when_the_sweep_was_incomplete(capsys, lab, db, tmp_path):
     assert err.strip().splitlines()[-1].startswith("coverage: 0 observed, 1 not observed, 1")
     code, _, err = run(capsys, *lab_args(lab, db), "scan", "--json")
     assert code == 0 and "coverage: 1 observed, 0 not observed" in err
+
+
+def test_org_on_an_empty_inventory_ticks_no_computed_item(capsys, db):
+    run(capsys, "--db", db, "init")
+    code, out, _ = run(capsys, "--db", db, "--lang", "en", "org", "--json")
+    computed = [i for i in json_lines(out) if i["mode"] == "auto"]
+    assert code == 0 and computed
+    assert not any(i["done"] for i in computed)
+    assert all(
+        i["computed"] is not True and i["not_verified"] for i in computed if i["computed"] is None
+    )
+    _, out, _ = run(capsys, "--db", db, "--lang", "en", "org")
+    assert "[?] retired-assets-dark" in out and "not verified: inventory=empty" in out

@@ -1,4 +1,4 @@
-"""A hostile site cannot steer the prober: only inventoried hosts, never metadata or the intranet."""
+"""A hostile site cannot steer the prober: only inventoried hosts, never metadata or intranet."""
 
 from __future__ import annotations
 

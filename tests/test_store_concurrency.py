@@ -149,3 +149,33 @@ def test_kill_9_in_the_middle_of_a_sweep_loses_nothing_and_the_next_sweep_works(
     assert done.done == len(lab.inventory)
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
+
+
+def test_a_write_held_off_too_long_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch):
+    import pytest
+
+    import checks.store
+    from checks.errors import UserError
+    from checks.model import Asset
+
+    path = str(tmp_path / "aw.db")
+    Store(path).close()
+    holder = _spawn(
+        """
+        import sys, time
+        from checks.store import Store
+        store = Store(sys.argv[1])
+        with store.atomic():
+            print("holding", flush=True)
+            time.sleep(3)
+        """,
+        path,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    monkeypatch.setattr(checks.store, "BUSY_TIMEOUT_S", 0.3)
+    store = Store(path)
+    with pytest.raises(UserError, match="busy"):
+        store.assets.save(Asset("late.example.test"))
+    assert holder.wait(30) == 0
+    store.assets.save(Asset("late.example.test"))  # once it is free, the write goes through
+    store.close()

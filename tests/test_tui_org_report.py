@@ -66,3 +66,16 @@ async def test_report_screen_reads_and_writes_the_report(recorded_store, lab):
         written = sorted(recorded_store.path.parent.glob("assetwatch-report-*"))
         assert [p.suffix for p in written] == [".html", ".json", ".md"]
         assert written[2].read_text(encoding="utf-8") == app.screen.markdown
+        assert all(p.stat().st_mode & 0o777 == 0o600 for p in written)  # private files
+
+
+async def test_an_item_that_cannot_be_verified_shows_a_question_mark_and_why(recorded_store, lab):
+    from checks.service import checks_admin
+
+    checks_admin.disable(recorded_store, "sensitive-file-exposed", "noise")
+    app = recorded_app(recorded_store, lab)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("g")
+        view = app.screen.query_one("#org-items")
+        prompt = str(view.get_option_at_index(option_of(view, "no-sensitive-exposure")).prompt)
+        assert prompt.lstrip().startswith("?") and "not verified: checks_off=" in prompt

@@ -77,7 +77,17 @@ class _Database(Database):
             with super().atomic() as db:  # a savepoint inside the open transaction
                 yield db
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise UserError(
+                f"the database is busy: another assetwatch has been writing for "
+                f"{BUSY_TIMEOUT_S:.0f} s; nothing was changed, try again",
+                f"数据库繁忙：另一个 assetwatch 已写入 {BUSY_TIMEOUT_S:.0f} 秒；"
+                "未做任何更改，请重试",
+            ) from None
         try:
             yield self
         except BaseException:

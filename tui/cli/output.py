@@ -7,8 +7,6 @@ Every text that came from the network or from people goes through `checks.text.i
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 import unicodedata
 from collections.abc import Mapping
@@ -18,7 +16,7 @@ from checks.errors import UserError
 from checks.model import Asset, Attestation, FindingRecord, Lang, Severity
 from checks.names import display_name
 from checks.store.codec import ts
-from checks.text import inert
+from checks.text import inert, json_text
 from tui.i18n import tr
 
 EXIT_OK = 0
@@ -86,19 +84,6 @@ def signed(attestation: Attestation | None) -> str:
 
 
 # -- the JSON contract -------------------------------------------------------------------
-
-
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def json_text(data: Any, indent: int | None = None) -> str:
-    """JSON with C1 controls and direction characters escaped as `\\uXXXX`.
-
-    They are legal in JSON, but a terminal acts on C1 controls and a right-to-left override
-    reorders what a person reads; json itself escapes only C0. Parsers read the same text.
-    """
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_line(data: Mapping[str, Any], out: TextIO) -> None:

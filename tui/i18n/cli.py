@@ -28,6 +28,7 @@ CLI: dict[str, tuple[str, str]] = {
         "create the database --db names (other commands refuse a missing one)",
         "新建 --db 指定的数据库（其他命令不会新建）",
     ),
+    "cli.org.not_verified": ("not verified: {why}", "无法验证：{why}"),
     "cli.init.done": ("database ready: {path}", "数据库已就绪：{path}"),
     "cli.scan.coverage": (
         "coverage: {observed} observed, {unknown} not observed, {total} in all ({why})",

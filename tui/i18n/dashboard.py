@@ -250,6 +250,8 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "http.unresolved": ("no DNS", "无解析"),
     "http.connect": ("refused", "连接失败"),
     "http.timeout": ("timeout", "超时"),
+    "http.blocked": ("blocked", "已拦截"),
+    "org.not_verified": ("not verified: {why}", "无法验证：{why}"),
     "http.tls": ("TLS error", "TLS 错误"),
     "http.protocol": ("bad HTTP", "协议错误"),
     "http.too-many-redirects": ("redirects", "跳转过多"),

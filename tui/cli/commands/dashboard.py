@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from checks.service.sweeps import ProbeOverrides
 from checks.store import Store
 from tui.cli.commands.scan import probe_overrides, sweep_and_report
-from tui.cli.output import EXIT_OK
+from tui.cli.output import EXIT_ERROR, EXIT_OK
 from tui.i18n import tr
 
 if TYPE_CHECKING:
@@ -27,22 +27,25 @@ def open_dashboard(
     store: Store,
     overrides: ProbeOverrides,
     lab: Lab | None = None,
-) -> None:
-    """Run the dashboard until the user quits it."""
-    # The dashboard is the only front end that pays for importing Textual. (The ignore is for a
-    # checkout without tui.dashboard; `unused-ignore` keeps mypy quiet where it exists.)
-    from tui.dashboard import make_app  # type: ignore[import-not-found, unused-ignore]
+) -> int:
+    """Run the dashboard until the user quits it; its exit code (non-zero after a crash).
 
-    make_app(store, overrides, lang=args.explicit_lang, lab=lab).run()
+    Textual restores the terminal and prints the error itself; the code tells a script.
+    """
+    # The dashboard is the only front end that pays for importing Textual.
+    from tui.dashboard import make_app
+
+    app = make_app(store, overrides, lang=args.explicit_lang, lab=lab)
+    app.run()
+    return EXIT_ERROR if app.return_code else EXIT_OK
 
 
 def dashboard(args: argparse.Namespace, store: Store) -> int:
     """`assetwatch` with no command: the dashboard on the user's database."""
     try:
-        open_dashboard(args, store, probe_overrides(args))
+        return open_dashboard(args, store, probe_overrides(args))
     finally:
         store.close()
-    return EXIT_OK
 
 
 def demo_overrides(lab: LabView, user: ProbeOverrides) -> ProbeOverrides:
@@ -73,7 +76,6 @@ def demo(args: argparse.Namespace) -> int:
             if args.scan or args.json:
                 return sweep_and_report(args, store, wired)
             store.settings.set("org_name", tr(args.lang, "cli.demo.org"))
-            open_dashboard(args, store, wired, lab)
+            return open_dashboard(args, store, wired, lab)
         finally:
             store.close()
-    return EXIT_OK

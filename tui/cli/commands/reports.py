@@ -17,9 +17,9 @@ from checks.service.files import write_private
 from checks.service.inventory import asset_named
 from checks.service.reports import attestation_json, build_report
 from checks.store import Store
-from checks.text import inert
+from checks.text import inert, json_text
 from checks.workflow.org import ItemState, progress
-from tui.cli.output import EXIT_OK, json_line, json_text, say, signed
+from tui.cli.output import EXIT_OK, json_line, say, signed
 from tui.i18n import tr
 
 REPORT_DAYS = 30
@@ -36,6 +36,7 @@ def _item_json(s: ItemState, lang: str) -> dict[str, object]:
         "detail": s.detail,
         "text": s.item.text.text(lang),
         "attestation": attestation_json(s.attestation),
+        "not_verified": s.not_verified,
     }
 
 
@@ -54,7 +55,9 @@ def org(args: argparse.Namespace, store: Store) -> int:
         for s in (s for s in states if s.item.group == demand.id):
             mode = tr(args.lang, f"cli.step.{s.item.mode}")
             extra = inert(s.detail) or signed(s.attestation)
-            mark = "x" if s.done else " "
+            if s.not_verified:
+                extra += "  " + tr(args.lang, "cli.org.not_verified", why=inert(s.not_verified))
+            mark = "x" if s.done else "?" if s.not_verified else " "
             text = s.item.text.text(args.lang)
             print(f"  [{mark}] {s.item.id} ({mode}) {text}  {extra}")
     return EXIT_OK

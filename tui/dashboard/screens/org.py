@@ -75,11 +75,16 @@ class OrgScreen(DashboardScreen):
 
     def _line(self, state: ItemState) -> Option:
         t = self.lang
-        line = Text(f"  {'☑' if state.done else '☐'} ", style="bold" if state.done else "")
+        # ☑ done, ☐ not done, ? could not be verified (unknown is never ☑)
+        mark = "☑" if state.done else "?" if state.not_verified else "☐"
+        line = Text(f"  {mark} ", style="bold" if state.done else "")
         line.append(f"[{tr(t, f'mode.{state.item.mode}')}] ", style="dim")
         line.append(state.item.text.text(t))
         if state.detail:
             line.append(f"  {inert(state.detail)}", style="dim")
+        if state.not_verified:
+            why = tr(t, "org.not_verified", why=inert(state.not_verified))
+            line.append(f"  {why}", style="bold")
         if state.attestation is not None:
             line.append(f"  {attested_by(state.attestation)}", style="italic")
         self.items[state.item.id] = state.item

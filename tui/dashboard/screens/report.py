@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -11,10 +10,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown
 
+from checks.errors import UserError
 from checks.report import Report
 from checks.report.html import to_html
 from checks.report.markdown import to_markdown
+from checks.service.files import write_private
 from checks.service.reports import build_report
+from checks.text import inert, json_text
 from tui.dashboard.screens.base import DashboardScreen
 from tui.i18n import tr
 
@@ -57,13 +59,13 @@ class ReportScreen(DashboardScreen):
             for ext, text in (
                 ("md", self.markdown),
                 ("html", to_html(report)),
-                ("json", json.dumps(report, ensure_ascii=False, indent=1)),
+                ("json", json_text(report, indent=1)),
             ):
                 out = folder / f"assetwatch-report-{stamp}.{ext}"
-                out.write_text(text, encoding="utf-8")
-                files.append(str(out))
-        except OSError as exc:
-            failed = tr(self.lang, "notify.report_failed", error=str(exc))
+                write_private(out, text.encode("utf-8"))
+                files.append(inert(str(out)))
+        except UserError as exc:
+            failed = tr(self.lang, "notify.report_failed", error=exc.text(self.lang))
             self.notify(failed, severity="error", markup=False)
             return
         written = tr(self.lang, "notify.report", files=", ".join(files))
