@@ -90,7 +90,7 @@ def test_one_word_or_own_links_are_not_spam():
 
 
 def test_visible_bulk_spam_links_are_spam():
-    words = ["百家乐", "新葡京", "时时彩", "六合彩"]
+    words = ["百家乐", "真人娱乐", "时时彩", "六合彩"]
     body = "".join(
         f'<a href="http://x{i}.example.net/">{w}</a>' for i, w in enumerate(words)
     ).encode()

@@ -1,0 +1,188 @@
+"""What a piece of JavaScript does to the page, read statically from its text.
+
+`normalize` undoes the cheap disguises (`\\x..` escapes, `window["location"]["href"]`,
+`"loc"+"ation"`); `actions` then lists redirects, script and frame loaders, title rewrites
+and `document.write`s, each with the condition it runs under (on load, in a click handler,
+for mobile browsers, for crawlers, for visitors from a search engine).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from checks.rules.compromise.deobfuscate import STRING, fold_concat, unquote_js
+
+_HEX = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+_BRACKET = re.compile(r"\[\s*(['\"])([A-Za-z_$][\w$]*)\1\s*\]")
+_JOIN = re.compile(r"\"\s*\+\s*\"|'\s*\+\s*'")
+
+
+def normalize(code: str) -> tuple[str, tuple[str, ...]]:
+    """`code` with escapes decoded, literal concatenations joined and brackets as dots.
+
+    Returns the text and the names of the disguises that were undone.
+    """
+    undone = []
+    if "\\x" in code or "\\u" in code:
+        decoded = _HEX.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), code)
+        if decoded != code:
+            undone.append("\\x escapes")
+            code = decoded
+    if "+" in code:
+        code = _JOIN.sub("", code)
+    if "[" in code:
+        dotted = _BRACKET.sub(r".\2", code)
+        if dotted != code:
+            undone.append("bracket notation")
+            code = dotted
+    return code, tuple(undone)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something a script does that matters: where it sends, loads or writes."""
+
+    kind: str
+    """redirect, loader, frame, title or write."""
+    target: str
+    """The URL or text, from literals ("" when the code computes it)."""
+    context: str
+    """load, handler, spider, referrer, mobile or domain (see `context`)."""
+
+
+_EXPR = rf"((?:{STRING}|[\w$.]+)(?:\s*\+\s*(?:{STRING}|[\w$.()]+))*)"
+_REDIRECT = re.compile(
+    r"(?:\blocation(?:\s*\.\s*href)?\s*=(?!=)|\blocation\s*\.\s*(?:replace|assign)\s*\(|"
+    r"\bwindow\s*\.\s*(?:open|navigate)\s*\()\s*" + _EXPR,
+    re.IGNORECASE,
+)
+_TITLE = re.compile(r"\bdocument\s*\.\s*title\s*=(?!=)\s*" + _EXPR)
+_WRITE = re.compile(
+    r"(?:\bdocument\s*\.\s*write(?:ln)?\s*\(|\.\s*(?:inner|outer)HTML\s*\+?=(?!=)|"
+    r"\.\s*insertAdjacentHTML\s*\(\s*"
+    + STRING
+    + r"\s*,|\.\s*(?:html|append|prepend)\s*\()\s*"
+    + _EXPR
+)
+_CREATE = re.compile(r"createElement\s*\(\s*['\"](script|iframe)['\"]\s*\)", re.IGNORECASE)
+_SRC = re.compile(
+    r"\.\s*src\s*=(?!=)\s*" + _EXPR + r"|setAttribute\s*\(\s*['\"]src['\"]\s*,\s*" + _EXPR
+)
+_ASSIGN = re.compile(
+    r"(?:\b(?:var|let|const)\s+|[,;{(]\s*|^\s*)([\w$]+)\s*=\s*(" + STRING + ")", re.M
+)
+
+SPIDERS = re.compile(
+    r"spider|bot\b|bot/|bot[|)'\"]|crawler|slurp|baidu\w*spider|sogou|360spider|haosou|yisou",
+    re.IGNORECASE,
+)
+"""Crawler names in user-agent tests (Baiduspider, Sogou web spider, 360Spider, Bytespider,
+YisouSpider, Googlebot, bingbot ...), from XingZhou2024/WebsiteTamperingDetector's cloaking
+patterns."""
+SEARCH_ENGINES = re.compile(
+    r"baidu|sogou|so\.com|360|google|bing|sm\.cn|yahoo|toutiao|haosou|soso|youdao|yandex",
+    re.IGNORECASE,
+)
+_UA = re.compile(r"useragent|user-agent|navigator\.platform|appversion", re.IGNORECASE)
+_MOBILE = re.compile(
+    r"mobile|android|iphone|ipad|ipod|symbian|windows\s*phone|ucweb|midp|blackberry|webos|"
+    r"opera\s*mini|ismobile|browser\.versions|wap",
+    re.IGNORECASE,
+)
+_DOMAIN = re.compile(r"location\.host|location\.hostname|document\.domain", re.IGNORECASE)
+_HANDLER = re.compile(
+    r"(?:click|submit|change|key\w*|mouse\w*|touch\w*|focus|blur|scroll|resize|hover|"
+    r"\bon(?!load)\w+\s*=|addEventListener\(\s*['\"](?!load|DOMContentLoaded|pageshow)\w+['\"])"
+    r"[^;{}]{0,40}$",
+    re.IGNORECASE,
+)
+_TOKENS = re.compile(
+    STRING + r"|/\*.*?\*/|//[^\n]*|\bfunction\b\s*([\w$]*)\s*\([^)]*\)\s*\{|=>\s*\{|[{}]",
+    re.DOTALL,
+)
+WINDOW = 600
+"""Characters before an action where its condition is looked for."""
+
+
+def _function_at(code: str, position: int) -> tuple[str, str] | None:
+    """(name, the text before its `function`) of the innermost function around `position`."""
+    stack: list[tuple[str, str] | None] = []
+    for token in _TOKENS.finditer(code, 0, position):
+        text = token.group()
+        if text == "{":
+            stack.append(None)
+        elif text == "}":
+            if stack:
+                stack.pop()
+        elif text.endswith("{"):
+            start = token.start()
+            stack.append((token.group(1) or "", code[max(0, start - 80) : start]))
+    return next((frame for frame in reversed(stack) if frame is not None), None)
+
+
+def context(code: str, position: int) -> str:
+    """The condition the code at `position` runs under.
+
+    handler: inside a click/submit/... handler or a named function never called here;
+    spider: after a user-agent test for crawlers; referrer: after a document.referrer test
+    against search engines; mobile: after a user-agent test for phones; domain: after a
+    test of the page's own host (anti-mirroring); load: anything else, run on load.
+    """
+    function = _function_at(code, position)
+    if function is not None:
+        name, before = function
+        called = name and len(re.findall(rf"(?<![\w$.]){re.escape(name)}\s*\(", code)) > 1
+        if _HANDLER.search(before) or (name and not called):
+            return "handler"
+    window = code[max(0, position - WINDOW) : position]
+    has_ua = _UA.search(window) is not None
+    if has_ua and SPIDERS.search(window):
+        return "spider"
+    if "referrer" in window.lower() and SEARCH_ENGINES.search(window):
+        return "referrer"
+    if has_ua and _MOBILE.search(window):
+        return "mobile"
+    if _DOMAIN.search(window):
+        return "domain"
+    return "load"
+
+
+def _value(expression: str, variables: dict[str, str]) -> str:
+    first = re.match(r"\s*([\w$]+)\s*(?:\+|$)", expression)
+    if first and first.group(1) in variables:
+        return variables[first.group(1)] + fold_concat(expression[first.end() :])
+    return fold_concat(expression)
+
+
+def _variables(code: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ASSIGN.finditer(code):
+        found.setdefault(match.group(1), unquote_js(match.group(2)))
+        if len(found) >= 256:
+            break
+    return found
+
+
+def actions(code: str) -> list[Action]:
+    """Every redirect, loader, title rewrite and write in normalized `code`, with its context."""
+    variables = _variables(code) if "=" in code else {}
+    found: list[Action] = []
+    for match in _REDIRECT.finditer(code):
+        found.append(
+            Action("redirect", _value(match.group(1), variables), context(code, match.start()))
+        )
+    for match in _TITLE.finditer(code):
+        found.append(
+            Action("title", _value(match.group(1), variables), context(code, match.start()))
+        )
+    for match in _WRITE.finditer(code):
+        found.append(
+            Action("write", _value(match.group(1), variables), context(code, match.start()))
+        )
+    for create in _CREATE.finditer(code):
+        kind = "loader" if create.group(1).lower() == "script" else "frame"
+        for match in _SRC.finditer(code, create.end(), create.end() + 2000):
+            expression = match.group(1) or match.group(2)
+            found.append(Action(kind, _value(expression, variables), context(code, create.start())))
+    return found

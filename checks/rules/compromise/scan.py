@@ -1,0 +1,396 @@
+"""Reading a page for the compromise checks: links, scripts, frames, head, and what is hidden.
+
+One lenient html.parser pass records every element as a `Block` (its inline style, id and
+classes); after it, `<style>` rules and scripts that hide elements on load are resolved, so
+a block is hidden by an inline style, a class or id rule, or a script. Input and work are
+bounded: the first `PAGE_CAP` characters, at most `MAX_DEPTH` open elements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+
+PAGE_CAP = 512 * 1024
+"""Characters of a page that are read (the prober keeps 512 KiB of body too)."""
+MAX_DEPTH = 256
+TEXT_CAP = 256 * 1024
+"""Characters of element text kept for hidden-text checks."""
+STYLE_CAP = 256 * 1024
+
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"
+    r"|font-size\s*:\s*(?:0|1|0?\.\d+)(?:px|pt|em|rem)?\s*(?:;|$|!)"
+    r"|(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)?"
+    r"|(?<![-\w])(?:max-)?height\s*:\s*0(?:px)?\s*(?:;|$|!)"
+    r"|clip\s*:\s*rect\(\s*0[^)]*\)|transform\s*:\s*scale\(\s*0\s*\)",
+    re.IGNORECASE,
+)
+_TINY = re.compile(r"(?<![-\w])(width|height)\s*:\s*([0-2])(?:px)?\s*(?:;|$|!)", re.I)
+_COLOR = re.compile(r"(?<![-\w])(color|background-color|background)\s*:\s*([^;!]+)", re.I)
+_NAMED = {"white": "#ffffff", "black": "#000000", "#fff": "#ffffff", "#000": "#000000"}
+_ON_LOAD = ("onload", "onerror", "onpageshow")
+"""Event attributes that run without the visitor doing anything (onclick and kin do not)."""
+_VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source")
+    + ("track", "wbr", "param", "keygen")
+)
+
+
+def _colour(value: str) -> str:
+    value = value.strip().lower().split()[0] if value.strip() else ""
+    if re.fullmatch(r"#[0-9a-f]{3}", value):
+        value = "#" + "".join(c * 2 for c in value[1:])
+    return _NAMED.get(value, value)
+
+
+def style_facts(style: str) -> tuple[str, str, str]:
+    """(hiding reason or "", text colour, background colour) of a declaration block."""
+    reason = ""
+    if match := _HIDING.search(style):
+        reason = re.sub(r"\s+", "", match.group()).rstrip(";!").lower()
+    else:
+        tiny = {m.group(1).lower() for m in _TINY.finditer(style)}
+        if tiny == {"width", "height"}:
+            reason = "1-pixel box"
+    colour = background = ""
+    for m in _COLOR.finditer(style):
+        value = _colour(m.group(2))
+        if m.group(1).lower() == "color":
+            colour = value
+        elif value.startswith("#") or value.isalpha():
+            background = value
+    return reason, colour, background
+
+
+@dataclass(slots=True, eq=False)
+class Block:
+    """One element of the page, with what its own attributes say about visibility."""
+
+    tag: str
+    parent: Block | None
+    ident: str = ""
+    classes: tuple[str, ...] = ()
+    reason: str = ""
+    """Why its own attributes hide it ("display:none", "1-pixel marquee"), or ""."""
+    colour: str = ""
+    background: str = ""
+    resolved: str | None = None
+
+
+@dataclass(slots=True)
+class Link:
+    """An <a href> and its text (alt and title of images inside included)."""
+
+    href: str
+    block: Block
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Script:
+    """A <script>: its src, or its inline code."""
+
+    src: str
+    code: str
+    block: Block | None
+    outside: bool = False
+    """Before <html> or after </html>: where injected code is often appended."""
+    kind: str = ""
+    """The type attribute, lower case ("" for plain JavaScript)."""
+
+
+@dataclass(slots=True)
+class Frame:
+    """An <iframe> or <frame> and whether its own size or style hides it."""
+
+    src: str
+    block: Block | None
+    reason: str = ""
+    full: bool = False
+    """width and height 100%: an overlay that replaces the page."""
+
+
+@dataclass
+class PageScan:
+    """What a page holds that matters for compromise checks."""
+
+    title: str = ""
+    metas: dict[str, str] = field(default_factory=dict)
+    """keywords and description, as written."""
+    refreshes: list[str] = field(default_factory=list)
+    """content of <meta http-equiv=refresh> outside <noscript>."""
+    links: list[Link] = field(default_factory=list)
+    scripts: list[Script] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    texts: list[tuple[Block, str]] = field(default_factory=list)
+    handlers: list[str] = field(default_factory=list)
+    """Code of onload/onerror/onpageshow attributes: it runs with no click."""
+    self_urls: list[str] = field(default_factory=list)
+    """Where the page says it lives: <link rel=canonical>, og:url, <base href>."""
+    background: str = "#ffffff"
+    """The page's background colour, as far as <body> says."""
+    hiders: dict[str, str] = field(default_factory=dict)
+    """'.class' or '#id' -> why it hides its element (a <style> rule, a script)."""
+    tints: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """'.class' or '#id' -> (colour, background) from <style> rules."""
+
+    def hidden(self, block: Block | None) -> str:
+        """Why `block` (or an ancestor) is hidden, or "" when it is visible."""
+        chain: list[Block] = []
+        reason = ""
+        current = block
+        while current is not None:
+            if current.resolved is not None:
+                reason = current.resolved
+                break
+            chain.append(current)
+            current = current.parent
+        for item in reversed(chain):
+            reason = reason or self._own(item)
+            item.resolved = reason
+        return reason
+
+    def _own(self, block: Block) -> str:
+        if block.reason:
+            return block.reason
+        keys = [f"#{block.ident}"] if block.ident else []
+        keys += [f".{c}" for c in block.classes]
+        for key in keys:
+            if key in self.hiders:
+                return f"{key} {{{self.hiders[key]}}}"
+        return self._same_colour(block, keys)
+
+    def _same_colour(self, block: Block, keys: list[str]) -> str:
+        colour = block.colour or next((self.tints[k][0] for k in keys if k in self.tints), "")
+        if not colour:
+            return ""
+        current: Block | None = block
+        while current is not None:
+            tint = current.background or next(
+                (self.tints[k][1] for k in _keys(current) if k in self.tints and self.tints[k][1]),
+                "",
+            )
+            if tint:
+                return f"text coloured {colour} on {tint}" if tint == colour else ""
+            current = current.parent
+        return f"text coloured {colour} on {colour}" if colour == self.background else ""
+
+
+def _keys(block: Block) -> list[str]:
+    keys = [f"#{block.ident}"] if block.ident else []
+    return keys + [f".{c}" for c in block.classes]
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan = PageScan()
+        self._stack: list[Block] = []
+        self._link: Link | None = None
+        self._script: Script | None = None
+        self._buffer: list[str] = []
+        self._in: str = ""
+        """"script", "style" or "title" while inside one (their text is collected)."""
+        self._noscript = 0
+        self._seen_html = False
+        self._closed_html = False
+        self._text_room = TEXT_CAP
+
+    def _top(self) -> Block | None:
+        return self._stack[-1] if self._stack else None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        for name in _ON_LOAD:
+            if values.get(name):
+                self.scan.handlers.append(values[name])
+        block = None if tag in _VOID else self._block(tag, values)
+        self._special(tag, values, block)
+        if block is not None and len(self._stack) < MAX_DEPTH:
+            self._stack.append(block)
+
+    def _block(self, tag: str, values: dict[str, str]) -> Block:
+        reason, colour, background = (
+            style_facts(values["style"]) if "style" in values else ("", "", "")
+        )
+        if "hidden" in values and not reason:
+            reason = "hidden attribute"
+        if tag == "marquee" and not reason:
+            reason = _tiny_box(values, "marquee")
+        if tag == "body":
+            self.scan.background = _colour(values.get("bgcolor", "")) or background or "#ffffff"
+        ident = values.get("id", "").strip()
+        classes = tuple(values.get("class", "").split()) if "class" in values else ()
+        return Block(tag, self._top(), ident, classes, reason, colour, background)
+
+    def _special(self, tag: str, values: dict[str, str], block: Block | None) -> None:
+        if tag == "html":
+            self._seen_html = True
+            for script in self.scan.scripts:
+                script.outside = True
+        elif tag == "a":
+            href = values.get("href", "")
+            if href and block is not None:
+                self._link = Link(href, block, values.get("title", ""))
+                self.scan.links.append(self._link)
+        elif tag == "img" and self._link is not None:
+            self._link.text += " " + values.get("alt", "")
+        elif tag == "meta":
+            self._meta(values)
+        elif tag == "base" or (tag == "link" and values.get("rel", "").lower() == "canonical"):
+            self.scan.self_urls.append(values.get("href", ""))
+        elif tag in ("iframe", "frame"):
+            self._frame(values)
+        elif tag == "script":
+            self._script = Script(
+                values.get("src", ""),
+                "",
+                self._top(),
+                self._closed_html,
+                values.get("type", "").lower(),
+            )
+            self.scan.scripts.append(self._script)
+            self._in, self._buffer = "script", []
+        elif tag in ("style", "title"):
+            self._in, self._buffer = tag, []
+        elif tag == "noscript":
+            self._noscript += 1
+
+    def _meta(self, values: dict[str, str]) -> None:
+        name = values.get("name", "").lower()
+        if name in ("keywords", "description") and name not in self.scan.metas:
+            self.scan.metas[name] = values.get("content", "")
+        if values.get("property", "").lower() == "og:url":
+            self.scan.self_urls.append(values.get("content", ""))
+        if values.get("http-equiv", "").lower() == "refresh" and not self._noscript:
+            self.scan.refreshes.append(values.get("content", ""))
+
+    def _frame(self, values: dict[str, str]) -> None:
+        reason = style_facts(values.get("style", ""))[0] or _tiny_box(values, "frame")
+        full = values.get("width", "") == "100%" and values.get("height", "") == "100%"
+        self.scan.frames.append(Frame(values.get("src", ""), self._top(), reason, full))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._close_cdata()
+        if tag == "a":
+            self._link = None
+        elif tag == "noscript":
+            self._noscript = max(0, self._noscript - 1)
+        elif tag == "html":
+            self._closed_html = True
+        stack = self._stack
+        for index in range(len(stack) - 1, max(-1, len(stack) - 65), -1):
+            if stack[index].tag == tag:
+                del stack[index:]
+                break
+
+    def _close_cdata(self) -> None:
+        text = "".join(self._buffer)
+        if self._in == "script" and self._script is not None:
+            self._script.code = text
+            self._script = None
+        elif self._in == "style":
+            self.scan.styles.append(text)
+        elif self._in == "title" and not self.scan.title:
+            self.scan.title = text
+        self._in, self._buffer = "", []
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._buffer.append(data)
+            return
+        if self._link is not None:
+            self._link.text += data
+        if self._text_room > 0 and self._stack and not data.isspace():
+            self.scan.texts.append((self._stack[-1], data))
+            self._text_room -= len(data)
+
+
+def _tiny_box(values: dict[str, str], what: str) -> str:
+    sizes = [values.get("width", "").strip().rstrip("px"), values.get("height", "").strip()]
+    sizes[1] = sizes[1].rstrip("px")
+    if any(s.isdigit() and int(s) <= 2 for s in sizes):
+        return f"{'x'.join(s or '?' for s in sizes)}-pixel {what}"
+    return ""
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_AT_BLOCK = re.compile(r"@[\w-]+[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE = re.compile(r"^(?:[a-z][a-z0-9]*)?([.#][\w-]+)(?:\s+(?:a|\*))?$", re.IGNORECASE)
+
+
+def _resolve_styles(scan: PageScan) -> None:
+    css = _AT_BLOCK.sub(" ", _COMMENT.sub(" ", "\n".join(scan.styles)[:STYLE_CAP]))
+    for match in _RULE.finditer(css):
+        reason, colour, background = style_facts(match.group(2))
+        if not (reason or colour or background):
+            continue
+        for selector in match.group(1).split(","):
+            simple = _SIMPLE.match(selector.strip())
+            if simple is None:
+                continue
+            key = simple.group(1)
+            if reason:
+                scan.hiders.setdefault(key, reason)
+            elif key not in scan.tints:
+                scan.tints[key] = (colour, background)
+
+
+_BY_ID = r"getElementById\(\s*['\"]([\w-]+)['\"]\s*\)"
+_HIDE_VALUE = r"\.style\.(?:display|visibility)\s*=\s*['\"](?:none|hidden)['\"]"
+_SCRIPT_HIDES = (
+    re.compile(_BY_ID + _HIDE_VALUE),
+    re.compile(r"querySelector\(\s*['\"]([#.][\w-]+)['\"]\s*\)" + _HIDE_VALUE),
+    re.compile(
+        r"\$\(\s*['\"]([#.][\w-]+)['\"]\s*\)\s*\.\s*(?:hide\(\s*\)|css\(\s*['\"]"
+        r"(?:display|visibility)['\"]\s*,\s*['\"](?:none|hidden))"
+    ),
+    re.compile(r"getElementsByClassName\(\s*['\"]([\w-]+)['\"]\s*\)\s*\[\s*\d+\s*\]" + _HIDE_VALUE),
+)
+_VAR_BY_ID = re.compile(r"([\w$]+)\s*=\s*document\." + _BY_ID)
+
+
+def _resolve_scripts(scan: PageScan, codes: list[str]) -> None:
+    for code in codes:
+        if "none" not in code and "hidden" not in code and "hide" not in code:
+            continue
+        for number, pattern in enumerate(_SCRIPT_HIDES):
+            for match in pattern.finditer(code):
+                key = match.group(1)
+                if number == 0:
+                    key = "#" + key
+                elif number == 3:
+                    key = "." + key
+                scan.hiders.setdefault(key, "hidden by a script after load")
+        for match in _VAR_BY_ID.finditer(code):
+            name = re.escape(match.group(1))
+            if re.search(rf"(?<![\w$.]){name}{_HIDE_VALUE}", code):
+                scan.hiders.setdefault("#" + match.group(2), "hidden by a script after load")
+
+
+def parse(text: str) -> PageScan:
+    """Parse HTML leniently (broken markup yields what could be read); no caching."""
+    scanner = _Scanner()
+    try:
+        scanner.feed(text[:PAGE_CAP])
+        scanner.close()
+    except (AssertionError, ValueError):
+        pass
+    if scanner._in:
+        scanner._close_cdata()
+    scan = scanner.scan
+    _resolve_styles(scan)
+    _resolve_scripts(scan, [s.code for s in scan.scripts if s.code])
+    return scan
+
+
+@lru_cache(maxsize=32)
+def scan_page(text: str) -> PageScan:
+    """`parse`, cached: several checks read the same page in one evaluation. Read-only."""
+    return parse(text)

@@ -1,0 +1,169 @@
+"""seo-spam: gambling, adult and pharma words planted for search engines.
+
+Signals, each named in the evidence:
+- hidden links or text (inline style, a <style> class or id rule, opacity:0, text coloured
+  like its background, a 1-pixel <marquee> or box, a script that hides the block on load)
+  with at least `HIDDEN_MIN` distinct strong words;
+- links to other sites with at least `BULK_MIN` distinct strong words anywhere;
+- links or text written by document.write / innerHTML, or recovered by a static decoder,
+  with at least `WRITTEN_MIN` distinct strong words;
+- a title and meta keywords/description with at least `HEAD_MIN` strong words (one is
+  enough when the title is written as &#x…; entities, split by zero-width characters, or
+  restored for browsers by document.title=), unless the title reports on vice (police news);
+- any strong word split by zero-width characters.
+Every page browsers get is read, and the one Baiduspider got.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from checks.model import Finding, ProbeOutcome
+from checks.rules._kit import RuleContext, finding, page_text
+from checks.rules.compromise.hosts import foreign_place
+from checks.rules.compromise.page import PageView
+from checks.rules.compromise.reading import entries, view_of
+from checks.rules.compromise.scan import PageScan
+from checks.rules.compromise.words import (
+    ZERO_WIDTH,
+    quote,
+    reports_on_vice,
+    spam_terms,
+    zero_width_terms,
+)
+
+HIDDEN_MIN = 2
+BULK_MIN = 4
+WRITTEN_MIN = 2
+HEAD_MIN = 2
+_RAW_TITLE = re.compile(r"<title[^>]*>([^<]{0,3000})", re.IGNORECASE)
+_ZW = re.compile(f"[{ZERO_WIDTH}]")
+
+
+def _hidden_text(scan: PageScan, inherited: str, own: frozenset[str]) -> dict[str, list[str]]:
+    """Text of hidden links to other sites and of hidden blocks, grouped by why they are hidden.
+
+    Links to the page's own site are left out: their words are the site's own business.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    own_links = set()
+    for link in scan.links:
+        if foreign_place(link.href, own) is None:
+            own_links.add(id(link.block))
+            continue
+        reason = scan.hidden(link.block) or inherited
+        if reason:
+            groups[reason].append(f"{link.text} {link.href}")
+    for block, text in scan.texts:
+        if id(block) in own_links:
+            continue
+        reason = scan.hidden(block) or inherited
+        if reason:
+            groups[reason].append(text)
+    return groups
+
+
+def _hidden_signal(scan: PageScan, view: PageView, inherited: str, what: str) -> str | None:
+    groups = _hidden_text(scan, inherited, view.own)
+    terms: set[str] = set()
+    reasons = []
+    for reason, texts in groups.items():
+        found = spam_terms("\n".join(texts))
+        if found:
+            terms |= found
+            reasons.append(reason)
+    if len(terms) < HIDDEN_MIN:
+        return None
+    how = ", ".join(sorted(reasons)[:4])
+    return f"hidden {what} ({how}) with {', '.join(sorted(terms))}"
+
+
+def _foreign_link_terms(scan: PageScan, view: PageView) -> tuple[set[str], str]:
+    texts = [
+        f"{link.text} {link.href}"
+        for link in scan.links
+        if foreign_place(link.href, view.own) is not None
+    ]
+    joined = "\n".join(texts)
+    terms = spam_terms(joined)
+    sample = next((t for t in texts if spam_terms(t)), "") if terms else ""
+    return terms, sample
+
+
+def _head_signal(scan: PageScan, raw: str, view: PageView) -> str | None:
+    title = scan.title
+    head = " ".join([title, scan.metas.get("keywords", ""), scan.metas.get("description", "")])
+    terms = spam_terms(head)
+    if not terms or reports_on_vice(title + " " + scan.metas.get("description", "")):
+        return None
+    evasions = []
+    raw_title = _RAW_TITLE.search(raw[:65536]) if raw else None
+    if raw_title and "&#" in raw_title.group(1) and spam_terms(raw_title.group(1)):
+        evasions.append("written as &#x…; entities")
+    if _ZW.search(head):
+        evasions.append("split by zero-width characters")
+    restores = [a.target for c in view.codes for a in c.actions if a.kind == "title" and a.target]
+    if any(not spam_terms(t) for t in restores):
+        evasions.append("document.title= shows browsers another title")
+    if len(terms) < HEAD_MIN and not evasions:
+        return None
+    how = f" ({'; '.join(evasions)})" if evasions else ""
+    words = ", ".join(sorted(terms))
+    return f"title/keywords/description hijacked{how}: {words} in title {quote(title, 120)}"
+
+
+def _zero_width_signal(scan: PageScan) -> str | None:
+    texts = [link.text for link in scan.links] + [text for _, text in scan.texts]
+    joined = "\n".join(texts)
+    if not _ZW.search(joined):
+        return None
+    terms = zero_width_terms(joined)
+    return f"keywords split by zero-width characters: {', '.join(sorted(terms))}" if terms else None
+
+
+def _written_signals(view: PageView) -> list[str]:
+    signals = []
+    for written in view.written:
+        scan = written.scan
+        inherited = view.scan.hidden(written.block) if written.block is not None else ""
+        what = f"links written by {written.technique}"
+        if (signal := _hidden_signal(scan, view, inherited, what)) is not None:
+            signals.append(signal)
+            continue
+        terms, sample = _foreign_link_terms(scan, view)
+        if len(terms) >= WRITTEN_MIN:
+            signals.append(f"{what} with {', '.join(sorted(terms))}: {quote(written.html)}")
+        elif len(spam_terms(scan.title)) >= HEAD_MIN:
+            signals.append(f"title written by {written.technique}: {quote(scan.title, 120)}")
+    return signals
+
+
+def page_signals(view: PageView, raw: str) -> list[str]:
+    """Every seo-spam signal of one page (`raw` is its HTML, for the entity check)."""
+    scan = view.scan
+    signals = []
+    if (hidden := _hidden_signal(scan, view, "", "links or text")) is not None:
+        signals.append(hidden)
+    terms, sample = _foreign_link_terms(scan, view)
+    if len(terms) >= BULK_MIN:
+        signals.append(
+            f"links to other sites with {', '.join(sorted(terms))}: {quote(sample, 100)}"
+        )
+    if (head := _head_signal(scan, raw, view)) is not None:
+        signals.append(head)
+    if (zero := _zero_width_signal(scan)) is not None:
+        signals.append(zero)
+    signals += _written_signals(view)
+    return list(dict.fromkeys(signals))
+
+
+def seo_spam(outcome: ProbeOutcome, ctx: RuleContext) -> list[Finding]:
+    """seo-spam: spam words hidden, in bulk, written by scripts or in a hijacked title."""
+    signals: list[str] = []
+    for entry in entries(outcome):
+        view = view_of(outcome, entry, ctx)
+        signals += [f"{entry.final_url}: {s}" for s in page_signals(view, page_text(entry))]
+    if not signals:
+        return []
+    return [finding(outcome, "seo-spam", "; ".join(dict.fromkeys(signals)))]

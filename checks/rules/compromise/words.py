@@ -1,0 +1,120 @@
+"""Spam words in page text, after undoing what spammers do to dodge keyword filters.
+
+Entities are decoded, zero-width characters removed and full-width forms folded (NFKC)
+before matching, so 百&#x5bb6;乐, 百\u200b家\u200b乐 and ｃａｓｉｎｏ read as the words they are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import cache
+
+from checks.knowledge.compromise import lexicon
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064\u034f"
+"""Characters that render as nothing: spammers put them inside keywords."""
+_DROP = dict.fromkeys(map(ord, ZERO_WIDTH))
+_HAS_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str, *, keep_zero_width: bool = False) -> str:
+    """Text as the matcher compares it: entities decoded, invisible characters gone, NFKC, lower."""
+    if "&" in text:
+        text = html.unescape(text)
+    if not keep_zero_width:
+        text = text.translate(_DROP)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
+def trie_pattern(words: list[str]) -> re.Pattern[str]:
+    """One regex for many words, shaped as a trie: a page costs one pass, not one per word.
+
+    An alternation of 400 literals costs a try per word at every position (84 ms on a news
+    portal's links); the trie tries one branch per character (under 1 ms). Spaces in a
+    word match runs of spaces, "_" or "-" (slot-gacor).
+    """
+    root: dict[str, dict[str, object]] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})  # type: ignore[assignment]
+        node[""] = {}
+
+    def branch(node: dict[str, dict[str, object]]) -> str:
+        alternatives = [
+            (r"[\s_-]+" if char == " " else re.escape(char)) + branch(child)  # type: ignore[arg-type]
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(branch(root))
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _matches(pattern: re.Pattern[str], folded: str) -> set[str]:
+    # ASCII words count as whole words only ("slot" is not in "timeslot"); Chinese anywhere.
+    found = set()
+    end = len(folded)
+    for match in pattern.finditer(folded):
+        start, stop = match.span()
+        word = match.group()
+        if _word_char(word[0]) and start > 0 and _word_char(folded[start - 1]):
+            continue
+        if _word_char(word[-1]) and stop < end and _word_char(folded[stop]):
+            continue
+        found.add(_canonical(word))
+    return found
+
+
+@cache
+def _matcher() -> re.Pattern[str]:
+    return trie_pattern(list(lexicon().strong))
+
+
+@cache
+def _reporting() -> re.Pattern[str]:
+    return trie_pattern(list(lexicon().reporting))
+
+
+def _canonical(found: str) -> str:
+    return _SPACE.sub(" ", found.replace("_", " ").replace("-", " "))
+
+
+def spam_terms(text: str) -> set[str]:
+    """Distinct strong spam words in `text`."""
+    if not text:
+        return set()
+    return _matches(_matcher(), fold(text))
+
+
+def zero_width_terms(text: str) -> set[str]:
+    """Spam words that only appear once zero-width characters are removed: a filter dodge."""
+    if not _HAS_ZERO_WIDTH.search(text):
+        return set()
+    plain = _matches(_matcher(), fold(text, keep_zero_width=True))
+    return spam_terms(text) - plain
+
+
+def reports_on_vice(text: str) -> bool:
+    """True when `text` reads as reporting on gambling or porn (police, courts, warnings)."""
+    return bool(text) and bool(_matches(_reporting(), fold(text)))
+
+
+def quote(text: str, limit: int = 160) -> str:
+    """A short, single-line quotation of network text for evidence (shown literally)."""
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
