@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 from checks.knowledge.compromise import KnownHost, script_hosts
 from checks.names import is_ip, registrable_domain
@@ -26,20 +26,21 @@ class Place:
     url: str
 
 
+_AUTHORITY = re.compile(
+    r"\s*(?:[hH][tT][tT][pP][sS]?:)?//(?:[^/?#@\s]*@)?(\[[0-9a-fA-F:.]+\]|[^/?#:\s\\]+)(?::(\d{1,5}))?"
+)
+
+
+@lru_cache(maxsize=4096)
 def place(url: str) -> Place | None:
     """Where an absolute or `//host/...` URL points; None for relative URLs and other schemes."""
-    url = url.strip()
-    lower = url[:8].lower()
-    if not (lower.startswith(("http://", "https://")) or url.startswith("//")):
+    match = _AUTHORITY.match(url)
+    if match is None:
         return None
-    try:
-        parts = urlsplit(url if not url.startswith("//") else "http:" + url)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return None
+    host = match.group(1).strip("[]").rstrip(".").lower()
     if not host:
         return None
-    return Place(host.rstrip("."), port, url)
+    return Place(host, int(match.group(2)) if match.group(2) else None, url.strip())
 
 
 def sites_of(hosts: frozenset[str]) -> frozenset[str]:

@@ -53,6 +53,8 @@ class Written:
     block: Block | None
     """Where the writing script sits: written content inherits its hiding."""
     html: str
+    context: str = "load"
+    """The condition the write runs under (js.context): spider and referrer are cloaking."""
 
 
 @dataclass
@@ -69,10 +71,11 @@ class PageView:
 
 
 def _dominant_site(scan: PageScan) -> str | None:
+    # Links with spam words are left out: a planted block must not make its target "own".
     sites: Counter[str] = Counter()
-    for link in scan.links:
+    for link, terms in zip(scan.links, scan.terms()[0], strict=True):
         where = place(link.href)
-        if where is not None and not scan.hidden(link.block):
+        if where is not None and not terms:
             sites[registrable_domain(where.host)] += 1
     if not sites:
         return None
@@ -107,7 +110,7 @@ class _Reader:
         for action in found:
             if action.kind == "write" and "<" in action.target:
                 written = f"{chain} > document.write" if chain else "document.write"
-                self.add_written(action.target, written, block, depth)
+                self.add_written(action.target, written, block, depth, action.context)
         if depth < 2 and any(marker in raw for marker in _DECODABLE):
             for item in decode_layers(raw):
                 technique = f"{chain} > {item.technique}" if chain else item.technique
@@ -126,17 +129,17 @@ class _Reader:
         self.view.codes.append(Code(normal, origin, undone, chain, block, found))
         for action in found:
             if action.kind == "write" and "<" in action.target:
-                self.add_written(action.target, f"{chain} > document.write", block, depth)
+                written = f"{chain} > document.write"
+                self.add_written(action.target, written, block, depth, action.context)
 
-    def add_written(self, html: str, technique: str, block: Block | None, depth: int) -> None:
+    def add_written(
+        self, html: str, technique: str, block: Block | None, depth: int, context: str = "load"
+    ) -> None:
         if len(self.view.written) >= WRITTEN_BUDGET:
             return
         fragment = parse(html)
-        page = self.view.scan
-        fragment.hiders = {**page.hiders, **fragment.hiders}
-        fragment.tints = {**page.tints, **fragment.tints}
-        fragment.background = page.background
-        self.view.written.append(Written(technique, fragment, block, html))
+        fragment.inherit = self.view.scan
+        self.view.written.append(Written(technique, fragment, block, html, context))
         for script in fragment.scripts:
             if script.code and depth < 3:
                 self.add_code(script.code, "written script", technique, block, depth + 1)

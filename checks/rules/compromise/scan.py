@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from checks.rules.compromise.words import terms_per_item
+
 PAGE_CAP = 512 * 1024
 """Characters of a page that are read (the prober keeps 512 KiB of body too)."""
 MAX_DEPTH = 256
@@ -20,17 +22,42 @@ TEXT_CAP = 256 * 1024
 """Characters of element text kept for hidden-text checks."""
 STYLE_CAP = 256 * 1024
 
-_HIDING = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"
-    r"|font-size\s*:\s*(?:0|1|0?\.\d+)(?:px|pt|em|rem)?\s*(?:;|$|!)"
-    r"|(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)?"
-    r"|(?<![-\w])(?:max-)?height\s*:\s*0(?:px)?\s*(?:;|$|!)"
-    r"|clip\s*:\s*rect\(\s*0[^)]*\)|transform\s*:\s*scale\(\s*0\s*\)",
-    re.IGNORECASE,
+_HIDING = tuple(
+    (hint, re.compile(pattern))
+    for hint, pattern in (
+        ("display", r"display\s*:\s*none"),
+        ("visibility", r"visibility\s*:\s*hidden"),
+        ("opacity", r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"),
+        ("font-size", r"font-size\s*:\s*(?:0|1|0?\.\d+)(?:px|pt|em|rem)?\s*(?:;|$|!)"),
+        ("-", r"(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\d{3,}"),
+        ("height", r"(?<![-\w])(?:max-)?height\s*:\s*0(?:px)?\s*(?:;|$|!)"),
+        ("clip", r"clip\s*:\s*rect\(\s*0[^)]*\)"),
+        ("scale", r"transform\s*:\s*scale\(\s*0\s*\)"),
+    )
 )
+"""(substring, pattern) pairs: a pattern runs only when its substring is in the style."""
 _TINY = re.compile(r"(?<![-\w])(width|height)\s*:\s*([0-2])(?:px)?\s*(?:;|$|!)", re.I)
 _COLOR = re.compile(r"(?<![-\w])(color|background-color|background)\s*:\s*([^;!]+)", re.I)
 _NAMED = {"white": "#ffffff", "black": "#000000", "#fff": "#ffffff", "#000": "#000000"}
+_SPECIAL = frozenset(
+    [
+        "html",
+        "a",
+        "img",
+        "meta",
+        "base",
+        "link",
+        "iframe",
+        "frame",
+        "script",
+        "style",
+        "title",
+        "noscript",
+    ]
+)
+"""Tags whose attributes or content the scan records."""
+_BLOCK_TAGS = frozenset({"a", "body", "marquee"})
+"""Tags that get a Block even without id, class or style (links, the page, marquees)."""
 _ON_LOAD = ("onload", "onerror", "onpageshow")
 """Event attributes that run without the visitor doing anything (onclick and kin do not)."""
 _VOID = frozenset(
@@ -48,20 +75,24 @@ def _colour(value: str) -> str:
 
 def style_facts(style: str) -> tuple[str, str, str]:
     """(hiding reason or "", text colour, background colour) of a declaration block."""
+    lower = style.lower()
     reason = ""
-    if match := _HIDING.search(style):
-        reason = re.sub(r"\s+", "", match.group()).rstrip(";!").lower()
-    else:
-        tiny = {m.group(1).lower() for m in _TINY.finditer(style)}
+    for hint, pattern in _HIDING:
+        if hint in lower and (match := pattern.search(lower)):
+            reason = re.sub(r"\s+", "", match.group()).rstrip(";!")
+            break
+    if not reason and "width" in lower and "height" in lower:
+        tiny = {m.group(1) for m in _TINY.finditer(lower)}
         if tiny == {"width", "height"}:
             reason = "1-pixel box"
     colour = background = ""
-    for m in _COLOR.finditer(style):
-        value = _colour(m.group(2))
-        if m.group(1).lower() == "color":
-            colour = value
-        elif value.startswith("#") or value.isalpha():
-            background = value
+    if "color" in lower or "background" in lower:
+        for m in _COLOR.finditer(lower):
+            value = _colour(m.group(2))
+            if m.group(1) == "color":
+                colour = value
+            elif value.startswith("#") or value.isalpha():
+                background = value
     return reason, colour, background
 
 
@@ -72,12 +103,22 @@ class Block:
     tag: str
     parent: Block | None
     ident: str = ""
-    classes: tuple[str, ...] = ()
+    classes: str = ""
+    """The class attribute as written."""
+    style: str = ""
+    """The style attribute as written (read only when visibility is asked)."""
     reason: str = ""
-    """Why its own attributes hide it ("display:none", "1-pixel marquee"), or ""."""
-    colour: str = ""
-    background: str = ""
+    """Why its other attributes hide it ("hidden attribute", "1x1-pixel marquee"), or ""."""
+    facts: tuple[str, str, str] | None = None
+    """style_facts(style), once computed."""
     resolved: str | None = None
+
+    def own_facts(self) -> tuple[str, str, str]:
+        """(hiding reason, colour, background) of its own attributes."""
+        if self.facts is None:
+            facts = style_facts(self.style) if self.style else ("", "", "")
+            self.facts = (self.reason or facts[0], facts[1], facts[2])
+        return self.facts
 
 
 @dataclass(slots=True)
@@ -126,7 +167,7 @@ class PageScan:
     scripts: list[Script] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
-    texts: list[tuple[Block, str]] = field(default_factory=list)
+    texts: list[tuple[Block | None, str]] = field(default_factory=list)
     handlers: list[str] = field(default_factory=list)
     """Code of onload/onerror/onpageshow attributes: it runs with no click."""
     self_urls: list[str] = field(default_factory=list)
@@ -137,9 +178,39 @@ class PageScan:
     """'.class' or '#id' -> why it hides its element (a <style> rule, a script)."""
     tints: dict[str, tuple[str, str]] = field(default_factory=dict)
     """'.class' or '#id' -> (colour, background) from <style> rules."""
+    link_terms: list[set[str]] | None = None
+    """Spam words of each link (text and href), once computed (see `terms`)."""
+    text_terms: list[set[str]] | None = None
+    inherit: PageScan | None = None
+    """For HTML a script writes: the page it is written into (its rules apply)."""
+    resolved: bool = False
+    """Whether <style> rules and hiding scripts were read (done on the first `hidden`)."""
+
+    def terms(self) -> tuple[list[set[str]], list[set[str]]]:
+        """Spam words of every link and of every text node, computed once."""
+        if self.link_terms is None or self.text_terms is None:
+            self.link_terms = terms_per_item(
+                [f"{link.text} {_host(link.href)}" for link in self.links]
+            )
+            self.text_terms = terms_per_item([text for _, text in self.texts])
+        return self.link_terms, self.text_terms
+
+    def resolve(self) -> None:
+        """Read <style> rules and hiding scripts (once; most pages never need it)."""
+        if self.resolved:
+            return
+        self.resolved = True
+        _resolve_styles(self)
+        _resolve_scripts(self, [s.code for s in self.scripts if s.code])
+        if self.inherit is not None:
+            self.inherit.resolve()
+            self.hiders = {**self.inherit.hiders, **self.hiders}
+            self.tints = {**self.inherit.tints, **self.tints}
+            self.background = self.inherit.background
 
     def hidden(self, block: Block | None) -> str:
         """Why `block` (or an ancestor) is hidden, or "" when it is visible."""
+        self.resolve()
         chain: list[Block] = []
         reason = ""
         current = block
@@ -155,22 +226,23 @@ class PageScan:
         return reason
 
     def _own(self, block: Block) -> str:
-        if block.reason:
-            return block.reason
-        keys = [f"#{block.ident}"] if block.ident else []
-        keys += [f".{c}" for c in block.classes]
+        reason = block.own_facts()[0]
+        if reason:
+            return reason
+        keys = _keys(block)
         for key in keys:
             if key in self.hiders:
                 return f"{key} {{{self.hiders[key]}}}"
         return self._same_colour(block, keys)
 
     def _same_colour(self, block: Block, keys: list[str]) -> str:
-        colour = block.colour or next((self.tints[k][0] for k in keys if k in self.tints), "")
+        own = block.own_facts()[1]
+        colour = own or next((self.tints[k][0] for k in keys if k in self.tints), "")
         if not colour:
             return ""
         current: Block | None = block
         while current is not None:
-            tint = current.background or next(
+            tint = current.own_facts()[2] or next(
                 (self.tints[k][1] for k in _keys(current) if k in self.tints and self.tints[k][1]),
                 "",
             )
@@ -180,16 +252,28 @@ class PageScan:
         return f"text coloured {colour} on {colour}" if colour == self.background else ""
 
 
+_HOST = re.compile(r"\s*(?:[a-zA-Z]+:)?//([^/?#\s]+)")
+
+
+def _host(href: str) -> str:
+    # Spam words in a link's address are in its host (www.bet365-xx.com): paths and queries
+    # are long and hold nothing the words list needs.
+    match = _HOST.match(href)
+    return match.group(1) if match else ""
+
+
 def _keys(block: Block) -> list[str]:
     keys = [f"#{block.ident}"] if block.ident else []
-    return keys + [f".{c}" for c in block.classes]
+    return keys + [f".{c}" for c in block.classes.split()] if block.classes else keys
 
 
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.scan = PageScan()
-        self._stack: list[Block] = []
+        self._stack: list[Block | None] = []
+        self._tags: list[str] = []
+        """Open elements; `_stack` holds the Block each one's content belongs to."""
         self._link: Link | None = None
         self._script: Script | None = None
         self._buffer: list[str] = []
@@ -204,28 +288,34 @@ class _Scanner(HTMLParser):
         return self._stack[-1] if self._stack else None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        for name in _ON_LOAD:
-            if values.get(name):
-                self.scan.handlers.append(values[name])
-        block = None if tag in _VOID else self._block(tag, values)
-        self._special(tag, values, block)
-        if block is not None and len(self._stack) < MAX_DEPTH:
-            self._stack.append(block)
+        values: dict[str, str] = {k: v or "" for k, v in attrs} if attrs else {}
+        if values and ("onload" in values or "onerror" in values or "onpageshow" in values):
+            self.scan.handlers.extend(values[n] for n in _ON_LOAD if values.get(n))
+        block = None
+        if tag not in _VOID:
+            if (
+                values
+                and ("class" in values or "style" in values or "id" in values)
+                or (tag in _BLOCK_TAGS or "hidden" in values)
+            ):
+                block = self._block(tag, values)
+            if len(self._tags) < MAX_DEPTH:
+                self._tags.append(tag)
+                self._stack.append(block or self._top())
+        if tag in _SPECIAL:
+            self._special(tag, values, block)
 
     def _block(self, tag: str, values: dict[str, str]) -> Block:
-        reason, colour, background = (
-            style_facts(values["style"]) if "style" in values else ("", "", "")
-        )
-        if "hidden" in values and not reason:
-            reason = "hidden attribute"
+        reason = "hidden attribute" if "hidden" in values else ""
         if tag == "marquee" and not reason:
             reason = _tiny_box(values, "marquee")
-        if tag == "body":
-            self.scan.background = _colour(values.get("bgcolor", "")) or background or "#ffffff"
         ident = values.get("id", "").strip()
-        classes = tuple(values.get("class", "").split()) if "class" in values else ()
-        return Block(tag, self._top(), ident, classes, reason, colour, background)
+        style = values.get("style", "")
+        block = Block(tag, self._top(), ident, values.get("class", ""), style, reason)
+        if tag == "body":
+            background = block.own_facts()[2]
+            self.scan.background = _colour(values.get("bgcolor", "")) or background or "#ffffff"
+        return block
 
     def _special(self, tag: str, values: dict[str, str], block: Block | None) -> None:
         if tag == "html":
@@ -283,10 +373,11 @@ class _Scanner(HTMLParser):
             self._noscript = max(0, self._noscript - 1)
         elif tag == "html":
             self._closed_html = True
-        stack = self._stack
-        for index in range(len(stack) - 1, max(-1, len(stack) - 65), -1):
-            if stack[index].tag == tag:
-                del stack[index:]
+        tags = self._tags
+        for index in range(len(tags) - 1, max(-1, len(tags) - 65), -1):
+            if tags[index] == tag:
+                del tags[index:]
+                del self._stack[index:]
                 break
 
     def _close_cdata(self) -> None:
@@ -326,12 +417,17 @@ _SIMPLE = re.compile(r"^(?:[a-z][a-z0-9]*)?([.#][\w-]+)(?:\s+(?:a|\*))?$", re.IG
 
 
 def _resolve_styles(scan: PageScan) -> None:
-    css = _AT_BLOCK.sub(" ", _COMMENT.sub(" ", "\n".join(scan.styles)[:STYLE_CAP]))
+    css = _COMMENT.sub(" ", "\n".join(scan.styles)[:STYLE_CAP])
+    for marker in ("<!--", "-->", "<![CDATA[", "]]>"):
+        css = css.replace(marker, " ")
+    css = _AT_BLOCK.sub(" ", css)
     for match in _RULE.finditer(css):
         reason, colour, background = style_facts(match.group(2))
         if not (reason or colour or background):
             continue
-        for selector in match.group(1).split(","):
+        # what precedes the selector in the same run of text: @import ...; @charset ...;
+        selectors = match.group(1).rsplit(";", 1)[-1]
+        for selector in selectors.split(","):
             simple = _SIMPLE.match(selector.strip())
             if simple is None:
                 continue
@@ -358,7 +454,11 @@ _VAR_BY_ID = re.compile(r"([\w$]+)\s*=\s*document\." + _BY_ID)
 
 def _resolve_scripts(scan: PageScan, codes: list[str]) -> None:
     for code in codes:
-        if "none" not in code and "hidden" not in code and "hide" not in code:
+        if (
+            "style.display" not in code
+            and "style.visibility" not in code
+            and (".hide(" not in code and ".css(" not in code)
+        ):
             continue
         for number, pattern in enumerate(_SCRIPT_HIDES):
             for match in pattern.finditer(code):
@@ -384,10 +484,7 @@ def parse(text: str) -> PageScan:
         pass
     if scanner._in:
         scanner._close_cdata()
-    scan = scanner.scan
-    _resolve_styles(scan)
-    _resolve_scripts(scan, [s.code for s in scan.scripts if s.code])
-    return scan
+    return scanner.scan
 
 
 @lru_cache(maxsize=32)

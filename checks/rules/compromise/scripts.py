@@ -111,7 +111,8 @@ def _code_signals(code: Code, view: PageView) -> list[str]:
     for action in code.actions:
         if (signal := _action(action, code, view)) is not None:
             signals.append(signal + _hidden_how(code))
-    if code.chain and not signals:
+    if "packer" in code.chain and not signals:
+        # the packer hides any payload; unescape, atob... around plain links are seo-spam's
         for match in _URL.finditer(code.text[:20000]):
             if _foreign(match.group(), view) is not None:
                 signals.append(f"{code.chain} hides {quote(code.text, 120)} naming {match.group()}")
@@ -141,12 +142,12 @@ def _scan_signals(scan: PageScan, view: PageView, how: str) -> list[str]:
             if signal:
                 signals.append(signal)
     for frame in scan.frames:
+        if not frame.src or _foreign(frame.src, view) is None:
+            continue
         concealed = frame.reason or scan.hidden(frame.block)
-        if frame.src and (concealed or frame.full or hidden_source):
+        if concealed or frame.full or hidden_source:
             what = concealed or ("full-page" if frame.full else how)
-            where = _foreign(frame.src, view)
-            if where is not None:
-                signals.append(f"{what} iframe of {frame.src}")
+            signals.append(f"{what} iframe of {frame.src}")
     for content in scan.refreshes:
         match = _REFRESH_URL.search(content)
         if match and _foreign(match.group(1), view) is not None:

@@ -41,53 +41,44 @@ _RAW_TITLE = re.compile(r"<title[^>]*>([^<]{0,3000})", re.IGNORECASE)
 _ZW = re.compile(f"[{ZERO_WIDTH}]")
 
 
-def _hidden_text(scan: PageScan, inherited: str, own: frozenset[str]) -> dict[str, list[str]]:
-    """Text of hidden links to other sites and of hidden blocks, grouped by why they are hidden.
+def _hidden_terms(scan: PageScan, inherited: str, own: frozenset[str]) -> dict[str, set[str]]:
+    """Spam words of hidden links to other sites and of hidden text, by why they are hidden.
 
     Links to the page's own site are left out: their words are the site's own business.
+    Only elements with spam words are asked whether they are hidden.
     """
-    groups: dict[str, list[str]] = defaultdict(list)
+    link_terms, text_terms = scan.terms()
+    found: dict[str, set[str]] = defaultdict(set)
     own_links = set()
-    for link in scan.links:
+    for link, terms in zip(scan.links, link_terms, strict=True):
+        if not terms:
+            continue
         if foreign_place(link.href, own) is None:
             own_links.add(id(link.block))
-            continue
-        reason = scan.hidden(link.block) or inherited
-        if reason:
-            groups[reason].append(f"{link.text} {link.href}")
-    for block, text in scan.texts:
-        if id(block) in own_links:
-            continue
-        reason = scan.hidden(block) or inherited
-        if reason:
-            groups[reason].append(text)
-    return groups
+        elif reason := scan.hidden(link.block) or inherited:
+            found[reason] |= terms
+    for (block, _), terms in zip(scan.texts, text_terms, strict=True):
+        if terms and id(block) not in own_links and (reason := scan.hidden(block) or inherited):
+            found[reason] |= terms
+    return found
 
 
 def _hidden_signal(scan: PageScan, view: PageView, inherited: str, what: str) -> str | None:
-    groups = _hidden_text(scan, inherited, view.own)
-    terms: set[str] = set()
-    reasons = []
-    for reason, texts in groups.items():
-        found = spam_terms("\n".join(texts))
-        if found:
-            terms |= found
-            reasons.append(reason)
+    groups = _hidden_terms(scan, inherited, view.own)
+    terms = set().union(*groups.values()) if groups else set()
     if len(terms) < HIDDEN_MIN:
         return None
-    how = ", ".join(sorted(reasons)[:4])
+    how = ", ".join(sorted(groups)[:4])
     return f"hidden {what} ({how}) with {', '.join(sorted(terms))}"
 
 
 def _foreign_link_terms(scan: PageScan, view: PageView) -> tuple[set[str], str]:
-    texts = [
-        f"{link.text} {link.href}"
-        for link in scan.links
-        if foreign_place(link.href, view.own) is not None
-    ]
-    joined = "\n".join(texts)
-    terms = spam_terms(joined)
-    sample = next((t for t in texts if spam_terms(t)), "") if terms else ""
+    terms: set[str] = set()
+    sample = ""
+    for link, found in zip(scan.links, scan.terms()[0], strict=True):
+        if found and foreign_place(link.href, view.own) is not None:
+            terms |= found
+            sample = sample or f"{link.text} {link.href}"
     return terms, sample
 
 
@@ -95,7 +86,7 @@ def _head_signal(scan: PageScan, raw: str, view: PageView) -> str | None:
     title = scan.title
     head = " ".join([title, scan.metas.get("keywords", ""), scan.metas.get("description", "")])
     terms = spam_terms(head)
-    if not terms or reports_on_vice(title + " " + scan.metas.get("description", "")):
+    if not terms or _reporting(title) or _reporting(scan.metas.get("description", "")):
         return None
     evasions = []
     raw_title = _RAW_TITLE.search(raw[:65536]) if raw else None
@@ -113,11 +104,24 @@ def _head_signal(scan: PageScan, raw: str, view: PageView) -> str | None:
     return f"title/keywords/description hijacked{how}: {words} in title {quote(title, 120)}"
 
 
+_SEGMENT = re.compile(r"[-_|｜—–,，、;；:：/]+")
+
+
+def _reporting(text: str) -> bool:
+    """True when a part of `text` with spam words also reads as reporting on vice.
+
+    Titles are parts joined by separators; a hijacked one keeps the site's own name after
+    the spam (…-互联网违法和不良信息举报中心), so a reporting word elsewhere does not count.
+    """
+    return any(spam_terms(part) and reports_on_vice(part) for part in _SEGMENT.split(text))
+
+
 def _zero_width_signal(scan: PageScan) -> str | None:
-    texts = [link.text for link in scan.links] + [text for _, text in scan.texts]
-    joined = "\n".join(texts)
-    if not _ZW.search(joined):
+    texts = [link.text for link in scan.links if _ZW.search(link.text)]
+    texts += [text for _, text in scan.texts if _ZW.search(text)]
+    if not texts:
         return None
+    joined = "\n".join(texts)
     terms = zero_width_terms(joined)
     return f"keywords split by zero-width characters: {', '.join(sorted(terms))}" if terms else None
 
@@ -125,6 +129,8 @@ def _zero_width_signal(scan: PageScan) -> str | None:
 def _written_signals(view: PageView) -> list[str]:
     signals = []
     for written in view.written:
+        if written.context in ("spider", "referrer"):
+            continue  # cloaking: injected-script reports it, with what is written
         scan = written.scan
         inherited = view.scan.hidden(written.block) if written.block is not None else ""
         what = f"links written by {written.technique}"

@@ -9,13 +9,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import cache
 
 from checks.knowledge.compromise import lexicon
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064\u034f"
 """Characters that render as nothing: spammers put them inside keywords."""
-_DROP = dict.fromkeys(map(ord, ZERO_WIDTH))
 _HAS_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 _SPACE = re.compile(r"\s+")
 
@@ -24,8 +24,9 @@ def fold(text: str, *, keep_zero_width: bool = False) -> str:
     """Text as the matcher compares it: entities decoded, invisible characters gone, NFKC, lower."""
     if "&" in text:
         text = html.unescape(text)
-    if not keep_zero_width:
-        text = text.translate(_DROP)
+    if not keep_zero_width and _HAS_ZERO_WIDTH.search(text):
+        # str.translate with a table costs a dict lookup per character: 2.6 µs per link
+        text = _HAS_ZERO_WIDTH.sub("", text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return text.lower()
@@ -63,9 +64,9 @@ def _word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _matches(pattern: re.Pattern[str], folded: str) -> set[str]:
+def _matches_at(pattern: re.Pattern[str], folded: str) -> list[tuple[str, int]]:
     # ASCII words count as whole words only ("slot" is not in "timeslot"); Chinese anywhere.
-    found = set()
+    found = []
     end = len(folded)
     for match in pattern.finditer(folded):
         start, stop = match.span()
@@ -74,8 +75,12 @@ def _matches(pattern: re.Pattern[str], folded: str) -> set[str]:
             continue
         if _word_char(word[-1]) and stop < end and _word_char(folded[stop]):
             continue
-        found.add(_canonical(word))
+        found.append((_canonical(word), start))
     return found
+
+
+def _matches(pattern: re.Pattern[str], folded: str) -> set[str]:
+    return {term for term, _ in _matches_at(pattern, folded)}
 
 
 @cache
@@ -97,6 +102,23 @@ def spam_terms(text: str) -> set[str]:
     if not text:
         return set()
     return _matches(_matcher(), fold(text))
+
+
+def terms_per_item(items: list[str]) -> list[set[str]]:
+    """spam_terms of every item, in one pass of the matcher over all of them."""
+    folded = [fold(item) for item in items]
+    starts = []
+    offset = 0
+    for item in folded:
+        starts.append(offset)
+        offset += len(item) + 1
+    found: list[set[str]] = [set() for _ in items]
+    if not items:
+        return found
+    joined = "\n".join(folded)
+    for term, start in _matches_at(_matcher(), joined):
+        found[bisect_right(starts, start) - 1].add(term)
+    return found
 
 
 def zero_width_terms(text: str) -> set[str]:
