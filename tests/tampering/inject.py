@@ -23,7 +23,7 @@ def insert(page: str, snippet: str, where: str) -> str:
         "before-html": (_HTML_START, False),
         "after-html": (_HTML_END, True),
     }[where]
-    matches = list(pattern.finditer(page))
+    matches = [m for m in pattern.finditer(page) if not _in_comment(page, m.start())]
     # the first <head>/<body>/<html>, the last </body> and </html> (an attribute may hold one)
     match = (
         (matches[-1] if where in ("body-end", "after-html") else matches[0]) if matches else None
@@ -32,6 +32,11 @@ def insert(page: str, snippet: str, where: str) -> str:
         return snippet + page if where in ("head", "body-start", "before-html") else page + snippet
     at = match.end() if after else match.start()
     return page[:at] + snippet + page[at:]
+
+
+def _in_comment(page: str, at: int) -> bool:
+    # inside <!-- ... --> (IE conditional comments hold <html> tags): a browser ignores it
+    return page.rfind("<!--", 0, at) > page.rfind("-->", 0, at)
 
 
 def insert_somewhere(page: str, snippet: str, rng: random.Random) -> str:

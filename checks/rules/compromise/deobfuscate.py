@@ -90,9 +90,12 @@ def _printable(text: str) -> bool:
 
 _ARG = rf"(?:{STRING}|[\w$.]+)"
 _CONCAT = rf"{_ARG}(?:\s*\+\s*{_ARG})*"
+_DECODERS = ("unescape", "decodeURIComponent", "decodeURI", "atob")
 _CALLS = re.compile(
-    rf"\b(unescape|decodeURIComponent|decodeURI|atob)\s*\(\s*({_CONCAT})\s*\)", re.DOTALL
+    rf"(unescape|decodeURIComponent|decodeURI|atob)\s*\(\s*({_CONCAT})\s*\)", re.DOTALL
 )
+_CALL_OF = {name: re.compile(rf"({name})\s*\(\s*({_CONCAT})\s*\)", re.DOTALL) for name in _DECODERS}
+"""One pattern per decoder, each starting with its name: the engine skips ahead to it."""
 _PIECES = re.compile(rf"{STRING}|[\w$.]+", re.DOTALL)
 
 
@@ -146,6 +149,7 @@ _PACKED = re.compile(
     re.DOTALL,
 )
 _WORD = re.compile(r"\b\w+\b")
+_PACKER_HEAD = re.compile(r"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -169,7 +173,7 @@ def unpack(code: str) -> str | None:
 
 
 def _escaped_strings(code: str) -> list[Decoded]:
-    if "\\x" not in code and "\\u" not in code:
+    if code.count("\\x") + code.count("\\u") < 4:
         return []
     found = []
     for match in _STRING.finditer(code):
@@ -179,13 +183,30 @@ def _escaped_strings(code: str) -> list[Decoded]:
     return found
 
 
+def decode_call(code: str, position: int) -> Decoded | None:
+    """The value of a decoder call starting at `position` (`atob("...")`, ...), or None."""
+    if match := _CALLS.match(code, position):
+        name, value = match.group(1), fold_concat(match.group(2))
+        if name == "atob":
+            text = atob(value)
+            return Decoded("atob", text) if text is not None and _printable(text) else None
+        return Decoded(name, unescape(value) if name == "unescape" else _utf8(value))
+    if match := _CHAR_CODES.match(code, position):
+        return Decoded("String.fromCharCode", _chars(match.group(1)))
+    return None
+
+
 def _one_layer(code: str) -> list[Decoded]:
     found: list[Decoded] = []
-    if "eval(function(p,a,c,k,e," in code.replace(" ", ""):
+    if "eval" in code and _PACKER_HEAD.search(code):
         unpacked = unpack(code)
         if unpacked:
             found.append(Decoded("eval(function(p,a,c,k,e,d)) packer", unpacked))
-    for match in _CALLS.finditer(code):
+    matches = [m for name in _DECODERS if name in code for m in _CALL_OF[name].finditer(code)]
+    for match in matches[:CALL_CAP]:
+        start = match.start()
+        if start and (code[start - 1].isalnum() or code[start - 1] in "_$"):
+            continue  # myunescape(...): another function
         name, value = match.group(1), fold_concat(match.group(2))
         if name == "atob":
             text = atob(value)
@@ -193,8 +214,6 @@ def _one_layer(code: str) -> list[Decoded]:
                 found.append(Decoded("atob", text))
         elif "%" in value:
             found.append(Decoded(name, unescape(value) if name == "unescape" else _utf8(value)))
-        if len(found) >= CALL_CAP:
-            break
     found += _char_codes(code)
     found += _escaped_strings(code)
     return found

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from checks.rules.compromise.deobfuscate import STRING, fold_concat, unquote_js
+from checks.rules.compromise.deobfuscate import STRING, decode_call, fold_concat, unquote_js
 
 _HEX = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
 _BRACKET = re.compile(r"\[\s*(['\"])([A-Za-z_$][\w$]*)\1\s*\]")
@@ -50,6 +50,8 @@ class Action:
     """The URL or text, from literals ("" when the code computes it)."""
     context: str
     """load, handler, spider, referrer, mobile or domain (see `context`)."""
+    hidden_by: str = ""
+    """The decoder the target was written with (atob, unescape ...), or ""."""
 
 
 _EXPR = rf"((?:{STRING}|[\w$.]+)(?:\s*\+\s*(?:{STRING}|[\w$.()]+))*)"
@@ -82,12 +84,12 @@ _SRC = re.compile(
 )
 
 SPIDERS = re.compile(
-    r"spider|bot\b|bot/|bot[|)'\"]|crawler|slurp|baidu\w*spider|sogou|360spider|haosou|yisou",
+    r"spider|bot\b|bot/|bot[|)'\"]|crawler|slurp",
     re.IGNORECASE,
 )
 """Crawler names in user-agent tests (Baiduspider, Sogou web spider, 360Spider, Bytespider,
 YisouSpider, Googlebot, bingbot ...), from XingZhou2024/WebsiteTamperingDetector's cloaking
-patterns."""
+patterns. A bare "sogou" is left out: it also names the Sogou browser (SE 2.X MetaSr)."""
 SEARCH_ENGINES = re.compile(
     r"baidu|sogou|so\.com|360|google|bing|sm\.cn|yahoo|toutiao|haosou|soso|youdao|yandex",
     re.IGNORECASE,
@@ -109,7 +111,7 @@ _TOKENS = re.compile(
     STRING + r"|/\*.*?\*/|//[^\n]*|\bfunction\b\s*([\w$]*)\s*\([^)]*\)\s*\{|=>\s*\{|[{}]",
     re.DOTALL,
 )
-WINDOW = 600
+WINDOW = 1200
 """Characters before an action where its condition is looked for."""
 
 
@@ -216,9 +218,10 @@ def actions(code: str) -> list[Action]:
                 start = match.start()
                 if start and (code[start - 1].isalnum() or code[start - 1] in "_$"):
                     continue  # xlocation=, mylocation.href=: another name
-                target = _value(match.group(1), code)
+                decoded = decode_call(code, match.start(1))
+                target = decoded.text if decoded else _value(match.group(1), code)
                 where = context(code, start, handlers=_handler_matters(kind, target))
-                found.append(Action(kind, target, where))
+                found.append(Action(kind, target, where, decoded.technique if decoded else ""))
     if "createElement" in code:
         for create in _CREATE.finditer(code):
             kind = "loader" if create.group(1).lower() == "script" else "frame"

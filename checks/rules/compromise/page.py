@@ -107,12 +107,14 @@ class _Reader:
         text, undone = normalize(raw[:CODE_CAP])
         found = tuple(actions(text))
         self.view.codes.append(Code(text, origin, undone, chain, block, found))
-        for action in found:
-            if action.kind == "write" and "<" in action.target:
-                written = f"{chain} > document.write" if chain else "document.write"
-                self.add_written(action.target, written, block, depth, action.context)
+        self.add_writes(
+            found, f"{chain} > document.write" if chain else "document.write", block, depth
+        )
         if depth < 2 and any(marker in raw for marker in _DECODABLE):
-            for item in decode_layers(raw):
+            # bracket notation and escapes hide decoder calls too: window["atob"]("...")
+            sources = [raw, text] if undone else [raw]
+            items = [item for source in sources for item in decode_layers(source)]
+            for item in dict.fromkeys(items):
                 technique = f"{chain} > {item.technique}" if chain else item.technique
                 if _TAG.search(item.text):
                     self.add_written(item.text, technique, block, depth + 1)
@@ -127,10 +129,24 @@ class _Reader:
         normal, undone = normalize(text[:CODE_CAP])
         found = tuple(actions(normal))
         self.view.codes.append(Code(normal, origin, undone, chain, block, found))
+        self.add_writes(found, f"{chain} > document.write", block, depth)
+
+    def add_writes(
+        self, found: tuple[Action, ...], technique: str, block: Block | None, depth: int
+    ) -> None:
+        """What one piece of code writes, as one fragment per condition.
+
+        Consecutive writes build one piece of HTML (`write('<div style=display:none>')`,
+        then the links, then `write('</div>')`), so they are parsed together.
+        """
+        by_context: dict[str, list[str]] = {}
         for action in found:
-            if action.kind == "write" and "<" in action.target:
-                written = f"{chain} > document.write"
-                self.add_written(action.target, written, block, depth, action.context)
+            if action.kind == "write" and action.target:
+                by_context.setdefault(action.context, []).append(action.target)
+        for context, parts in by_context.items():
+            html = "".join(parts)
+            if "<" in html:
+                self.add_written(html, technique, block, depth, context)
 
     def add_written(
         self, html: str, technique: str, block: Block | None, depth: int, context: str = "load"

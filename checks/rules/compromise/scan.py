@@ -56,7 +56,13 @@ _SPECIAL = frozenset(
     ]
 )
 """Tags whose attributes or content the scan records."""
-_BLOCK_TAGS = frozenset({"a", "body", "marquee"})
+FRAMEWORK_HIDERS = frozenset(
+    (".hidden", ".hide", ".d-none", ".invisible", ".sr-only", ".visually-hidden")
+    + (".screen-reader-text", ".element-invisible", ".layui-hide", ".is-hidden", ".u-hide")
+)
+"""Classes CSS frameworks (Bootstrap, WordPress, Drupal, layui, Bulma) define as hidden: a
+block using one is hidden even when the rule sits in an external stylesheet."""
+_BLOCK_TAGS = frozenset({"a", "body", "marquee", "noscript", "font"})
 """Tags that get a Block even without id, class or style (links, the page, marquees)."""
 _ON_LOAD = ("onload", "onerror", "onpageshow")
 """Event attributes that run without the visitor doing anything (onclick and kin do not)."""
@@ -73,18 +79,23 @@ def _colour(value: str) -> str:
     return _NAMED.get(value, value)
 
 
-def style_facts(style: str) -> tuple[str, str, str]:
-    """(hiding reason or "", text colour, background colour) of a declaration block."""
+def hiding(style: str) -> str:
+    """Why a declaration block hides its element ("display:none", "1-pixel box"), or ""."""
     lower = style.lower()
-    reason = ""
     for hint, pattern in _HIDING:
         if hint in lower and (match := pattern.search(lower)):
-            reason = re.sub(r"\s+", "", match.group()).rstrip(";!")
-            break
-    if not reason and "width" in lower and "height" in lower:
+            return re.sub(r"\s+", "", match.group()).rstrip(";!")
+    if "width" in lower and "height" in lower:
         tiny = {m.group(1) for m in _TINY.finditer(lower)}
         if tiny == {"width", "height"}:
-            reason = "1-pixel box"
+            return "1-pixel box"
+    return ""
+
+
+def style_facts(style: str) -> tuple[str, str, str]:
+    """(hiding reason or "", text colour, background colour) of a declaration block."""
+    reason = hiding(style)
+    lower = style.lower()
     colour = background = ""
     if "color" in lower or "background" in lower:
         for m in _COLOR.finditer(lower):
@@ -176,8 +187,9 @@ class PageScan:
     """The page's background colour, as far as <body> says."""
     hiders: dict[str, str] = field(default_factory=dict)
     """'.class' or '#id' -> why it hides its element (a <style> rule, a script)."""
-    tints: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """'.class' or '#id' -> (colour, background) from <style> rules."""
+    tints_found: dict[str, tuple[str, str]] | None = None
+    """'.class' or '#id' -> (colour, background) from <style> rules, once read (`tints`)."""
+    css_text: str | None = None
     link_terms: list[set[str]] | None = None
     """Spam words of each link (text and href), once computed (see `terms`)."""
     text_terms: list[set[str]] | None = None
@@ -195,6 +207,20 @@ class PageScan:
             self.text_terms = terms_per_item([text for _, text in self.texts])
         return self.link_terms, self.text_terms
 
+    def css(self) -> str:
+        """The page's <style> text, comments and @-blocks removed (computed once)."""
+        if self.css_text is None:
+            self.css_text = _css(self)
+        return self.css_text
+
+    @property
+    def tints(self) -> dict[str, tuple[str, str]]:
+        """'.class' or '#id' -> (colour, background) of <style> rules (read on first use)."""
+        if self.tints_found is None:
+            own = _resolve_tints(self)
+            self.tints_found = {**self.inherit.tints, **own} if self.inherit else own
+        return self.tints_found
+
     def resolve(self) -> None:
         """Read <style> rules and hiding scripts (once; most pages never need it)."""
         if self.resolved:
@@ -205,11 +231,14 @@ class PageScan:
         if self.inherit is not None:
             self.inherit.resolve()
             self.hiders = {**self.inherit.hiders, **self.hiders}
-            self.tints = {**self.inherit.tints, **self.tints}
             self.background = self.inherit.background
 
     def hidden(self, block: Block | None) -> str:
-        """Why `block` (or an ancestor) is hidden, or "" when it is visible."""
+        """Why the text of `block` is hidden (by it or an ancestor), or "" when it is visible."""
+        return self.concealed(block) or (self._same_colour(block) if block is not None else "")
+
+    def concealed(self, block: Block | None) -> str:
+        """Why `block` or an ancestor is not displayed (styles, classes, scripts), or ""."""
         self.resolve()
         chain: list[Block] = []
         reason = ""
@@ -233,11 +262,20 @@ class PageScan:
         for key in keys:
             if key in self.hiders:
                 return f"{key} {{{self.hiders[key]}}}"
-        return self._same_colour(block, keys)
+            if key in FRAMEWORK_HIDERS:
+                return f"{key} (a framework class that hides)"
+        return ""
 
-    def _same_colour(self, block: Block, keys: list[str]) -> str:
+    def _colour_of(self, block: Block) -> str:
         own = block.own_facts()[1]
-        colour = own or next((self.tints[k][0] for k in keys if k in self.tints), "")
+        return own or next((self.tints[k][0] for k in _keys(block) if k in self.tints), "")
+
+    def _same_colour(self, block: Block) -> str:
+        # The text's colour is its own or the nearest ancestor's; so is the background.
+        holder: Block | None = block
+        colour = ""
+        while holder is not None and not (colour := self._colour_of(holder)):
+            holder = holder.parent
         if not colour:
             return ""
         current: Block | None = block
@@ -309,8 +347,12 @@ class _Scanner(HTMLParser):
         reason = "hidden attribute" if "hidden" in values else ""
         if tag == "marquee" and not reason:
             reason = _tiny_box(values, "marquee")
+        elif tag == "noscript":
+            reason = "inside <noscript>"
         ident = values.get("id", "").strip()
         style = values.get("style", "")
+        if tag == "font" and values.get("color"):
+            style = f"color:{values['color']};{style}"
         block = Block(tag, self._top(), ident, values.get("class", ""), style, reason)
         if tag == "body":
             background = block.own_facts()[2]
@@ -396,8 +438,8 @@ class _Scanner(HTMLParser):
             self._buffer.append(data)
             return
         if self._link is not None:
-            self._link.text += data
-        if self._text_room > 0 and self._stack and not data.isspace():
+            self._link.text += data  # a link's text is read with the link, not again here
+        elif self._text_room > 0 and self._stack and not data.isspace():
             self.scan.texts.append((self._stack[-1], data))
             self._text_room -= len(data)
 
@@ -413,29 +455,45 @@ def _tiny_box(values: dict[str, str], what: str) -> str:
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _AT_BLOCK = re.compile(r"@[\w-]+[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE = re.compile(r"^(?:[a-z][a-z0-9]*)?([.#][\w-]+)(?:\s+(?:a|\*))?$", re.IGNORECASE)
+_SIMPLE = re.compile(
+    r"(?:^|[\s>+~])(?:[a-z][a-z0-9]*)?([.#][\w-]+)(?:\s*>?\s*(?:a|\*))?$", re.IGNORECASE
+)
+"""The class or id a selector's last compound names (`.x`, `div.x`, `.box .x`, `#x a`)."""
 
 
-def _resolve_styles(scan: PageScan) -> None:
+def _css(scan: PageScan) -> str:
     css = _COMMENT.sub(" ", "\n".join(scan.styles)[:STYLE_CAP])
     for marker in ("<!--", "-->", "<![CDATA[", "]]>"):
         css = css.replace(marker, " ")
-    css = _AT_BLOCK.sub(" ", css)
-    for match in _RULE.finditer(css):
-        reason, colour, background = style_facts(match.group(2))
-        if not (reason or colour or background):
-            continue
-        # what precedes the selector in the same run of text: @import ...; @charset ...;
-        selectors = match.group(1).rsplit(";", 1)[-1]
-        for selector in selectors.split(","):
-            simple = _SIMPLE.match(selector.strip())
-            if simple is None:
-                continue
-            key = simple.group(1)
-            if reason:
+    return _AT_BLOCK.sub(" ", css)
+
+
+def _rule_keys(selectors: str) -> list[str]:
+    # what precedes the selector in the same run of text: @import ...; @charset ...;
+    selectors = selectors.rsplit(";", 1)[-1]
+    return [m.group(1) for s in selectors.split(",") if (m := _SIMPLE.search(s.strip()))]
+
+
+_HIDING_WORDS = ("none", "hidden", "opacity", "font-size", ":-", ": -", "height", "clip", "scale")
+
+
+def _resolve_styles(scan: PageScan) -> None:
+    for match in _RULE.finditer(scan.css()):
+        body = match.group(2)
+        if any(word in body for word in _HIDING_WORDS) and (reason := hiding(body)):
+            for key in _rule_keys(match.group(1)):
                 scan.hiders.setdefault(key, reason)
-            elif key not in scan.tints:
-                scan.tints[key] = (colour, background)
+
+
+def _resolve_tints(scan: PageScan) -> dict[str, tuple[str, str]]:
+    tints: dict[str, tuple[str, str]] = {}
+    for match in _RULE.finditer(scan.css()):
+        body = match.group(2)
+        if "color" in body or "background" in body:
+            _, colour, background = style_facts(body)
+            for key in _rule_keys(match.group(1)):
+                tints.setdefault(key, (colour, background))
+    return tints
 
 
 _BY_ID = r"getElementById\(\s*['\"]([\w-]+)['\"]\s*\)"
@@ -449,17 +507,20 @@ _SCRIPT_HIDES = (
     ),
     re.compile(r"getElementsByClassName\(\s*['\"]([\w-]+)['\"]\s*\)\s*\[\s*\d+\s*\]" + _HIDE_VALUE),
 )
-_VAR_BY_ID = re.compile(r"([\w$]+)\s*=\s*document\." + _BY_ID)
+_CSS_TEXT = re.compile(
+    _BY_ID + r"\.(?:style\.cssText\s*=|setAttribute\(\s*['\"]style['\"]\s*,)\s*['\"][^'\"]*"
+    r"(?:display\s*:\s*none|visibility\s*:\s*hidden)"
+)
+_VAR_BY_ID = re.compile(r"document\." + _BY_ID)
+_VAR_NAME = re.compile(r"([\w$]+)\s*=\s*$")
 
 
 def _resolve_scripts(scan: PageScan, codes: list[str]) -> None:
     for code in codes:
-        if (
-            "style.display" not in code
-            and "style.visibility" not in code
-            and (".hide(" not in code and ".css(" not in code)
-        ):
+        if "style" not in code and ".hide(" not in code and ".css(" not in code:
             continue
+        for match in _CSS_TEXT.finditer(code):
+            scan.hiders.setdefault("#" + match.group(1), "hidden by a script after load")
         for number, pattern in enumerate(_SCRIPT_HIDES):
             for match in pattern.finditer(code):
                 key = match.group(1)
@@ -469,9 +530,12 @@ def _resolve_scripts(scan: PageScan, codes: list[str]) -> None:
                     key = "." + key
                 scan.hiders.setdefault(key, "hidden by a script after load")
         for match in _VAR_BY_ID.finditer(code):
-            name = re.escape(match.group(1))
+            assigned = _VAR_NAME.search(code, max(0, match.start() - 40), match.start())
+            if assigned is None:
+                continue
+            name = re.escape(assigned.group(1))
             if re.search(rf"(?<![\w$.]){name}{_HIDE_VALUE}", code):
-                scan.hiders.setdefault("#" + match.group(2), "hidden by a script after load")
+                scan.hiders.setdefault("#" + match.group(1), "hidden by a script after load")
 
 
 def parse(text: str) -> PageScan:

@@ -59,9 +59,10 @@ def _redirect(action: Action, code: Code, view: PageView) -> str | None:
     where = _foreign(action.target, view) if action.target else None
     if action.context == "spider" or (where is not None and action.context in ("referrer", "load")):
         target = action.target or "a computed address"
-        return f"{_WHY[action.context]} redirects to {target}"
-    if where is not None and (code.chain or traits(where)):
-        suspicious = ", ".join(traits(where)) or "obfuscated"
+        how = f" (written with {action.hidden_by})" if action.hidden_by else ""
+        return f"{_WHY[action.context]} redirects to {target}{how}"
+    if where is not None and (code.chain or action.hidden_by or traits(where)):
+        suspicious = ", ".join(traits(where)) or f"written with {action.hidden_by or code.chain}"
         return f"redirect {_WHY[action.context]} to {action.target} ({suspicious})"
     return None
 
@@ -82,16 +83,20 @@ def _loader(
     return None
 
 
+def _names_foreign(text: str, view: PageView) -> bool:
+    return any(_foreign(m.group(), view) for m in _URL.finditer(text[:20000]))
+
+
 def _action(action: Action, code: Code, view: PageView) -> str | None:
     if action.kind == "redirect":
         return _redirect(action, code, view)
     if action.kind == "title":
-        terms = spam_terms(action.target)
-        if terms or (action.context == "spider" and action.target):
+        if spam_terms(action.target):
             return f"document.title rewritten to {quote(action.target)} {_WHY[action.context]}"
         return None
     if action.kind == "write":
-        if action.context in ("spider", "referrer") and action.target.strip():
+        cloaked = action.context in ("spider", "referrer")
+        if cloaked and (spam_terms(action.target) or _names_foreign(action.target, view)):
             return f"{_WHY[action.context]} writes {quote(action.target)}"
         return None
     if action.context == "handler":
@@ -144,7 +149,7 @@ def _scan_signals(scan: PageScan, view: PageView, how: str) -> list[str]:
     for frame in scan.frames:
         if not frame.src or _foreign(frame.src, view) is None:
             continue
-        concealed = frame.reason or scan.hidden(frame.block)
+        concealed = frame.reason or scan.concealed(frame.block)
         if concealed or frame.full or hidden_source:
             what = concealed or ("full-page" if frame.full else how)
             signals.append(f"{what} iframe of {frame.src}")

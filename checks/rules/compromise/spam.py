@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 
 from checks.model import Finding, ProbeOutcome
+from checks.names import registrable_domain
 from checks.rules._kit import RuleContext, finding, page_text
 from checks.rules.compromise.hosts import foreign_place
 from checks.rules.compromise.page import PageView
@@ -35,6 +36,8 @@ from checks.rules.compromise.words import (
 
 HIDDEN_MIN = 2
 BULK_MIN = 4
+"""Distinct words in links to other sites anywhere; one fewer is enough when the spam links
+go to that many different sites and none reads as news about vice."""
 WRITTEN_MIN = 2
 HEAD_MIN = 2
 _RAW_TITLE = re.compile(r"<title[^>]*>([^<]{0,3000})", re.IGNORECASE)
@@ -72,14 +75,19 @@ def _hidden_signal(scan: PageScan, view: PageView, inherited: str, what: str) ->
     return f"hidden {what} ({how}) with {', '.join(sorted(terms))}"
 
 
-def _foreign_link_terms(scan: PageScan, view: PageView) -> tuple[set[str], str]:
+def _foreign_link_terms(scan: PageScan, view: PageView) -> tuple[set[str], str, int]:
+    """Spam words in links to other sites, a sample link, and how many sites plain spam
+    links (not reporting on vice) go to."""
     terms: set[str] = set()
     sample = ""
+    sites = set()
     for link, found in zip(scan.links, scan.terms()[0], strict=True):
-        if found and foreign_place(link.href, view.own) is not None:
+        if found and (where := foreign_place(link.href, view.own)) is not None:
             terms |= found
             sample = sample or f"{link.text} {link.href}"
-    return terms, sample
+            if not reports_on_vice(link.text):
+                sites.add(registrable_domain(where.host))
+    return terms, sample, len(sites)
 
 
 def _head_signal(scan: PageScan, raw: str, view: PageView) -> str | None:
@@ -132,12 +140,12 @@ def _written_signals(view: PageView) -> list[str]:
         if written.context in ("spider", "referrer"):
             continue  # cloaking: injected-script reports it, with what is written
         scan = written.scan
-        inherited = view.scan.hidden(written.block) if written.block is not None else ""
+        inherited = view.scan.concealed(written.block) if written.block is not None else ""
         what = f"links written by {written.technique}"
         if (signal := _hidden_signal(scan, view, inherited, what)) is not None:
             signals.append(signal)
             continue
-        terms, sample = _foreign_link_terms(scan, view)
+        terms, _, _ = _foreign_link_terms(scan, view)
         if len(terms) >= WRITTEN_MIN:
             signals.append(f"{what} with {', '.join(sorted(terms))}: {quote(written.html)}")
         elif len(spam_terms(scan.title)) >= HEAD_MIN:
@@ -151,8 +159,8 @@ def page_signals(view: PageView, raw: str) -> list[str]:
     signals = []
     if (hidden := _hidden_signal(scan, view, "", "links or text")) is not None:
         signals.append(hidden)
-    terms, sample = _foreign_link_terms(scan, view)
-    if len(terms) >= BULK_MIN:
+    terms, sample, sites = _foreign_link_terms(scan, view)
+    if len(terms) >= BULK_MIN or (len(terms) >= BULK_MIN - 1 and sites >= BULK_MIN - 1):
         signals.append(
             f"links to other sites with {', '.join(sorted(terms))}: {quote(sample, 100)}"
         )

@@ -17,6 +17,12 @@ from checks.knowledge.compromise import lexicon
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u2061\u2062\u2063\u2064\u034f"
 """Characters that render as nothing: spammers put them inside keywords."""
 _HAS_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+_COMPAT = re.compile(
+    "[\u3000\uff01-\uff5e\u2460-\u24ff\u3200-\u32ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189]+"
+)
+"""Compatibility forms spammers write words in: full-width ＡＢＣ, ideographic spaces, circled
+and mathematical letters (𝐬𝐥𝐨𝐭). NFKC runs on these runs only: on a whole Chinese page it
+costs 4 ms and changes nothing the matcher needs."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -27,8 +33,8 @@ def fold(text: str, *, keep_zero_width: bool = False) -> str:
     if not keep_zero_width and _HAS_ZERO_WIDTH.search(text):
         # str.translate with a table costs a dict lookup per character: 2.6 µs per link
         text = _HAS_ZERO_WIDTH.sub("", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii() and _COMPAT.search(text):
+        text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return text.lower()
 
 
@@ -106,16 +112,16 @@ def spam_terms(text: str) -> set[str]:
 
 def terms_per_item(items: list[str]) -> list[set[str]]:
     """spam_terms of every item, in one pass of the matcher over all of them."""
-    folded = [fold(item) for item in items]
-    starts = []
-    offset = 0
-    for item in folded:
-        starts.append(offset)
-        offset += len(item) + 1
     found: list[set[str]] = [set() for _ in items]
     if not items:
         return found
-    joined = "\n".join(folded)
+    # One fold of everything: newlines survive folding, so they still separate the items.
+    joined = fold("\n".join(item.replace("\n", " ") for item in items))
+    starts = []
+    offset = 0
+    for item in joined.split("\n"):
+        starts.append(offset)
+        offset += len(item) + 1
     for term, start in _matches_at(_matcher(), joined):
         found[bisect_right(starts, start) - 1].add(term)
     return found
