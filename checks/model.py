@@ -257,7 +257,8 @@ class ScriptFile:
     status: int | None
     """HTTP status; None when the fetch failed."""
     body: bytes = field(default=b"", repr=False)
-    """The first bytes of the script (at most the prober's script cap)."""
+    """The first bytes of the script (at most the prober's script cap); not stored."""
+    body_sha256: str = ""
 
 
 @dataclass(frozen=True, slots=True)

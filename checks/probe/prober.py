@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -18,12 +19,13 @@ from checks.model import (
     Kind,
     PathProbe,
     ProbeOutcome,
+    ScriptFile,
     ZoneTransfer,
     utcnow,
 )
 from checks.probe.dns import DnsProber
 from checks.probe.http import SPIDER_HEADERS, HttpLimits, HttpSession
-from checks.probe.plan import probe_urls, served_origin, well_known_paths
+from checks.probe.plan import own_script_urls, probe_urls, served_origin, well_known_paths
 from checks.probe.ports import open_ports
 from checks.probe.tls import lenient_context, verifying_context
 from checks.probe.zone import try_axfr
@@ -53,7 +55,14 @@ class ProbeConfig:
     axfr_port: int = 53
     """Port of the nameservers for zone-transfer attempts (the lab's is a high port)."""
     paths: bool = True
-    """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin."""
+    """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin,
+    and the home page's own scripts."""
+    scripts: int = 8
+    """Scripts of the home page fetched per site (own site or inventoried hosts only)."""
+    script_cap: int = 128 * 1024
+    """Bytes of each fetched script kept."""
+    inventory: frozenset[str] = frozenset()
+    """Hosts of the other inventoried assets: their scripts are not foreign, so they are read."""
 
 
 class Prober:
@@ -94,12 +103,22 @@ class Prober:
         started = self.clock()
         try:
             async with asyncio.timeout(self._budget):
-                dns, http, paths, spider = await self._probe(asset)
+                dns, http, paths, spider, scripts = await self._probe(asset)
                 ports = await self._ports(asset, dns)
                 axfr = await self._axfr(asset, dns)
             skipped = frozenset() if self.config.paths else LIGHT_SKIPS
             return ProbeOutcome(
-                asset, started, self.clock(), dns, http, paths, spider, axfr, ports, skipped
+                asset,
+                started,
+                self.clock(),
+                dns,
+                http,
+                paths,
+                spider,
+                axfr,
+                ports,
+                skipped,
+                scripts=scripts,
             )
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
@@ -131,18 +150,24 @@ class Prober:
 
     async def _probe(
         self, asset: Asset
-    ) -> tuple[DnsAnswer, tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None]:
+    ) -> tuple[
+        DnsAnswer,
+        tuple[HttpEntry, ...],
+        tuple[PathProbe, ...],
+        HttpEntry | None,
+        tuple[ScriptFile, ...],
+    ]:
         host = asset.host
         dns = await self.dns.probe(host, with_zone=asset.kind == Kind.DOMAIN)
         urls = probe_urls(asset)
         if not urls:
-            return dns, (), (), None
+            return dns, (), (), None, ()
         if not dns.resolves:
             detail = f"{host}: {dns.status}"
             unresolved = tuple(
                 HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls
             )
-            return dns, unresolved, (), None
+            return dns, unresolved, (), None, ()
         sem = self._per_address.setdefault(
             dns.addresses[0], asyncio.Semaphore(self.config.per_address)
         )
@@ -161,9 +186,30 @@ class Prober:
                     else []
                 )
                 spider = await self._spider(session, asset, entries)
+                scripts = await self._scripts(session, asset, entries)
         finally:
             await session.aclose()
-        return dns, tuple(entries), tuple(paths), spider
+        return dns, tuple(entries), tuple(paths), spider, scripts
+
+    async def _scripts(
+        self, session: HttpSession, asset: Asset, entries: Sequence[HttpEntry]
+    ) -> tuple[ScriptFile, ...]:
+        """The home page's scripts on its own site or inventoried hosts, bounded; full sweeps only.
+
+        No redirects are followed (a redirect could lead to a foreign host), each body is cut
+        at `script_cap`, and connections go only to addresses our DNS step returns.
+        """
+        if not self.config.paths or asset.kind not in (Kind.WEBSITE, Kind.OA):
+            return ()
+        config = self.config
+        urls = own_script_urls(entries, asset, config.inventory, config.scripts)
+        fetched = await asyncio.gather(*(session.fetch_path(u, config.script_cap) for u in urls))
+        return tuple(
+            ScriptFile(
+                p.url, p.status, p.head, hashlib.sha256(p.head).hexdigest() if p.head else ""
+            )
+            for p in fetched
+        )
 
     @staticmethod
     async def _spider(

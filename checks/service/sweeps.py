@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from checks.errors import UserError
@@ -138,6 +138,8 @@ async def run_sweep(
     store.findings.expire_acceptances()
     disabled = store.checks.all()
     known = store.assets.hosts()
+    # the inventory's own scripts are read like inline code (injected-script)
+    config = replace(config, inventory=frozenset(known))
     async with Prober(config, store.clock) as prober:
         async for outcome in sweep(todo, prober, config.concurrency):
             asset_id = outcome.asset.id or 0
