@@ -18,9 +18,15 @@ from checks.rules.compromise.words import terms_per_item
 PAGE_CAP = 512 * 1024
 """Characters of a page that are read (the prober keeps 512 KiB of body too)."""
 MAX_DEPTH = 256
+TAG_CAP = 10000
+"""Start tags read per page (the busiest page of the clean corpus has 2,600)."""
+STRAY_LT_MAX = 100_000
+"""More "<" than this and those that open no tag are blanked before parsing."""
 TEXT_CAP = 256 * 1024
 """Characters of element text kept for hidden-text checks."""
 STYLE_CAP = 256 * 1024
+ITEM_CAP = 4096
+"""Characters of one link's or text node's text matched against the spam words."""
 
 _HIDING = tuple(
     (hint, re.compile(pattern))
@@ -201,10 +207,11 @@ class PageScan:
     def terms(self) -> tuple[list[set[str]], list[set[str]]]:
         """Spam words of every link and of every text node, computed once."""
         if self.link_terms is None or self.text_terms is None:
+            # An item is read up to ITEM_CAP characters: spam words open a link's text.
             self.link_terms = terms_per_item(
-                [f"{link.text} {_host(link.href)}" for link in self.links]
+                [f"{link.text[:ITEM_CAP]} {_host(link.href)[:256]}" for link in self.links]
             )
-            self.text_terms = terms_per_item([text for _, text in self.texts])
+            self.text_terms = terms_per_item([text[:ITEM_CAP] for _, text in self.texts])
         return self.link_terms, self.text_terms
 
     def css(self) -> str:
@@ -321,11 +328,15 @@ class _Scanner(HTMLParser):
         self._seen_html = False
         self._closed_html = False
         self._text_room = TEXT_CAP
+        self._tag_room = TAG_CAP
 
     def _top(self) -> Block | None:
         return self._stack[-1] if self._stack else None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag_room -= 1
+        if self._tag_room < 0:
+            raise _Enough
         values: dict[str, str] = {k: v or "" for k, v in attrs} if attrs else {}
         if values and ("onload" in values or "onerror" in values or "onpageshow" in values):
             self.scan.handlers.extend(values[n] for n in _ON_LOAD if values.get(n))
@@ -538,13 +549,27 @@ def _resolve_scripts(scan: PageScan, codes: list[str]) -> None:
                 scan.hiders.setdefault("#" + match.group(1), "hidden by a script after load")
 
 
+class _Enough(Exception):
+    """Raised inside the parser when a page has more tags than any real page needs."""
+
+
+_STRAY_LT = re.compile(r"<(?![a-zA-Z/!?])")
+
+
 def parse(text: str) -> PageScan:
-    """Parse HTML leniently (broken markup yields what could be read); no caching."""
+    """Parse HTML leniently (broken markup yields what could be read); no caching.
+
+    Bounded: `PAGE_CAP` characters, `TAG_CAP` tags; a page made of stray "<" (which
+    html.parser handles at 2 µs each) has them blanked first.
+    """
+    text = text[:PAGE_CAP]
+    if text.count("<") > STRAY_LT_MAX:
+        text = _STRAY_LT.sub(" ", text)
     scanner = _Scanner()
     try:
-        scanner.feed(text[:PAGE_CAP])
+        scanner.feed(text)
         scanner.close()
-    except (AssertionError, ValueError):
+    except (AssertionError, ValueError, _Enough):
         pass
     if scanner._in:
         scanner._close_cdata()

@@ -81,11 +81,13 @@ def _foreign_link_terms(scan: PageScan, view: PageView) -> tuple[set[str], str, 
     terms: set[str] = set()
     sample = ""
     sites = set()
+    checked = 0
     for link, found in zip(scan.links, scan.terms()[0], strict=True):
         if found and (where := foreign_place(link.href, view.own)) is not None:
             terms |= found
             sample = sample or f"{link.text} {link.href}"
-            if not reports_on_vice(link.text):
+            checked += 1
+            if checked <= 64 and not reports_on_vice(link.text):
                 sites.add(registrable_domain(where.host))
     return terms, sample, len(sites)
 
