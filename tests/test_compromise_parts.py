@@ -154,3 +154,13 @@ def test_check_page_compares_what_baiduspider_got():
     checks = {r.finding.check for r in check_page(people, spider=spider, now=NOW)}
     assert checks == {"seo-spam", "injected-script"}
     assert check_page(people, spider=people, now=NOW) == []
+
+
+def test_saved_pages_are_read_bounded(tmp_path):
+    from checks.service.pages import BODY_CAP, read_saved
+
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<p>x</p>" * (BODY_CAP // 4))
+    assert len(read_saved(big)) == BODY_CAP
+    with pytest.raises(UserError):
+        read_saved(tmp_path / "missing.html")

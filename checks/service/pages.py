@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 
+from checks.errors import UserError
 from checks.model import (
     Asset,
     DnsAnswer,
@@ -33,6 +35,21 @@ BODY_CAP = 2 * 1024 * 1024
 """Bytes of a saved page read. More than the prober keeps (512 KiB), so that the tail of a
 large Chinese page (3 bytes a character) is read; the checks still read at most 512 Ki
 characters of it (checks.rules.compromise.scan.PAGE_CAP)."""
+
+
+def read_saved(path: Path) -> bytes:
+    """The first `BODY_CAP` bytes of a saved page.
+
+    Raises:
+        UserError: the file cannot be read.
+    """
+    try:
+        with path.open("rb") as file:
+            return file.read(BODY_CAP)
+    except OSError as exc:
+        raise UserError(
+            f"cannot read {path}: {exc.strerror}", f"无法读取 {path}：{exc.strerror}"
+        ) from None
 
 
 def _entry(url: str, body: bytes) -> HttpEntry:
