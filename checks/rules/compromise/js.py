@@ -78,6 +78,8 @@ _WRITES = tuple(
         r"\.prepend\s*\(",
     )
 )
+_GET_SCRIPT = re.compile(r"getScript\s*\(\s*" + _EXPR)
+"""jQuery's $.getScript(url): a loader in one call."""
 _CREATE = re.compile(r"createElement\s*\(\s*['\"](script|iframe)['\"]\s*\)", re.IGNORECASE)
 _SRC = re.compile(
     r"\.\s*src\s*=(?!=)\s*" + _EXPR + r"|setAttribute\s*\(\s*['\"]src['\"]\s*,\s*" + _EXPR
@@ -222,6 +224,11 @@ def actions(code: str) -> list[Action]:
                 target = decoded.text if decoded else _value(match.group(1), code)
                 where = context(code, start, handlers=_handler_matters(kind, target))
                 found.append(Action(kind, target, where, decoded.technique if decoded else ""))
+    if "getScript" in code:
+        for match in _GET_SCRIPT.finditer(code):
+            target = _value(match.group(1), code)
+            where = context(code, match.start(), handlers=_handler_matters("loader", target))
+            found.append(Action("loader", target, where))
     if "createElement" in code:
         for create in _CREATE.finditer(code):
             kind = "loader" if create.group(1).lower() == "script" else "frame"

@@ -414,7 +414,10 @@ class _Scanner(HTMLParser):
 
     def _frame(self, values: dict[str, str]) -> None:
         reason = style_facts(values.get("style", ""))[0] or _tiny_box(values, "frame")
-        full = values.get("width", "") == "100%" and values.get("height", "") == "100%"
+        style = re.sub(r"\s+", "", values.get("style", "").lower())
+        full = (values.get("width", "") == "100%" and values.get("height", "") == "100%") or (
+            "width:100%" in style and "height:100%" in style
+        )
         self.scan.frames.append(Frame(values.get("src", ""), self._top(), reason, full))
 
     def handle_endtag(self, tag: str) -> None:

@@ -17,6 +17,7 @@ Signals, each named in the evidence with the decoded payload quoted:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from checks.model import Baseline, Finding, HttpEntry, ProbeOutcome
@@ -49,8 +50,21 @@ def _hidden_how(code: Code) -> str:
 
 
 def _foreign(url: str, view: PageView) -> Place | None:
+    """The place of `url` when it is foreign and neither a known host nor a private address."""
     where = foreign_place(url, view.own)
-    return None if where is None or known_host(where.host) is not None else where
+    if where is None or known_host(where.host) is not None or _private(where.host):
+        return None
+    return where
+
+
+def _private(host: str) -> bool:
+    # An intranet address (an OA page sending staff to 192.168.1.10:8080) is the
+    # organisation's own network, not a planted host.
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
 
 
 def _redirect(action: Action, code: Code, view: PageView) -> str | None:
