@@ -15,9 +15,10 @@ from functools import lru_cache
 
 from checks.names import registrable_domain
 from checks.rules.compromise.deobfuscate import CODE_CAP, decode_layers
+from checks.rules.compromise.elements import Block, PageScan
 from checks.rules.compromise.hosts import place, sites_of
 from checks.rules.compromise.js import Action, actions, normalize
-from checks.rules.compromise.scan import Block, PageScan, parse, scan_page
+from checks.rules.compromise.scan import parse, scan_page
 
 CODE_BUDGET = 400
 """Pieces of code read per page (scripts, attributes, decoded payloads)."""

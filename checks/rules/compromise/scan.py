@@ -9,11 +9,11 @@ bounded: the first `PAGE_CAP` characters, at most `MAX_DEPTH` open elements.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from checks.rules.compromise.words import terms_per_item
+from checks.rules.compromise.css import colour, style_facts
+from checks.rules.compromise.elements import Block, Frame, Link, PageScan, Script
 
 PAGE_CAP = 512 * 1024
 """Characters of a page that are read (the prober keeps 512 KiB of body too)."""
@@ -24,27 +24,7 @@ STRAY_LT_MAX = 100_000
 """More "<" than this and those that open no tag are blanked before parsing."""
 TEXT_CAP = 256 * 1024
 """Characters of element text kept for hidden-text checks."""
-STYLE_CAP = 256 * 1024
-ITEM_CAP = 4096
-"""Characters of one link's or text node's text matched against the spam words."""
 
-_HIDING = tuple(
-    (hint, re.compile(pattern))
-    for hint, pattern in (
-        ("display", r"display\s*:\s*none"),
-        ("visibility", r"visibility\s*:\s*hidden"),
-        ("opacity", r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"),
-        ("font-size", r"font-size\s*:\s*(?:0|1|0?\.\d+)(?:px|pt|em|rem)?\s*(?:;|$|!)"),
-        ("-", r"(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\d{3,}"),
-        ("height", r"(?<![-\w])(?:max-)?height\s*:\s*0(?:px)?\s*(?:;|$|!)"),
-        ("clip", r"clip\s*:\s*rect\(\s*0[^)]*\)"),
-        ("scale", r"transform\s*:\s*scale\(\s*0\s*\)"),
-    )
-)
-"""(substring, pattern) pairs: a pattern runs only when its substring is in the style."""
-_TINY = re.compile(r"(?<![-\w])(width|height)\s*:\s*([0-2])(?:px)?\s*(?:;|$|!)", re.I)
-_COLOR = re.compile(r"(?<![-\w])(color|background-color|background)\s*:\s*([^;!]+)", re.I)
-_NAMED = {"white": "#ffffff", "black": "#000000", "#fff": "#ffffff", "#000": "#000000"}
 _SPECIAL = frozenset(
     [
         "html",
@@ -62,12 +42,6 @@ _SPECIAL = frozenset(
     ]
 )
 """Tags whose attributes or content the scan records."""
-FRAMEWORK_HIDERS = frozenset(
-    (".hidden", ".hide", ".d-none", ".invisible", ".sr-only", ".visually-hidden")
-    + (".screen-reader-text", ".element-invisible", ".layui-hide", ".is-hidden", ".u-hide")
-)
-"""Classes CSS frameworks (Bootstrap, WordPress, Drupal, layui, Bulma) define as hidden: a
-block using one is hidden even when the rule sits in an external stylesheet."""
 _BLOCK_TAGS = frozenset({"a", "body", "marquee", "noscript", "font"})
 """Tags that get a Block even without id, class or style (links, the page, marquees)."""
 _ON_LOAD = ("onload", "onerror", "onpageshow")
@@ -76,240 +50,6 @@ _VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source")
     + ("track", "wbr", "param", "keygen")
 )
-
-
-def _colour(value: str) -> str:
-    value = value.strip().lower().split()[0] if value.strip() else ""
-    if re.fullmatch(r"#[0-9a-f]{3}", value):
-        value = "#" + "".join(c * 2 for c in value[1:])
-    return _NAMED.get(value, value)
-
-
-def hiding(style: str) -> str:
-    """Why a declaration block hides its element ("display:none", "1-pixel box"), or ""."""
-    lower = style.lower()
-    for hint, pattern in _HIDING:
-        if hint in lower and (match := pattern.search(lower)):
-            return re.sub(r"\s+", "", match.group()).rstrip(";!")
-    if "width" in lower and "height" in lower:
-        tiny = {m.group(1) for m in _TINY.finditer(lower)}
-        if tiny == {"width", "height"}:
-            return "1-pixel box"
-    return ""
-
-
-def style_facts(style: str) -> tuple[str, str, str]:
-    """(hiding reason or "", text colour, background colour) of a declaration block."""
-    reason = hiding(style)
-    lower = style.lower()
-    colour = background = ""
-    if "color" in lower or "background" in lower:
-        for m in _COLOR.finditer(lower):
-            value = _colour(m.group(2))
-            if m.group(1) == "color":
-                colour = value
-            elif value.startswith("#") or value.isalpha():
-                background = value
-    return reason, colour, background
-
-
-@dataclass(slots=True, eq=False)
-class Block:
-    """One element of the page, with what its own attributes say about visibility."""
-
-    tag: str
-    parent: Block | None
-    ident: str = ""
-    classes: str = ""
-    """The class attribute as written."""
-    style: str = ""
-    """The style attribute as written (read only when visibility is asked)."""
-    reason: str = ""
-    """Why its other attributes hide it ("hidden attribute", "1x1-pixel marquee"), or ""."""
-    facts: tuple[str, str, str] | None = None
-    """style_facts(style), once computed."""
-    resolved: str | None = None
-
-    def own_facts(self) -> tuple[str, str, str]:
-        """(hiding reason, colour, background) of its own attributes."""
-        if self.facts is None:
-            facts = style_facts(self.style) if self.style else ("", "", "")
-            self.facts = (self.reason or facts[0], facts[1], facts[2])
-        return self.facts
-
-
-@dataclass(slots=True)
-class Link:
-    """An <a href> and its text (alt and title of images inside included)."""
-
-    href: str
-    block: Block
-    text: str = ""
-
-
-@dataclass(slots=True)
-class Script:
-    """A <script>: its src, or its inline code."""
-
-    src: str
-    code: str
-    block: Block | None
-    outside: bool = False
-    """Before <html> or after </html>: where injected code is often appended."""
-    kind: str = ""
-    """The type attribute, lower case ("" for plain JavaScript)."""
-
-
-@dataclass(slots=True)
-class Frame:
-    """An <iframe> or <frame> and whether its own size or style hides it."""
-
-    src: str
-    block: Block | None
-    reason: str = ""
-    full: bool = False
-    """width and height 100%: an overlay that replaces the page."""
-
-
-@dataclass
-class PageScan:
-    """What a page holds that matters for compromise checks."""
-
-    title: str = ""
-    metas: dict[str, str] = field(default_factory=dict)
-    """keywords and description, as written."""
-    refreshes: list[str] = field(default_factory=list)
-    """content of <meta http-equiv=refresh> outside <noscript>."""
-    links: list[Link] = field(default_factory=list)
-    scripts: list[Script] = field(default_factory=list)
-    frames: list[Frame] = field(default_factory=list)
-    styles: list[str] = field(default_factory=list)
-    texts: list[tuple[Block | None, str]] = field(default_factory=list)
-    handlers: list[str] = field(default_factory=list)
-    """Code of onload/onerror/onpageshow attributes: it runs with no click."""
-    self_urls: list[str] = field(default_factory=list)
-    """Where the page says it lives: <link rel=canonical>, og:url, <base href>."""
-    background: str = "#ffffff"
-    """The page's background colour, as far as <body> says."""
-    hiders: dict[str, str] = field(default_factory=dict)
-    """'.class' or '#id' -> why it hides its element (a <style> rule, a script)."""
-    tints_found: dict[str, tuple[str, str]] | None = None
-    """'.class' or '#id' -> (colour, background) from <style> rules, once read (`tints`)."""
-    css_text: str | None = None
-    link_terms: list[set[str]] | None = None
-    """Spam words of each link (text and href), once computed (see `terms`)."""
-    text_terms: list[set[str]] | None = None
-    inherit: PageScan | None = None
-    """For HTML a script writes: the page it is written into (its rules apply)."""
-    resolved: bool = False
-    """Whether <style> rules and hiding scripts were read (done on the first `hidden`)."""
-
-    def terms(self) -> tuple[list[set[str]], list[set[str]]]:
-        """Spam words of every link and of every text node, computed once."""
-        if self.link_terms is None or self.text_terms is None:
-            # An item is read up to ITEM_CAP characters: spam words open a link's text.
-            self.link_terms = terms_per_item(
-                [f"{link.text[:ITEM_CAP]} {_host(link.href)[:256]}" for link in self.links]
-            )
-            self.text_terms = terms_per_item([text[:ITEM_CAP] for _, text in self.texts])
-        return self.link_terms, self.text_terms
-
-    def css(self) -> str:
-        """The page's <style> text, comments and @-blocks removed (computed once)."""
-        if self.css_text is None:
-            self.css_text = _css(self)
-        return self.css_text
-
-    @property
-    def tints(self) -> dict[str, tuple[str, str]]:
-        """'.class' or '#id' -> (colour, background) of <style> rules (read on first use)."""
-        if self.tints_found is None:
-            own = _resolve_tints(self)
-            self.tints_found = {**self.inherit.tints, **own} if self.inherit else own
-        return self.tints_found
-
-    def resolve(self) -> None:
-        """Read <style> rules and hiding scripts (once; most pages never need it)."""
-        if self.resolved:
-            return
-        self.resolved = True
-        _resolve_styles(self)
-        _resolve_scripts(self, [s.code for s in self.scripts if s.code])
-        if self.inherit is not None:
-            self.inherit.resolve()
-            self.hiders = {**self.inherit.hiders, **self.hiders}
-            self.background = self.inherit.background
-
-    def hidden(self, block: Block | None) -> str:
-        """Why the text of `block` is hidden (by it or an ancestor), or "" when it is visible."""
-        return self.concealed(block) or (self._same_colour(block) if block is not None else "")
-
-    def concealed(self, block: Block | None) -> str:
-        """Why `block` or an ancestor is not displayed (styles, classes, scripts), or ""."""
-        self.resolve()
-        chain: list[Block] = []
-        reason = ""
-        current = block
-        while current is not None:
-            if current.resolved is not None:
-                reason = current.resolved
-                break
-            chain.append(current)
-            current = current.parent
-        for item in reversed(chain):
-            reason = reason or self._own(item)
-            item.resolved = reason
-        return reason
-
-    def _own(self, block: Block) -> str:
-        reason = block.own_facts()[0]
-        if reason:
-            return reason
-        keys = _keys(block)
-        for key in keys:
-            if key in self.hiders:
-                return f"{key} {{{self.hiders[key]}}}"
-            if key in FRAMEWORK_HIDERS:
-                return f"{key} (a framework class that hides)"
-        return ""
-
-    def _colour_of(self, block: Block) -> str:
-        own = block.own_facts()[1]
-        return own or next((self.tints[k][0] for k in _keys(block) if k in self.tints), "")
-
-    def _same_colour(self, block: Block) -> str:
-        # The text's colour is its own or the nearest ancestor's; so is the background.
-        holder: Block | None = block
-        colour = ""
-        while holder is not None and not (colour := self._colour_of(holder)):
-            holder = holder.parent
-        if not colour:
-            return ""
-        current: Block | None = block
-        while current is not None:
-            tint = current.own_facts()[2] or next(
-                (self.tints[k][1] for k in _keys(current) if k in self.tints and self.tints[k][1]),
-                "",
-            )
-            if tint:
-                return f"text coloured {colour} on {tint}" if tint == colour else ""
-            current = current.parent
-        return f"text coloured {colour} on {colour}" if colour == self.background else ""
-
-
-_HOST = re.compile(r"\s*(?:[a-zA-Z]+:)?//([^/?#\s]+)")
-
-
-def _host(href: str) -> str:
-    # Spam words in a link's address are in its host (www.bet365-xx.com): paths and queries
-    # are long and hold nothing the words list needs.
-    match = _HOST.match(href)
-    return match.group(1) if match else ""
-
-
-def _keys(block: Block) -> list[str]:
-    keys = [f"#{block.ident}"] if block.ident else []
-    return keys + [f".{c}" for c in block.classes.split()] if block.classes else keys
 
 
 class _Scanner(HTMLParser):
@@ -367,7 +107,7 @@ class _Scanner(HTMLParser):
         block = Block(tag, self._top(), ident, values.get("class", ""), style, reason)
         if tag == "body":
             background = block.own_facts()[2]
-            self.scan.background = _colour(values.get("bgcolor", "")) or background or "#ffffff"
+            self.scan.background = colour(values.get("bgcolor", "")) or background or "#ffffff"
         return block
 
     def _special(self, tag: str, values: dict[str, str], block: Block | None) -> None:
@@ -464,92 +204,6 @@ def _tiny_box(values: dict[str, str], what: str) -> str:
     if any(s.isdigit() and int(s) <= 2 for s in sizes):
         return f"{'x'.join(s or '?' for s in sizes)}-pixel {what}"
     return ""
-
-
-_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_AT_BLOCK = re.compile(r"@[\w-]+[^{;]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE = re.compile(
-    r"(?:^|[\s>+~])(?:[a-z][a-z0-9]*)?([.#][\w-]+)(?:\s*>?\s*(?:a|\*))?$", re.IGNORECASE
-)
-"""The class or id a selector's last compound names (`.x`, `div.x`, `.box .x`, `#x a`)."""
-
-
-def _css(scan: PageScan) -> str:
-    css = _COMMENT.sub(" ", "\n".join(scan.styles)[:STYLE_CAP])
-    for marker in ("<!--", "-->", "<![CDATA[", "]]>"):
-        css = css.replace(marker, " ")
-    return _AT_BLOCK.sub(" ", css)
-
-
-def _rule_keys(selectors: str) -> list[str]:
-    # what precedes the selector in the same run of text: @import ...; @charset ...;
-    selectors = selectors.rsplit(";", 1)[-1]
-    return [m.group(1) for s in selectors.split(",") if (m := _SIMPLE.search(s.strip()))]
-
-
-_HIDING_WORDS = ("none", "hidden", "opacity", "font-size", ":-", ": -", "height", "clip", "scale")
-
-
-def _resolve_styles(scan: PageScan) -> None:
-    for match in _RULE.finditer(scan.css()):
-        body = match.group(2)
-        if any(word in body for word in _HIDING_WORDS) and (reason := hiding(body)):
-            for key in _rule_keys(match.group(1)):
-                scan.hiders.setdefault(key, reason)
-
-
-def _resolve_tints(scan: PageScan) -> dict[str, tuple[str, str]]:
-    tints: dict[str, tuple[str, str]] = {}
-    for match in _RULE.finditer(scan.css()):
-        body = match.group(2)
-        if "color" in body or "background" in body:
-            _, colour, background = style_facts(body)
-            for key in _rule_keys(match.group(1)):
-                tints.setdefault(key, (colour, background))
-    return tints
-
-
-_BY_ID = r"getElementById\(\s*['\"]([\w-]+)['\"]\s*\)"
-_HIDE_VALUE = r"\.style\.(?:display|visibility)\s*=\s*['\"](?:none|hidden)['\"]"
-_SCRIPT_HIDES = (
-    re.compile(_BY_ID + _HIDE_VALUE),
-    re.compile(r"querySelector\(\s*['\"]([#.][\w-]+)['\"]\s*\)" + _HIDE_VALUE),
-    re.compile(
-        r"\$\(\s*['\"]([#.][\w-]+)['\"]\s*\)\s*\.\s*(?:hide\(\s*\)|css\(\s*['\"]"
-        r"(?:display|visibility)['\"]\s*,\s*['\"](?:none|hidden))"
-    ),
-    re.compile(r"getElementsByClassName\(\s*['\"]([\w-]+)['\"]\s*\)\s*\[\s*\d+\s*\]" + _HIDE_VALUE),
-)
-_CSS_TEXT = re.compile(
-    _BY_ID + r"\.(?:style\.cssText\s*=|setAttribute\(\s*['\"]style['\"]\s*,)\s*['\"][^'\"]*"
-    r"(?:display\s*:\s*none|visibility\s*:\s*hidden)"
-)
-_VAR_BY_ID = re.compile(r"document\." + _BY_ID)
-_VAR_NAME = re.compile(r"([\w$]+)\s*=\s*$")
-
-
-def _resolve_scripts(scan: PageScan, codes: list[str]) -> None:
-    for code in codes:
-        if "style" not in code and ".hide(" not in code and ".css(" not in code:
-            continue
-        for match in _CSS_TEXT.finditer(code):
-            scan.hiders.setdefault("#" + match.group(1), "hidden by a script after load")
-        for number, pattern in enumerate(_SCRIPT_HIDES):
-            for match in pattern.finditer(code):
-                key = match.group(1)
-                if number == 0:
-                    key = "#" + key
-                elif number == 3:
-                    key = "." + key
-                scan.hiders.setdefault(key, "hidden by a script after load")
-        for match in _VAR_BY_ID.finditer(code):
-            assigned = _VAR_NAME.search(code, max(0, match.start() - 40), match.start())
-            if assigned is None:
-                continue
-            name = re.escape(assigned.group(1))
-            if re.search(rf"(?<![\w$.]){name}{_HIDE_VALUE}", code):
-                scan.hiders.setdefault("#" + match.group(1), "hidden by a script after load")
 
 
 class _Enough(Exception):

@@ -22,11 +22,11 @@ import re
 
 from checks.model import Baseline, Finding, HttpEntry, ProbeOutcome
 from checks.rules._kit import RuleContext, finding
+from checks.rules.compromise.elements import PageScan
 from checks.rules.compromise.hosts import Place, foreign_place, known_host, place, traits
 from checks.rules.compromise.js import Action
 from checks.rules.compromise.page import Code, PageView
 from checks.rules.compromise.reading import entries, view_of
-from checks.rules.compromise.scan import PageScan
 from checks.rules.compromise.words import quote, spam_terms
 
 _OBFUSCATORS = ("jsjiami.com.v", "sojson.v", "_0x")

@@ -22,10 +22,10 @@ from collections import defaultdict
 from checks.model import Finding, ProbeOutcome
 from checks.names import registrable_domain
 from checks.rules._kit import RuleContext, finding, page_text
+from checks.rules.compromise.elements import PageScan
 from checks.rules.compromise.hosts import foreign_place
 from checks.rules.compromise.page import PageView
 from checks.rules.compromise.reading import entries, view_of
-from checks.rules.compromise.scan import PageScan
 from checks.rules.compromise.words import (
     ZERO_WIDTH,
     quote,
