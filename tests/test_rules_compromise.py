@@ -499,3 +499,19 @@ def test_jquery_getscript_and_full_page_iframes_are_loaders():
     assert "injected-script" in compromise(outcome(BASE.format(overlay).encode()))
     video = '<iframe src="https://player.youku.com/embed/x" width="640" height="360"></iframe>'
     assert compromise(outcome(BASE.format(video).encode())) == set()
+
+
+def test_headlines_about_gambling_cases_are_news_hidden_or_not():
+    headlines = "".join(
+        f'<li><a href="https://www.mps.gov.cn/{i}">{text}</a></li>'
+        for i, text in enumerate(
+            [
+                "警方破获“百家乐”网络赌博案",
+                "严厉打击“六合彩”“时时彩”违法犯罪",
+                "涉“真人娱乐”“老虎机”赌博平台案件宣判",
+            ]
+        )
+    )
+    tab = f'<div class="tab-pane" style="display:none"><ul>{headlines}</ul></div>'
+    assert compromise(outcome(BASE.format(tab).encode())) == set()
+    assert compromise(outcome(BASE.format(f"<ul>{headlines}</ul>").encode())) == set()

@@ -40,6 +40,7 @@ BULK_MIN = 4
 go to that many different sites and none reads as news about vice."""
 WRITTEN_MIN = 2
 HEAD_MIN = 2
+NEWS_CHECKS = 256
 _RAW_TITLE = re.compile(r"<title[^>]*>([^<]{0,3000})", re.IGNORECASE)
 _ZW = re.compile(f"[{ZERO_WIDTH}]")
 
@@ -53,17 +54,35 @@ def _hidden_terms(scan: PageScan, inherited: str, own: frozenset[str]) -> dict[s
     link_terms, text_terms = scan.terms()
     found: dict[str, set[str]] = defaultdict(set)
     own_links = set()
+    news = _News()
     for link, terms in zip(scan.links, link_terms, strict=True):
         if not terms:
             continue
         if foreign_place(link.href, own) is None:
             own_links.add(id(link.block))
-        elif reason := scan.hidden(link.block) or inherited:
+        elif (reason := scan.hidden(link.block) or inherited) and not news(link.text):
             found[reason] |= terms
-    for (block, _), terms in zip(scan.texts, text_terms, strict=True):
-        if terms and id(block) not in own_links and (reason := scan.hidden(block) or inherited):
+    for (block, text), terms in zip(scan.texts, text_terms, strict=True):
+        if not terms or id(block) in own_links:
+            continue
+        if (reason := scan.hidden(block) or inherited) and not news(text):
             found[reason] |= terms
     return found
+
+
+class _News:
+    """Whether a link's or a text's words report on vice (police news in a hidden tab pane).
+
+    Asked only of items with spam words, at most `NEWS_CHECKS` times a page: past that
+    (a planted block of thousands of links) every item counts.
+    """
+
+    def __init__(self) -> None:
+        self.room = NEWS_CHECKS
+
+    def __call__(self, text: str) -> bool:
+        self.room -= 1
+        return self.room >= 0 and reports_on_vice(text)
 
 
 def _hidden_signal(scan: PageScan, view: PageView, inherited: str, what: str) -> str | None:
@@ -76,19 +95,19 @@ def _hidden_signal(scan: PageScan, view: PageView, inherited: str, what: str) ->
 
 
 def _foreign_link_terms(scan: PageScan, view: PageView) -> tuple[set[str], str, int]:
-    """Spam words in links to other sites, a sample link, and how many sites plain spam
-    links (not reporting on vice) go to."""
+    """Spam words in links to other sites that do not report on vice, a sample link, and
+    how many sites those links go to."""
     terms: set[str] = set()
     sample = ""
     sites = set()
-    checked = 0
+    news = _News()
     for link, found in zip(scan.links, scan.terms()[0], strict=True):
         if found and (where := foreign_place(link.href, view.own)) is not None:
+            if news(link.text):
+                continue  # a headline about a gambling case is not a spam link
             terms |= found
             sample = sample or f"{link.text} {link.href}"
-            checked += 1
-            if checked <= 64 and not reports_on_vice(link.text):
-                sites.add(registrable_domain(where.host))
+            sites.add(registrable_domain(where.host))
     return terms, sample, len(sites)
 
 
