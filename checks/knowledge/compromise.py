@@ -22,6 +22,8 @@ class Lexicon:
     """Words legitimate pages use too: never counted, listed so they stay out of `strong`."""
     reporting: tuple[str, ...]
     """Words of pages that report on gambling or pornography (police, courts, warnings)."""
+    pairs: tuple[tuple[str, str], ...] = ()
+    """Weak words that, both in one piece of text, count as one strong word."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,8 @@ def lexicon() -> Lexicon:
         for suffix in (str(s).lower() for s in brands["suffixes"]):
             strong.setdefault(brand + suffix, "gambling_zh")
     weak = frozenset(_words(data["weak"]))
-    return Lexicon(strong, weak, tuple(_words(data["reporting"])))
+    pairs = tuple((str(a).lower(), str(b).lower()) for a, b in data["pairs"]["words"])
+    return Lexicon(strong, weak, tuple(_words(data["reporting"])), pairs)
 
 
 @cache

@@ -95,7 +95,8 @@ def script_host(rng: random.Random) -> str:
     """
     kind = rng.randrange(5)
     if kind == 0:
-        return ".".join(str(rng.randint(1, 223)) for _ in range(4))
+        first = rng.choice([23, 36, 45, 47, 58, 103, 104, 107, 118, 121, 139, 154, 156, 183, 202])
+        return ".".join(str(n) for n in (first, *(rng.randint(1, 254) for _ in range(3))))
     if kind == 1:
         return f"{spam_host(rng)}:{rng.choice([8080, 8888, 81, 9090, 6688])}"
     if kind == 2:

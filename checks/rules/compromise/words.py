@@ -91,7 +91,22 @@ def _matches(pattern: re.Pattern[str], folded: str) -> set[str]:
 
 @cache
 def _matcher() -> re.Pattern[str]:
-    return trie_pattern(list(lexicon().strong))
+    words = lexicon()
+    return trie_pattern(list({*words.strong, *_pair_parts()}))
+
+
+@cache
+def _pair_parts() -> frozenset[str]:
+    return frozenset(part for pair in lexicon().pairs for part in pair)
+
+
+def _counted(found: set[str]) -> set[str]:
+    """Strong words as they are; pair parts only as the pairs they complete ("体育+入口")."""
+    parts = found & _pair_parts()
+    if not parts:
+        return found
+    pairs = {f"{a}+{b}" for a, b in lexicon().pairs if a in parts and b in parts}
+    return (found - parts) | pairs
 
 
 @cache
@@ -107,7 +122,7 @@ def spam_terms(text: str) -> set[str]:
     """Distinct strong spam words in `text`."""
     if not text:
         return set()
-    return _matches(_matcher(), fold(text))
+    return _counted(_matches(_matcher(), fold(text)))
 
 
 def terms_per_item(items: list[str]) -> list[set[str]]:
@@ -124,14 +139,14 @@ def terms_per_item(items: list[str]) -> list[set[str]]:
         offset += len(item) + 1
     for term, start in _matches_at(_matcher(), joined):
         found[bisect_right(starts, start) - 1].add(term)
-    return found
+    return [_counted(terms) if terms else terms for terms in found]
 
 
 def zero_width_terms(text: str) -> set[str]:
     """Spam words that only appear once zero-width characters are removed: a filter dodge."""
     if not _HAS_ZERO_WIDTH.search(text):
         return set()
-    plain = _matches(_matcher(), fold(text, keep_zero_width=True))
+    plain = _counted(_matches(_matcher(), fold(text, keep_zero_width=True)))
     return spam_terms(text) - plain
 
 
