@@ -30,7 +30,7 @@ TECHNIQUES = {
     "bulk-links": ("seo-spam", techniques.bulk_links),
     "obfuscated-spam-links": ("seo-spam", scripts.obfuscated_spam_links),
     "obfuscated-payload": ("injected-script", scripts.obfuscated),
-    "packed-spam-links": ("seo-spam injected-script", scripts.packed_spam_links),
+    "packed-spam-links": ("injected-script", scripts.packed_spam_links),
     "unescape-loader": ("injected-script", scripts.unescape_loader),
     "hex-escaped-names": ("injected-script", scripts.hex_names),
     "referrer-cloak": ("injected-script", scripts.referrer_cloak),

@@ -41,7 +41,8 @@ def obfuscated_spam_links(page: str, rng: random.Random) -> str:
 
 
 def packed_spam_links(page: str, rng: random.Random) -> str:
-    """Spam links under the packer: both checks (the packer hides any payload)."""
+    """Spam links under the packer: injected-script (the packer hides any payload; the
+    finding quotes what it writes)."""
     return insert_somewhere(page, f"<script>{pack(spam_block(rng))}</script>", rng)
 
 

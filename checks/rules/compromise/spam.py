@@ -158,8 +158,10 @@ def _zero_width_signal(scan: PageScan) -> str | None:
 def _written_signals(view: PageView) -> list[str]:
     signals = []
     for written in view.written:
-        if written.context in ("spider", "referrer"):
-            continue  # cloaking: injected-script reports it, with what is written
+        if written.context in ("spider", "referrer") or "packer" in written.technique:
+            # cloaking, and the packer (which hides any payload): injected-script reports
+            # them, quoting what is written
+            continue
         scan = written.scan
         inherited = view.scan.concealed(written.block) if written.block is not None else ""
         what = f"links written by {written.technique}"
