@@ -261,6 +261,22 @@ class ZoneTransfer:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptFile:
+    """A script on the asset's own site (or another inventoried host) its home page loads.
+
+    Fetched, bounded, so that injected-script reads its code like inline code. Scripts on
+    foreign hosts are never fetched.
+    """
+
+    url: str
+    status: int | None
+    """HTTP status; None when the fetch failed."""
+    body: bytes = field(default=b"", repr=False)
+    """The first bytes of the script (at most the prober's script cap); not stored."""
+    body_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeOutcome:
     """Everything one probe of one asset observed."""
 
@@ -281,6 +297,8 @@ class ProbeOutcome:
     """Checks this probe gathered no data for (a light sweep): their findings stay as they were."""
     error: str = ""
     """Set when the probe itself failed unexpectedly; the sweep went on."""
+    scripts: tuple[ScriptFile, ...] = ()
+    """Same-site scripts of the home page, fetched for injected-script (empty when none)."""
 
     @property
     def response_ms(self) -> float | None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 import idna
+from publicsuffixlist import PublicSuffixList
 
 from checks.errors import UserError
 from checks.text import excerpt
@@ -155,3 +157,31 @@ def redact_url(url: str) -> str:
         return url
     netloc = "***@" + parts.netloc.rsplit("@", 1)[1]
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+@cache
+def _psl(private: bool) -> PublicSuffixList:
+    # The list ships inside the package: built once per process (about 40 ms), never fetched.
+    return PublicSuffixList(only_icann=not private)
+
+
+@cache
+def registrable_domain(host: str, *, private: bool = True) -> str:
+    """The part of `host` a registrant owns (example.com.cn for www.example.com.cn).
+
+    From the Public Suffix List, by default with its private section, so two github.io sites
+    are two sites; `private=False` uses the ICANN section alone (the registrar's customer:
+    cloudfront.net for abc123.cloudfront.net). An IP address, a bare public suffix or a
+    single label is its own site.
+    """
+    host = host.strip().rstrip(".").lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host or is_ip(host):
+        return host
+    return _psl(private).privatesuffix(host) or host
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when two hosts share a registrable domain (www.example.cn and m.example.cn)."""
+    return registrable_domain(a) == registrable_domain(b)

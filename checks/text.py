@@ -35,6 +35,14 @@ def _codec(label: str) -> str | None:
         return None
 
 
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body[:65536].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= min(len(body), 65536) - 6  # a sequence cut by the slice
+    return True
+
+
 def sniff_charset(content_type: str | None, body: bytes) -> str:
     """The codec for `body`: Content-Type's charset, else <meta>, else UTF-8 or GB18030."""
     if content_type:
@@ -43,6 +51,10 @@ def sniff_charset(content_type: str | None, body: bytes) -> str:
             return codec
     meta = _META_CHARSET.search(body[:4096])
     if meta and (codec := _codec(meta.group(1).decode("ascii", "replace"))):
+        # A page saved as UTF-8 that kept its old gb2312 label (common in copies of sites):
+        # Chinese text in GBK is essentially never valid UTF-8, so valid UTF-8 wins.
+        if codec == "gb18030" and not body.isascii() and _is_utf8(body):
+            return "utf-8"
         return codec
     try:
         body[:65536].decode("utf-8")

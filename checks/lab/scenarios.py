@@ -79,6 +79,15 @@ class Scenario:
         self.axfr += other.axfr
 
 
+SCRIPT_TROJAN = "var r=document.referrer;if(r.indexOf('baidu')>-1){top.location.href='http://www.xpj-casino.test/';}"
+"""A planted cloak inside the site's own script file (not in the page)."""
+SCRIPTS_PAGE = (
+    '<script src="/js/site.js"></script><script src="/js/moved.js"></script>'
+    '<script src="/js/huge.js"></script><script src="http://evil-cdn.test/x.js"></script>'
+)
+"""A page loading its own scripts and a foreign one (which must never be fetched)."""
+
+
 def edge(ports: Ports) -> Scenario:
     """Misbehaving servers and odd answers, for the tests (not in the demo inventory)."""
     s = Scenario(zones=[EDGE_ZONE])
@@ -129,6 +138,17 @@ def edge(ports: Ports) -> Scenario:
     site("to-inventoried", {"*": redirect(ports.http_url(f"intra.{EDGE_ZONE}", "/"), 302)})
     s.records[f"intra.{EDGE_ZONE}"] = Records(a=["100.64.20.30"])
     s.records[f"metadata.{EDGE_ZONE}"] = Records(a=["169.254.169.254"])
+    site(
+        "scripts",
+        {
+            "/": html_page(page("脚本", SCRIPTS_PAGE)),
+            "/js/site.js": Page(
+                SCRIPT_TROJAN.encode(), headers=[("Content-Type", "application/javascript")]
+            ),
+            "/js/moved.js": redirect("http://evil-cdn.test/moved.js", 302),
+            "/js/huge.js": Page(behavior="huge", size=3 * 1024 * 1024),
+        },
+    )
     s.records[f"servfail.{EDGE_ZONE}"] = Records(behavior="servfail")
     s.records[f"timeout.{EDGE_ZONE}"] = Records(behavior="drop")
     s.records[f"nodata.{EDGE_ZONE}"] = Records(txt=["v=spf1 -all"])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from urllib.parse import urlsplit
+import re
+from collections.abc import Collection, Sequence
+from urllib.parse import urljoin, urlsplit
 
 from checks.knowledge.fingerprints import exposures, products
 from checks.model import Asset, HttpEntry, Kind, Lifecycle
+from checks.text import decode_body
+
+_SCRIPT_SRC = re.compile(r"""<script\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 def probe_urls(asset: Asset) -> list[str]:
@@ -50,3 +54,29 @@ def served_origin(entries: Sequence[HttpEntry]) -> str:
         return ""
     parts = urlsplit(direct[0].url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def own_script_urls(
+    entries: Sequence[HttpEntry], asset: Asset, inventory: Collection[str], limit: int
+) -> list[str]:
+    """Scripts the home page loads from the asset's own host or another inventoried host.
+
+    Read from the first page served with a body (HTTPS first), at most `limit` of them.
+    Scripts on any other host are foreign: they are never fetched.
+    """
+    pages = [e for e in entries if e.status is not None and e.status < 300 and e.body]
+    pages.sort(key=lambda e: e.scheme != "https")
+    if not pages or limit <= 0:
+        return []
+    page = pages[0]
+    ours = {h.lower() for h in inventory} | {asset.host.lower()}
+    found: list[str] = []
+    for match in _SCRIPT_SRC.finditer(decode_body(page.header("content-type"), page.body)):
+        url = urljoin(page.final_url or page.url, match.group(1).strip())
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            continue
+        if host in ours:  # the probe policy would refuse any other host anyway
+            found.append(parts._replace(fragment="").geturl())
+    return list(dict.fromkeys(found))[:limit]

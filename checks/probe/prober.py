@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -21,12 +22,13 @@ from checks.model import (
     Lifecycle,
     PathProbe,
     ProbeOutcome,
+    ScriptFile,
     ZoneTransfer,
     utcnow,
 )
 from checks.probe.dns import DnsProber
 from checks.probe.http import SPIDER_HEADERS, HttpLimits, HttpSession
-from checks.probe.plan import probe_urls, served_origin, well_known_paths
+from checks.probe.plan import own_script_urls, probe_urls, served_origin, well_known_paths
 from checks.probe.policy import ProbePolicy
 from checks.probe.ports import open_ports
 from checks.probe.tls import lenient_context, verifying_context
@@ -57,7 +59,12 @@ class ProbeConfig:
     axfr_port: int = 53
     """Port of the nameservers for zone-transfer attempts (the lab's is a high port)."""
     paths: bool = True
-    """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin."""
+    """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin,
+    and the home page's own scripts."""
+    scripts: int = 8
+    """Scripts of the home page fetched per site (own site or inventoried hosts only)."""
+    script_cap: int = 128 * 1024
+    """Bytes of each fetched script kept."""
 
 
 class Prober:
@@ -108,17 +115,23 @@ class Prober:
             policy = ProbePolicy.of(
                 asset.host, dns.addresses, {*self.known_hosts, *_url_hosts(asset)}
             )
-            sem = self._per_address.setdefault(
-                dns.addresses[0] if dns.addresses else "",
-                asyncio.Semaphore(self.config.per_address),
-            )
-            async with sem, asyncio.timeout(self._budget):
-                http, paths, spider = await self._web(asset, dns, policy)
+            async with self._politeness(dns), asyncio.timeout(self._budget):
+                http, paths, spider, scripts = await self._web(asset, dns, policy)
                 ports = await self._ports(asset, dns, policy)
                 axfr = await self._axfr(asset, dns, policy)
             skipped = frozenset() if self.config.paths else LIGHT_SKIPS
             return ProbeOutcome(
-                asset, started, self.clock(), dns, http, paths, spider, axfr, ports, skipped
+                asset,
+                started,
+                self.clock(),
+                dns,
+                http,
+                paths,
+                spider,
+                axfr,
+                ports,
+                skipped,
+                scripts=scripts,
             )
         except Exception as exc:  # one asset must never stop a sweep
             return ProbeOutcome(
@@ -164,17 +177,20 @@ class Prober:
 
     async def _web(
         self, asset: Asset, dns: DnsAnswer, policy: ProbePolicy
-    ) -> tuple[tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None]:
+    ) -> tuple[
+        tuple[HttpEntry, ...], tuple[PathProbe, ...], HttpEntry | None, tuple[ScriptFile, ...]
+    ]:
         host = asset.host
         urls = probe_urls(asset)
         if not urls:
-            return (), (), None
+            return (), (), None, ()
         if not dns.resolves:
             detail = f"{host}: {dns.status}"
             return (
                 tuple(HttpEntry(u, error=HttpError.UNRESOLVED, error_detail=detail) for u in urls),
                 (),
                 None,
+                (),
             )
         session = HttpSession(
             self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits, policy
@@ -190,9 +206,30 @@ class Prober:
                 else []
             )
             spider = await self._spider(session, asset, entries)
+            scripts = await self._scripts(session, asset, entries)
         finally:
             await session.aclose()
-        return tuple(entries), tuple(paths), spider
+        return tuple(entries), tuple(paths), spider, scripts
+
+    async def _scripts(
+        self, session: HttpSession, asset: Asset, entries: Sequence[HttpEntry]
+    ) -> tuple[ScriptFile, ...]:
+        """The home page's scripts on its own site or inventoried hosts, bounded; full sweeps only.
+
+        No redirects are followed (a redirect could lead to a foreign host), each body is cut
+        at `script_cap`, and connections go only where the probe policy allows.
+        """
+        if not self.config.paths or asset.kind not in (Kind.WEBSITE, Kind.OA):
+            return ()
+        config = self.config
+        urls = own_script_urls(entries, asset, self.known_hosts, config.scripts)
+        fetched = await asyncio.gather(*(session.fetch_path(u, config.script_cap) for u in urls))
+        return tuple(
+            ScriptFile(
+                p.url, p.status, p.head, hashlib.sha256(p.head).hexdigest() if p.head else ""
+            )
+            for p in fetched
+        )
 
     @staticmethod
     async def _spider(

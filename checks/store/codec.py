@@ -20,6 +20,7 @@ from checks.model import (
     Lifecycle,
     PathProbe,
     ProbeOutcome,
+    ScriptFile,
     ZoneTransfer,
 )
 
@@ -90,7 +91,11 @@ def _default(value: object) -> object:
 
 
 def outcome_to_json(outcome: ProbeOutcome) -> str:
-    """The outcome without the asset and the page bodies (bodies live in `pages` by hash)."""
+    """The outcome without the asset and the page bodies (bodies live in `pages` by hash).
+
+    Fetched scripts keep their URL, status and hash; their bodies are read by the rules at
+    sweep time and not stored.
+    """
     data = {
         "started_at": outcome.started_at,
         "finished_at": outcome.finished_at,
@@ -102,6 +107,10 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "skipped": sorted(outcome.skipped),
         "open_ports": list(outcome.open_ports) if outcome.open_ports is not None else None,
         "zone_transfer": asdict(outcome.zone_transfer) if outcome.zone_transfer else None,
+        "scripts": [
+            {"url": s.url, "status": s.status, "body_sha256": s.body_sha256}
+            for s in outcome.scripts
+        ],
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
 
@@ -160,4 +169,9 @@ def outcome_from_json(
         open_ports=tuple(data["open_ports"]) if data.get("open_ports") is not None else None,
         zone_transfer=_zone(data.get("zone_transfer")),
         error=data["error"],
+        # rows written before scripts were fetched have no "scripts"
+        scripts=tuple(
+            ScriptFile(s["url"], s.get("status"), body_sha256=s.get("body_sha256", ""))
+            for s in data.get("scripts") or []
+        ),
     )
