@@ -537,3 +537,24 @@ def test_org_on_an_empty_inventory_ticks_no_computed_item(capsys, db):
     )
     _, out, _ = run(capsys, "--db", db, "--lang", "en", "org")
     assert "[?] retired-assets-dark" in out and "not verified: inventory=empty" in out
+
+
+def test_check_page_reads_a_saved_page_like_a_scan(capsys, tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<html><head><title>仁力人力资源</title></head><body><p>欢迎</p><div style="display:none">'
+        '<a href="http://www.xpj-casino.test/">澳门新葡京娱乐城</a> '
+        '<a href="http://bet365-cn.test/">真人百家乐 体育投注</a></div></body></html>',
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "check-page", str(page), "--url", "https://www.renli-hr.test/", "--json"
+    )
+    found = json_lines(out)
+    assert code == 1 and [f["check"] for f in found] == ["seo-spam"]
+    assert set(found[0]) >= {"asset", "check", "severity", "title", "evidence", "status"}
+    clean = tmp_path / "clean.html"
+    clean.write_text("<html><head><title>示例</title></head><body>你好</body></html>")
+    assert run(capsys, "check-page", str(clean))[0] == 0
+    code, _, err = run(capsys, "check-page", str(tmp_path / "missing.html"))
+    assert code == 2 and "missing.html" in err

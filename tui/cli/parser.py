@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from checks.model import Kind, Lifecycle, Severity
+from checks.service.pages import DEFAULT_URL
 from checks.service.sweeps import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 from tui.i18n import LANGS, tr
 
@@ -102,6 +103,13 @@ def add_scan_parsers(sub: Subparsers, lang: str) -> None:
     chk.add_argument("--enable", metavar="ID", help=h("enable"))
     chk.add_argument("--asset", metavar="NAME", help=h("check_asset"))
     chk.add_argument("--reason", default="", help=h("disable_reason"))
+
+    page = sub.add_parser("check-page", help=h("check_page"))
+    page.add_argument("file", type=Path, help=h("check_page_file"))
+    page.add_argument("--url", default=DEFAULT_URL, help=h("check_page_url", default=DEFAULT_URL))
+    page.add_argument("--spider-file", type=Path, metavar="FILE", help=h("spider_file"))
+    page.add_argument("--json", action="store_true", help=h("json"))
+    page.add_argument("--fail-on", choices=SEVERITIES, default="high", help=h("fail_on"))
 
     demo = sub.add_parser("demo", help=h("demo"))
     demo.add_argument("--scan", action="store_true", help=h("demo_scan"))

@@ -24,6 +24,20 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.help.lang": ("zh or en (default: from the locale)", "zh 或 en（默认：随系统语言）"),
     # -- argparse help: commands ------------------------------------------------------------
     "cli.help.add": ("add an asset", "添加资产"),
+    "cli.help.check_page": (
+        "check a saved page as a site's home page (seo-spam, injected-script); "
+        "nothing is fetched or stored",
+        "把保存的网页当作网站首页检查（暗链、恶意脚本）；不联网，不保存",
+    ),
+    "cli.help.check_page_file": ("the saved page (any charset)", "保存的网页文件（任意编码）"),
+    "cli.help.check_page_url": (
+        "where it was served (default {default})",
+        "网页原地址（默认 {default}）",
+    ),
+    "cli.help.spider_file": (
+        "the page Baiduspider got, compared for cloaking",
+        "百度蜘蛛获取的网页，用于比对伪装",
+    ),
     "cli.help.init": (
         "create the database --db names (other commands refuse a missing one)",
         "新建 --db 指定的数据库（其他命令不会新建）",

@@ -57,6 +57,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return dashboard(args, open_store(args))
     if args.command == "demo":
         return demo(args)
+    if args.command == "check-page":
+        return scan.check_page(args)
     store = open_store(args)
     try:
         return COMMANDS[args.command](args, store)

@@ -13,7 +13,7 @@ import sys
 from checks.model import Severity, SweepProgress
 from checks.names import display_name
 from checks.probe import parse_nameserver
-from checks.service import checks_admin, sweeps
+from checks.service import checks_admin, pages, sweeps
 from checks.service.inventory import asset_named
 from checks.store import Store
 from checks.text import inert
@@ -160,3 +160,13 @@ def checks(args: argparse.Namespace, store: Store) -> int:
     ]
     print(table(headers, rows, [26, 8, 24, 200]))
     return EXIT_OK
+
+
+def check_page(args: argparse.Namespace) -> int:
+    """`assetwatch check-page FILE [--url URL] [--spider-file FILE]`: nothing fetched or stored."""
+    page = pages.read_saved(args.file)
+    spider = pages.read_saved(args.spider_file) if args.spider_file else None
+    records = pages.check_page(page, args.url, spider)
+    print_findings(records, args.lang, args.json, sys.stdout)
+    worst = max((r.finding.severity.rank for r in records), default=-1)
+    return EXIT_FINDINGS if worst >= Severity(args.fail_on).rank else EXIT_OK
