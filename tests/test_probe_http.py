@@ -12,7 +12,7 @@ from checks.names import normalize_name
 from checks.probe.dns import DnsProber
 from checks.probe.http import HttpLimits, HttpSession
 from checks.probe.policy import ProbePolicy
-from checks.probe.tls import lenient_context, verifying_context
+from checks.probe.tls import ChainVerifier, lenient_context
 
 
 def lab_policy(lab):
@@ -27,8 +27,8 @@ async def session(lab):
     dns = DnsProber([lab.nameserver], lifetime=1.0)
     s = HttpSession(
         dns.addresses,
-        verifying_context(lab.ca_pem),
         lenient_context(),
+        ChainVerifier(lab.ca_pem),
         HttpLimits(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, body_cap=64 * 1024),
         lab_policy(lab),
     )
@@ -141,8 +141,8 @@ async def test_without_the_lab_ca_the_chain_does_not_verify(lab):
     dns = DnsProber([lab.nameserver], lifetime=1.0)
     s = HttpSession(
         dns.addresses,
-        verifying_context(),
         lenient_context(),
+        ChainVerifier(),
         HttpLimits(total_timeout=2),
         lab_policy(lab),
     )

@@ -236,3 +236,25 @@ def test_evidence_files_are_private(tmp_path, recorded_store):
     asset = recorded_store.assets.get("www.renli-hr.test")
     files = export(recorded_store, asset, tmp_path / "ev")
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+
+
+def test_a_sweep_sharded_over_processes_finds_what_one_process_finds(tmp_path, lab):
+    from dataclasses import replace
+
+    from checks.store import Store
+
+    found = []
+    for processes in (1, 2):
+        store = Store(tmp_path / f"p{processes}.db")
+        lab.seed(store)
+        config = replace(config_from(store.settings.read(), lab.overrides()), processes=processes)
+        progress = run_async(run_sweep(store, config, shard_from=2))
+        assert progress.done == len(lab.inventory)
+        found.append(
+            sorted(
+                (r.finding.asset, r.finding.check, r.finding.subject)
+                for r in store.findings.query()
+            )
+        )
+        store.close()
+    assert found[0] == found[1] and len(found[0]) > 30

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
@@ -18,6 +19,7 @@ from checks.model import (
     Finding,
     FindingStatus,
     HttpEntry,
+    HttpError,
     Lifecycle,
     ProbeOutcome,
     Severity,
@@ -108,13 +110,22 @@ def test_adding_an_existing_name_is_refused(store):
         store.assets.add(Asset("www.example.test"))
 
 
-def _outcome(asset, clock):
+def _outcome(asset, clock, status=200, body=b"<p>hi</p>", headers=(), error=None):
     return ProbeOutcome(
         asset,
         clock(),
         clock(),
         DnsAnswer(asset.name, DnsStatus.ANSWER, ("127.0.0.1",)),
-        (HttpEntry("http://x/", status=200, body=b"<p>hi</p>", body_sha256="ab" * 32),),
+        (
+            HttpEntry(
+                "http://x/",
+                status=status,
+                error=error,
+                body=body,
+                body_sha256=hashlib.sha256(body).hexdigest(),
+                headers=tuple(headers),
+            ),
+        ),
     )
 
 
@@ -215,9 +226,11 @@ def test_probe_history_round_trips_and_bodies_are_stored_once(store):
     store.probes.record([(_outcome(asset, store.clock), [])])
     store.probes.record([(_outcome(asset, store.clock), [])])
     rows = list(store.probes.history(asset.id))
-    assert len(rows) == 2
+    assert len(rows) == 1  # the second probe changed nothing: a compact row
+    assert len(store.probes.trend.points(asset.id)) == 2
     assert store.db.execute("SELECT count(*) FROM pages").fetchone()[0] == 1
-    back = outcome_from_json(asset, rows[0]["data"], {"ab" * 32: b"<p>hi</p>"})
+    sha = hashlib.sha256(b"<p>hi</p>").hexdigest()
+    back = outcome_from_json(asset, rows[0]["data"], {sha: b"<p>hi</p>"})
     assert back.http[0].status == 200 and back.http[0].body == b"<p>hi</p>"
     assert store.assets.get("www.example.test") is not None
 
@@ -228,9 +241,76 @@ def test_retention_prunes_old_probes_but_keeps_the_latest_and_the_findings(tmp_p
     b = store.assets.add(Asset("b.example.test"))
     store.probes.record([(_outcome(a, clock), [_finding(a)]), (_outcome(b, clock), [])])
     clock.now += timedelta(days=10)
-    store.probes.record([(_outcome(b, clock), [])])
+    store.probes.record([(_outcome(b, clock, status=503), [])])  # a change: a full row
     clock.now += timedelta(days=175)
     assert store.probes.prune(180) == 1  # b's first probe; a's only probe is its latest
     assert len(list(store.probes.history(a.id))) == 1
     assert len(store.findings.query()) == 1
+    store.close()
+
+
+def test_a_probe_that_changed_nothing_is_a_compact_row_and_a_change_is_a_full_one(store):
+    asset = store.assets.add(Asset("www.example.test"))
+    clock = store.clock
+    first = _outcome(asset, clock, body=b"<p>visits 41</p>", headers=[("date", "Mon, 01 Dec")])
+    store.probes.record([(first, [])])
+    # another Date header, another counter in the page: the same story
+    same = _outcome(asset, clock, body=b"<p>visits 42</p>", headers=[("date", "Tue, 02 Dec")])
+    store.probes.record([(same, [])])
+    assert len(list(store.probes.history(asset.id))) == 1
+    store.probes.record([(_outcome(asset, clock, status=500), [])])
+    assert [r["http_status"] for r in store.probes.history(asset.id)] == [500, 200]
+    assert store.db.execute("SELECT count(*) FROM probe_ticks").fetchone()[0] == 1
+    row = store.views.asset_rows([asset.id])[0]
+    assert row.http_status == 500 and row.last_checked is not None
+
+
+def test_compact_rows_roll_up_and_uptime_survives(tmp_path, clock):
+    store = Store(tmp_path / "aw.db", clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    start = clock.now
+    for i in range(8 * 24 * 4):  # eight days every 15 minutes, down one probe in four
+        down = i % 4 == 0  # refused: not an answer (a 503 would be one)
+        outcome = _outcome(
+            asset, clock, status=None if down else 200, error=HttpError.CONNECT if down else None
+        )
+        store.probes.record([(outcome, [])])
+        clock.now += timedelta(minutes=15)
+    before = store.probes.trend.uptime(asset.id, start)
+    store.probes.prune(180)
+    after = store.probes.trend.uptime(asset.id, start)
+    assert before.probes == after.probes == 8 * 24 * 4
+    assert before.up == after.up and after.ratio == 0.75
+    week_ago = (clock.now - timedelta(days=7)).isoformat(timespec="seconds")
+    old = store.db.execute("SELECT count(*) FROM probe_ticks WHERE at < ?", [week_ago])
+    assert old.fetchone()[0] == 0  # what is older than a week is aggregated
+    assert store.db.execute("SELECT count(*) FROM probe_ticks").fetchone()[0] > 0
+    hours = store.db.execute("SELECT count(*) FROM probe_rollups").fetchone()[0]
+    assert hours >= 24  # the day older than a week, by the hour
+    store.close()
+
+
+def test_an_old_database_is_compacted_as_it_is_used(tmp_path, clock):
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    store = Store(path, clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    for _ in range(5):
+        store.probes.record([(_outcome(asset, clock, status=500), [])])
+        store.probes.record([(_outcome(asset, clock), [])])  # alternating: five full rows each
+    store.close()
+    raw = Database(path)  # written as an older assetwatch would have: no digests, plain JSON
+    raw.execute("UPDATE probes SET digest = NULL")
+    raw.conn.commit()
+    raw.close()
+    store = Store(path, clock=clock)
+    before = store.db.execute("SELECT count(*) FROM probes").fetchone()[0]
+    store.probes.prune(180)
+    after = store.db.execute("SELECT count(*) FROM probes").fetchone()[0]
+    assert (
+        after <= before
+        and store.db.execute("SELECT count(*) FROM probes WHERE digest IS NULL").fetchone()[0] == 0
+    )
+    assert store.probes.latest(asset).http[0].status == 200
     store.close()

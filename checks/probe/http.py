@@ -16,7 +16,7 @@ import httpx
 from checks.model import CertInfo, Hop, HttpEntry, HttpError, PathProbe
 from checks.names import redact_url
 from checks.probe.policy import ProbePolicy
-from checks.probe.tls import read_certificate
+from checks.probe.tls import ChainVerifier, presented_chain, read_certificate
 from checks.text import decode_body, extract_title
 
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -196,51 +196,45 @@ class _Response:
     location: str | None
     body: bytes
     address: str
-    der: bytes | None
+    chain: list[bytes]
+    """The certificates the server presented (its own first), as DER; empty on plain HTTP."""
     tls_version: str
 
 
 class HttpSession:
-    """The HTTP clients of one asset's probe: one verifying, one lenient, made on demand.
+    """The HTTP client of one asset's probe: one connection pool, one handshake per connection.
 
     Per asset rather than one per sweep (STYLE.md): each asset's connections are pinned to
-    the addresses our DNS step returned for it.
+    the addresses our DNS step returned for it. The handshake accepts any certificate and the
+    presented chain is verified offline (`ChainVerifier`), so a failing certificate costs no
+    second handshake, and the well-known paths reuse the page's keep-alive connection.
 
     Args:
         lookup: our DNS step; every connection goes to an address it returns.
-        verify_ctx: shared, chain-verifying SSL context.
-        lenient_ctx: shared context that accepts any certificate.
+        tls_ctx: the sweep's shared context (accepts any certificate).
+        verifier: the sweep's chain verifier.
     """
 
     def __init__(
         self,
         lookup: Lookup,
-        verify_ctx: ssl.SSLContext,
-        lenient_ctx: ssl.SSLContext,
+        tls_ctx: ssl.SSLContext,
+        verifier: ChainVerifier,
         limits: HttpLimits,
         policy: ProbePolicy,
     ) -> None:
         self.policy = policy
-        self._backend = PinnedBackend(lookup, policy)
-        self._contexts = {True: verify_ctx, False: lenient_ctx}
-        self._clients: dict[bool, httpx.AsyncClient] = {}
         self.limits = limits
-
-    def _get_client(self, verify: bool) -> httpx.AsyncClient:
-        if verify not in self._clients:
-            self._clients[verify] = _client(self._contexts[verify], self._backend, self.limits)
-        return self._clients[verify]
+        self._verifier = verifier
+        self._backend = PinnedBackend(lookup, policy)
+        self._client = _client(tls_ctx, self._backend, limits)
 
     async def aclose(self) -> None:
-        """Close the clients and their connections."""
-        for client in self._clients.values():
-            await client.aclose()
+        """Close the client and its connections."""
+        await self._client.aclose()
 
-    async def _get(
-        self, url: str, verify: bool, headers: dict[str, str] | None = None
-    ) -> _Response:
-        client = self._get_client(verify)
-        async with client.stream("GET", url, headers=headers) as resp:
+    async def _get(self, url: str, headers: dict[str, str] | None = None) -> _Response:
+        async with self._client.stream("GET", url, headers=headers) as resp:
             raw_headers = tuple(
                 (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in resp.headers.raw
             )
@@ -255,7 +249,7 @@ class HttpSession:
                 location=location,
                 body=body,
                 address=server[0] if server else "",
-                der=sslobj.getpeercert(binary_form=True) if sslobj is not None else None,
+                chain=presented_chain(sslobj) if sslobj is not None else [],
                 tls_version=(sslobj.version() or "") if sslobj is not None else "",
             )
 
@@ -276,8 +270,7 @@ class HttpSession:
         """GET one well-known path: no redirects, the first `cap` bytes. Never raises."""
         try:
             async with asyncio.timeout(self.limits.total_timeout):
-                client = self._get_client(False)
-                async with client.stream("GET", url) as resp:
+                async with self._client.stream("GET", url) as resp:
                     head = b""
                     if resp.status_code in (200, 206):
                         decoder = _Decoder(resp.headers.get("content-encoding", ""))
@@ -301,31 +294,20 @@ class HttpSession:
         tls: CertInfo | None = None
         address = ""
         current = url
-        verify = True
-        verify_error = ""
         last: _Response | None = None
         try:
             async with asyncio.timeout(self.limits.total_timeout):
                 while True:
-                    try:
-                        last = await self._get(current, verify, headers)
-                    except httpx.ConnectError as exc:
-                        cert_error = _cause(exc, ssl.SSLCertVerificationError)
-                        if not verify or not isinstance(cert_error, ssl.SSLCertVerificationError):
-                            raise
-                        verify_error = verify_error or (
-                            cert_error.verify_message or str(cert_error)
-                        )
-                        verify = False
-                        continue
+                    last = await self._get(current, headers)
                     if not hops:
                         address = last.address
-                        if last.der is not None:
+                        if last.chain:
+                            verified, why = self._verifier.verify(last.chain)
                             tls = read_certificate(
-                                last.der,
+                                last.chain[0],
                                 host,
-                                verified=verify,
-                                verify_error=verify_error,
+                                verified=verified,
+                                verify_error=why,
                                 tls_version=last.tls_version,
                             )
                     hops.append(Hop(current, last.status))

@@ -31,7 +31,7 @@ from checks.probe.http import SPIDER_HEADERS, HttpLimits, HttpSession
 from checks.probe.plan import own_script_urls, probe_urls, served_origin, well_known_paths
 from checks.probe.policy import ProbePolicy
 from checks.probe.ports import open_ports
-from checks.probe.tls import lenient_context, verifying_context
+from checks.probe.tls import ChainVerifier, lenient_context
 from checks.probe.zone import try_axfr
 
 LIGHT_SKIPS = frozenset({"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed"})
@@ -61,6 +61,8 @@ class ProbeConfig:
     paths: bool = True
     """Also fetch the well-known sensitive paths (checks/data/exposures.json) on the main origin,
     and the home page's own scripts."""
+    processes: int = 1
+    """Worker processes a sweep shards its assets over (one writer: the calling process)."""
     scripts: int = 8
     """Scripts of the home page fetched per site (own site or inventoried hosts only)."""
     script_cap: int = 128 * 1024
@@ -86,8 +88,8 @@ class Prober:
         """Every inventoried host: redirects may go there, nowhere else (`ProbePolicy`)."""
         lifetime = min(4.0, config.timeout)
         self.dns = DnsProber(list(config.nameservers), lifetime=lifetime)
-        self._verify_ctx = verifying_context(config.ca_bundle)
-        self._lenient_ctx = lenient_context()
+        self._verifier = ChainVerifier(config.ca_bundle)
+        self._tls_ctx = lenient_context()
         self._limits = HttpLimits(
             connect_timeout=min(5.0, config.timeout),
             read_timeout=config.timeout,
@@ -193,7 +195,7 @@ class Prober:
                 (),
             )
         session = HttpSession(
-            self.dns.addresses, self._verify_ctx, self._lenient_ctx, self._limits, policy
+            self.dns.addresses, self._tls_ctx, self._verifier, self._limits, policy
         )
         try:
             entries = await asyncio.gather(

@@ -10,16 +10,25 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from checks.errors import UserError
-from checks.model import Asset, Finding, Lifecycle, ProbeOutcome, Settings, SweepProgress
+from checks.model import (
+    Asset,
+    Baseline,
+    Finding,
+    Lifecycle,
+    ProbeOutcome,
+    Settings,
+    SweepProgress,
+)
 from checks.probe import ProbeConfig, Prober, parse_nameserver, sweep
-from checks.rules import RuleContext, evaluate, unobserved
+from checks.rules import RuleContext
 from checks.rules.compromise import baseline_from
 from checks.service.remediation import complete_if_verified
+from checks.service.shards import SHARD_FROM, Judged, judge, judged_in_shards, off_for
 from checks.store import Store
 
 DEFAULT_CONCURRENCY = 64
@@ -39,6 +48,8 @@ class ProbeOverrides:
     concurrency: int | None = None
     light: bool = False
     """Skip the well-known paths (`scan --light`)."""
+    processes: int | None = None
+    """Processes a sweep shards its assets over (`--processes`); None: one per CPU."""
     lab: dict[str, Any] = field(default_factory=dict)
     """Lab wiring (port_map, axfr_port): only the loopback lab sets it."""
 
@@ -57,6 +68,7 @@ def config_from(settings: Settings, overrides: ProbeOverrides) -> ProbeConfig:
     """
     _positive(overrides.timeout, "--timeout")
     _positive(overrides.concurrency, "--concurrency")
+    _positive(overrides.processes, "--processes")
     nameservers = overrides.nameservers or tuple(parse_nameserver(n) for n in settings.nameservers)
     concurrency = overrides.concurrency or settings.concurrency or DEFAULT_CONCURRENCY
     return ProbeConfig(
@@ -65,6 +77,7 @@ def config_from(settings: Settings, overrides: ProbeOverrides) -> ProbeConfig:
         timeout=overrides.timeout or settings.timeout or DEFAULT_TIMEOUT,
         concurrency=int(concurrency),
         paths=not overrides.light,
+        processes=overrides.processes or os.cpu_count() or 1,
         **overrides.lab,
     )
 
@@ -111,13 +124,11 @@ class _Recorder:
         elapsed = time.perf_counter() - self.started
         return SweepProgress(self.done, self.total, elapsed, tuple(self.unobserved))
 
-    def add(self, outcome: ProbeOutcome, ctx: RuleContext, off: frozenset[str]) -> None:
-        """Judge one outcome; what it did not observe, and what is switched off, keeps its state."""
-        blind, why = unobserved(outcome)
-        if why:
-            self.unobserved.append((outcome.asset.name, "; ".join(why)))
-        outcome = replace(outcome, skipped=outcome.skipped | blind | off)
-        self.batch.append((outcome, evaluate(outcome, ctx, off)))
+    def add(self, judged: Judged) -> None:
+        """Take one judged outcome into the batch."""
+        if judged.why:
+            self.unobserved.append((judged.outcome.asset.name, judged.why))
+        self.batch.append((judged.outcome, judged.findings))
         self.done += 1
 
     def flush(self) -> None:
@@ -137,6 +148,21 @@ class _Recorder:
         self.last_flush = time.perf_counter()
 
 
+async def _judged_here(
+    store: Store,
+    config: ProbeConfig,
+    todo: Sequence[Asset],
+    known: frozenset[str],
+    baselines: Mapping[int, Baseline],
+    disabled: Mapping[tuple[str, int], str],
+) -> AsyncIterator[Judged]:
+    """Judged outcomes, probed in this process (small sweeps, one CPU)."""
+    async with Prober(config, store.clock, known) as prober:
+        async for outcome in sweep(todo, prober, config.concurrency):
+            ctx = RuleContext(store.clock(), known, baselines.get(outcome.asset.id or 0))
+            yield judge(outcome, ctx, off_for(disabled, outcome.asset))
+
+
 async def run_sweep(
     store: Store,
     config: ProbeConfig,
@@ -144,11 +170,14 @@ async def run_sweep(
     on_batch: OnBatch | None = None,
     batch_size: int = 200,
     flush_s: float = 0.25,
+    shard_from: int = SHARD_FROM,
 ) -> SweepProgress:
     """Probe `assets` (default: the whole inventory) and store outcomes and findings.
 
     Writes a batch every `batch_size` outcomes or `flush_s` seconds, whichever comes first,
     then calls `on_batch` with it. A full sweep is logged and prunes history past retention.
+    From `shard_from` assets on, the probing and judging run in `config.processes` worker
+    processes (`checks.service.shards`); this process stays the only writer.
     """
     full = assets is None
     todo = list(store.assets.all() if assets is None else assets)
@@ -156,19 +185,18 @@ async def run_sweep(
     store.findings.expire_acceptances()
     disabled = store.checks.all()
     known = store.assets.hosts()
-    async with Prober(config, store.clock, known) as prober:
-        async for outcome in sweep(todo, prober, config.concurrency):
-            asset_id = outcome.asset.id or 0
-            off = frozenset(c for (c, a) in disabled if a in (0, asset_id))
-            recorder.add(
-                outcome, RuleContext(store.clock(), known, recorder.baselines.get(asset_id)), off
-            )
-            if (
-                len(recorder.batch) >= batch_size
-                or time.perf_counter() - recorder.last_flush >= flush_s
-            ):
-                recorder.flush()
-                await asyncio.sleep(0)
+    if config.processes > 1 and len(todo) >= shard_from:
+        judged = judged_in_shards(config, todo, known, recorder.baselines, disabled)
+    else:
+        judged = _judged_here(store, config, todo, known, recorder.baselines, disabled)
+    async for item in judged:
+        recorder.add(item)
+        if (
+            len(recorder.batch) >= batch_size
+            or time.perf_counter() - recorder.last_flush >= flush_s
+        ):
+            recorder.flush()
+            await asyncio.sleep(0)
     recorder.flush()
     progress = recorder.progress
     if full:

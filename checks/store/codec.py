@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -101,9 +105,9 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "finished_at": outcome.finished_at,
         "error": outcome.error,
         "dns": asdict(outcome.dns),
-        "http": [{**asdict(e), "body": None} for e in outcome.http],
-        "paths": [{**asdict(p), "head": None} for p in outcome.paths],
-        "spider": {**asdict(outcome.spider), "body": None} if outcome.spider else None,
+        "http": [_entry_dict(e) for e in outcome.http],
+        "paths": [_path_dict(p) for p in outcome.paths],
+        "spider": _entry_dict(outcome.spider) if outcome.spider else None,
         "skipped": sorted(outcome.skipped),
         "open_ports": list(outcome.open_ports) if outcome.open_ports is not None else None,
         "zone_transfer": asdict(outcome.zone_transfer) if outcome.zone_transfer else None,
@@ -113,6 +117,127 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         ],
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
+
+
+def _entry_dict(e: HttpEntry) -> dict[str, Any]:
+    # By hand: dataclasses.asdict deep-copies every header tuple, the costliest part of a write.
+    return {
+        "url": e.url,
+        "status": e.status,
+        "error": e.error,
+        "error_detail": e.error_detail,
+        "hops": [{"url": h.url, "status": h.status} for h in e.hops],
+        "final_url": e.final_url,
+        "headers": [list(h) for h in e.headers],
+        "elapsed_ms": e.elapsed_ms,
+        "title": e.title,
+        "body_sha256": e.body_sha256,
+        "body": None,
+        "address": e.address,
+        "tls": asdict(e.tls) if e.tls is not None else None,
+    }
+
+
+def _path_dict(p: PathProbe) -> dict[str, Any]:
+    return {
+        "url": p.url,
+        "status": p.status,
+        "content_type": p.content_type,
+        "headers": [list(h) for h in p.headers],
+        "head": None,
+    }
+
+
+_VOLATILE = frozenset(
+    {
+        "date",
+        "expires",
+        "age",
+        "last-modified",
+        "etag",
+        "content-length",
+        "x-request-id",
+        "x-trace-id",
+        "cf-ray",
+        "x-cache",
+        "x-served-by",
+        "via",
+        "server-timing",
+        "report-to",
+        "nel",
+    }
+)
+"""Headers that change from one response to the next without anything having changed."""
+_DIGITS = re.compile(rb"\d+")
+
+
+def _stable(body: bytes) -> str:
+    # Counters, clocks and nonces in a page are digits: they do not make it another page.
+    return hashlib.sha256(_DIGITS.sub(b"0", body)).hexdigest()[:16]
+
+
+def _header_view(headers: Sequence[tuple[str, str]]) -> list[str]:
+    out = []
+    for name, value in headers:
+        if name in _VOLATILE:
+            continue
+        if name == "set-cookie":  # the cookie's name and attributes matter, not its value
+            first, _, attrs = value.partition(";")
+            value = first.split("=", 1)[0] + ";" + attrs.lower()
+        out.append(f"{name}:{value}")
+    return sorted(out)
+
+
+def _entry_view(e: HttpEntry | None) -> list[Any] | None:
+    if e is None:
+        return None
+    cert = e.tls
+    return [
+        e.url,
+        e.status,
+        str(e.error or ""),
+        [(h.url, h.status) for h in e.hops],
+        e.final_url,
+        e.title,
+        _header_view(e.headers),
+        _stable(e.body) if e.body else "",
+        [cert.subject, cert.issuer, cert.not_after.isoformat(), cert.verified, cert.hostname_ok]
+        if cert
+        else None,
+    ]
+
+
+def outcome_digest(outcome: ProbeOutcome) -> str:
+    """What an outcome says, without what changes at every probe (times, dates, counters).
+
+    Two probes with the same digest tell the same story: the second is kept as a compact row,
+    and only a change writes the whole outcome again (checks.store.probes).
+    """
+    dns = outcome.dns
+    view = [
+        outcome.error,
+        [str(dns.status), sorted(dns.addresses), list(dns.cname_chain), dns.cname_loop],
+        [list(dns.ns), dns.soa],
+        [_entry_view(e) for e in outcome.http],
+        [(p.url, p.status, p.content_type, _stable(p.head)) for p in outcome.paths],
+        _entry_view(outcome.spider),
+        list(outcome.open_ports) if outcome.open_ports is not None else None,
+        list(outcome.zone_transfer.names) if outcome.zone_transfer else None,
+        sorted(outcome.skipped),
+        [(s.url, s.status, s.body_sha256) for s in outcome.scripts],
+    ]
+    text = json.dumps(view, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def pack(text: str) -> bytes:
+    """A stored outcome, compressed (about a sixth of its JSON)."""
+    return zlib.compress(text.encode(), 6)
+
+
+def unpack(data: str | bytes) -> str:
+    """The JSON of a stored outcome, compressed or (rows written before) plain."""
+    return zlib.decompress(data).decode() if isinstance(data, bytes) else data
 
 
 def _cert(data: dict[str, Any] | None) -> CertInfo | None:
@@ -146,10 +271,10 @@ def _entry(e: dict[str, Any], bodies: dict[str, bytes] | None) -> HttpEntry:
 
 
 def outcome_from_json(
-    asset: Asset, text: str, bodies: dict[str, bytes] | None = None
+    asset: Asset, text: str | bytes, bodies: dict[str, bytes] | None = None
 ) -> ProbeOutcome:
     """Rebuild a stored outcome; `bodies` maps sha256 to page bodies when they are needed."""
-    data = json.loads(text)
+    data = json.loads(unpack(text))
     dns = _known(DnsAnswer, data["dns"])
     for key in ("addresses", "cname_chain", "ns"):
         dns[key] = tuple(dns[key])

@@ -9,10 +9,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from checks.model import RETENTION_DAYS, Asset, Baseline, Clock, Finding, ProbeOutcome
+from checks.model import RETENTION_DAYS, Asset, Baseline, Clock, Finding, HttpEntry, ProbeOutcome
 from checks.store.audit import AuditLog, actor
-from checks.store.codec import outcome_from_json, outcome_to_json, ts
+from checks.store.codec import outcome_digest, outcome_from_json, outcome_to_json, pack, ts, unpack
 from checks.store.findings import Findings
+from checks.store.history import History
+
+
+def _up(outcome: ProbeOutcome) -> int:
+    """1 when the asset answered (any HTTP answer; DNS for assets without URLs)."""
+    if outcome.http:
+        return int(any(e.answered for e in outcome.http))
+    return int(outcome.dns.resolves or bool(outcome.dns.ns))
 
 
 class Probes:
@@ -22,6 +30,8 @@ class Probes:
         self._db = db
         self._clock = clock
         self._findings = findings
+        self.trend = History(db, clock)
+        """Sparkline points, uptime and the aggregates of compact rows."""
 
     def record(self, results: Iterable[tuple[ProbeOutcome, list[Finding]]]) -> None:
         """Store a batch of outcomes and reconcile their findings, in one transaction."""
@@ -37,23 +47,60 @@ class Probes:
         asset_id = outcome.asset.id
         assert asset_id is not None
         at = ts(outcome.finished_at)
+        digest = outcome_digest(outcome)
+        last = conn.execute(
+            "SELECT p.id, p.digest FROM assets a JOIN probes p ON p.id = a.last_probe_id "
+            "WHERE a.id = ?",
+            (asset_id,),
+        ).fetchone()
+        main = next(
+            (e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None
+        )
+        if last is not None and last[1] == digest:
+            # Nothing changed: a compact row keeps the time, the status and the response time.
+            conn.execute(
+                "INSERT INTO probe_ticks (asset_id, probe_id, at, http_status, response_ms, up) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    asset_id,
+                    last[0],
+                    at,
+                    main.status if main else None,
+                    outcome.response_ms,
+                    _up(outcome),
+                ),
+            )
+            probe_id = last[0]
+        else:
+            probe_id = self._insert_full(outcome, findings, digest, main)
+        conn.execute(
+            "UPDATE assets SET last_probe_id = ?, last_checked = ?, last_response_ms = ? "
+            "WHERE id = ?",
+            (probe_id, at, outcome.response_ms, asset_id),
+        )
+        self._findings.reconcile(asset_id, findings, outcome.skipped, outcome.finished_at)
+
+    def _insert_full(
+        self, outcome: ProbeOutcome, findings: list[Finding], digest: str, main: HttpEntry | None
+    ) -> int:
+        conn = self._db.conn
+        at = ts(outcome.finished_at)
+        shas = []
         for entry in (*outcome.http, *([outcome.spider] if outcome.spider else [])):
             if entry.body_sha256:
+                shas.append(entry.body_sha256)
                 conn.execute(
                     "INSERT INTO pages (sha256, body, first_seen, last_seen) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(sha256) DO UPDATE SET last_seen = excluded.last_seen",
                     (entry.body_sha256, entry.body, at, at),
                 )
-        main = next(
-            (e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None
-        )
         cert = next((e.tls for e in outcome.http if e.tls is not None), None)
         cursor = conn.execute(
             "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, cname, "
-            "http_status, http_error, tls_not_after, response_ms, open_findings, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "http_status, http_error, tls_not_after, response_ms, open_findings, data, digest, "
+            "bodies, up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                asset_id,
+                outcome.asset.id,
                 ts(outcome.started_at),
                 at,
                 str(outcome.dns.status),
@@ -64,14 +111,14 @@ class Probes:
                 ts(cert.not_after) if cert else None,
                 outcome.response_ms,
                 len(findings),
-                outcome_to_json(outcome),
+                pack(outcome_to_json(outcome)),
+                digest,
+                json.dumps(sorted(set(shas))),
+                _up(outcome),
             ),
         )
-        conn.execute(
-            "UPDATE assets SET last_probe_id = ?, last_checked = ? WHERE id = ?",
-            (cursor.lastrowid, at, asset_id),
-        )
-        self._findings.reconcile(asset_id, findings, outcome.skipped, outcome.finished_at)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     def history(self, asset_id: int, limit: int = 100) -> Iterator[dict[str, Any]]:
         """An asset's probe history, newest first (summary columns and the JSON data)."""
@@ -88,7 +135,7 @@ class Probes:
             return None
         if not bodies:
             return outcome_from_json(asset, row[0])
-        data = json.loads(row[0])
+        data = json.loads(unpack(row[0]))
         shas = [e.get("body_sha256") for e in [*data["http"], data.get("spider") or {}] if e]
         found = (
             {
@@ -108,20 +155,32 @@ class Probes:
         row = self._db.execute("SELECT coalesce(max(id), 0) FROM probes").fetchone()
         return int(row[0])
 
+    def tick_mark(self) -> int:
+        """The id of the newest compact row (0 when there is none)."""
+        row = self._db.execute("SELECT coalesce(max(id), 0) FROM probe_ticks").fetchone()
+        return int(row[0])
+
     def prune(self, days: int = RETENTION_DAYS) -> int:
-        """Delete probes and unreferenced page bodies older than `days`; findings and events stay.
+        """Keep history bounded: probes and page bodies past `days` go (an asset's latest
+        probe and its pages always stay), compact rows are rolled up; findings and events stay.
 
         Returns:
             How many probes were deleted.
         """
         cutoff = ts(self._clock() - timedelta(days=days))
         with self._db.atomic():
+            self.trend.compact_legacy()
             deleted = self._db.execute(
                 "DELETE FROM probes WHERE at < ? AND id NOT IN "
                 "(SELECT last_probe_id FROM assets WHERE last_probe_id IS NOT NULL)",
                 [cutoff],
             ).rowcount
-            self._db.execute("DELETE FROM pages WHERE last_seen < ?", [cutoff])
+            self._db.execute(
+                "DELETE FROM pages WHERE last_seen < ? AND sha256 NOT IN (SELECT j.value FROM "
+                "assets a JOIN probes p ON p.id = a.last_probe_id, json_each(p.bodies) j)",
+                [cutoff],
+            )
+            self.trend.upkeep(days)
         return int(deleted)
 
 

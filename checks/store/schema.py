@@ -199,3 +199,40 @@ def m006_decommission_steps(db: Database) -> None:
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))
+
+
+@migration
+def m010_history(db: Database) -> None:
+    """History at a bounded cost: a full outcome only when it changed, compact rows otherwise,
+    and hourly then daily aggregates of the compact rows past a week."""
+    db.executescript(
+        """
+        ALTER TABLE probes ADD COLUMN digest TEXT;
+        ALTER TABLE probes ADD COLUMN bodies TEXT;
+        ALTER TABLE probes ADD COLUMN up INTEGER;
+        ALTER TABLE assets ADD COLUMN last_response_ms REAL;
+        CREATE TABLE probe_ticks (
+            id INTEGER PRIMARY KEY,
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            probe_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            http_status INTEGER,
+            response_ms REAL,
+            up INTEGER NOT NULL
+        );
+        CREATE INDEX probe_ticks_asset_at ON probe_ticks(asset_id, at);
+        CREATE INDEX probe_ticks_at ON probe_ticks(at);
+        CREATE TABLE probe_rollups (
+            asset_id INTEGER NOT NULL,
+            period TEXT NOT NULL,
+            start TEXT NOT NULL,
+            probes INTEGER NOT NULL,
+            up INTEGER NOT NULL,
+            ms_sum REAL NOT NULL DEFAULT 0,
+            ms_count INTEGER NOT NULL DEFAULT 0,
+            ms_min REAL,
+            ms_max REAL,
+            PRIMARY KEY (asset_id, period, start)
+        );
+        """
+    )

@@ -25,7 +25,7 @@ from checks.model import (
     Severity,
 )
 from checks.store.audit import Event
-from checks.store.codec import outcome_from_json, parse_ts, row_to_asset, ts
+from checks.store.codec import parse_ts, row_to_asset, ts
 from checks.workflow.checklists import Checklist, StepState, checklists
 from checks.workflow.decommission import steps as decommission_steps
 
@@ -112,6 +112,8 @@ class Marks:
 
     probe: int = 0
     event: int = 0
+    tick: int = 0
+    """Compact rows (probes that changed nothing) count too: the time and status moved."""
 
 
 class Views:
@@ -134,7 +136,8 @@ class Views:
         sql = f"""
             SELECT a.*, p.dns_status AS p_dns, p.addresses AS p_addresses, p.cname AS p_cname,
                    p.http_status AS p_http, p.http_error AS p_error, p.tls_not_after AS p_tls,
-                   p.response_ms AS p_ms, f.n AS f_n, f.worst AS f_worst, f.alive AS f_alive,
+                   coalesce(a.last_response_ms, p.response_ms) AS p_ms,
+                   f.n AS f_n, f.worst AS f_worst, f.alive AS f_alive,
                    (SELECT count(*) FROM findings q WHERE q.asset_id = a.id AND q.firing = 0
                     AND q.status = 'in-progress') AS pending
             FROM assets a
@@ -160,11 +163,11 @@ class Views:
         asset = store.assets.by_id(asset_id)
         if asset is None:
             return None
-        probes = list(store.probes.history(asset_id, limit=history))
-        outcome = outcome_from_json(asset, probes[0]["data"]) if probes else None
+        outcome = store.probes.latest(asset, bodies=False)
         now = self._clock()
         points = [
-            (parse_ts(p["at"]) or now, p["response_ms"], p["http_status"]) for p in reversed(probes)
+            (p.at, p.response_ms, p.http_status)
+            for p in store.probes.trend.points(asset_id, history)
         ]
         findings = [
             r
@@ -188,7 +191,8 @@ class Views:
 
     def marks(self) -> Marks:
         """Where the probe history and the audit log end now."""
-        return Marks(self._store.probes.mark(), self._store.audit.mark())
+        probes = self._store.probes
+        return Marks(probes.mark(), self._store.audit.mark(), probes.tick_mark())
 
     def changed_since(self, marks: Marks) -> tuple[Marks, set[int]]:
         """The assets with a probe or an audit event after `marks`, and the new marks.
@@ -196,15 +200,15 @@ class Views:
         Whoever wrote them (a sweep thread, the command line, a cron job) does not matter.
         """
         changed: set[int] = set()
-        new = {"probe": marks.probe, "event": marks.event}
-        for table, key in (("probes", "probe"), ("events", "event")):
+        new = {"probe": marks.probe, "event": marks.event, "tick": marks.tick}
+        for table, key in (("probes", "probe"), ("events", "event"), ("probe_ticks", "tick")):
             rows = self._db.execute(
                 f"SELECT id, asset_id FROM {table} WHERE id > ?", [new[key]]
             ).fetchall()
             if rows:
                 new[key] = max(r[0] for r in rows)
                 changed.update(r[1] for r in rows if r[1] is not None)
-        return Marks(new["probe"], new["event"]), changed
+        return Marks(new["probe"], new["event"], new["tick"]), changed
 
 
 def _row(r: dict[str, Any]) -> AssetRow:

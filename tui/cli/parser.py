@@ -124,6 +124,7 @@ def add_sweep_options(p: argparse.ArgumentParser, h: Help) -> None:
     """
     p.add_argument("--json", action="store_true", help=h("json_open"))
     p.add_argument("--fail-on", choices=SEVERITIES, default="high", help=h("fail_on"))
+    p.add_argument("--processes", type=int, metavar="N", help=h("processes"))
     p.add_argument("--concurrency", type=int, help=h("concurrency", default=DEFAULT_CONCURRENCY))
     p.add_argument("--light", action="store_true", help=h("light"))
     p.add_argument("--timeout", type=float, help=h("timeout", default=f"{DEFAULT_TIMEOUT:g}"))

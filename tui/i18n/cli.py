@@ -38,6 +38,10 @@ CLI: dict[str, tuple[str, str]] = {
         "the page Baiduspider got, compared for cloaking",
         "百度蜘蛛获取的网页，用于比对伪装",
     ),
+    "cli.help.processes": (
+        "processes to probe with (default: one per CPU; sweeps of 200 assets or more)",
+        "探测使用的进程数（默认每个 CPU 一个；资产达 200 个及以上时使用）",
+    ),
     "cli.help.init": (
         "create the database --db names (other commands refuse a missing one)",
         "新建 --db 指定的数据库（其他命令不会新建）",

@@ -41,6 +41,7 @@ def probe_overrides(args: argparse.Namespace) -> sweeps.ProbeOverrides:
         timeout=getattr(args, "timeout", None),
         concurrency=getattr(args, "concurrency", None),
         light=getattr(args, "light", False),
+        processes=getattr(args, "processes", None),
     )
 
 

@@ -1,0 +1,165 @@
+"""The product's sweeps against a bare, tuned httpx prober, side by side on one lab, in one run.
+
+    python bench/compare.py [--assets 1000] [--trusted-ca] [--processes N]
+
+The lab (python -m checks.lab) serves N sites on 32 loopback addresses, each on HTTP and HTTPS,
+with injected latency (10 ms DNS, 50 ms HTTP). By default its certificates are not trusted,
+as many small-company servers' certificates are not (self-signed, private CAs): every HTTPS
+certificate fails verification. `--trusted-ca` trusts the lab's CA instead.
+
+The bare prober is what a careful engineer would write in an afternoon: one process, dnspython
+for A records, one httpx client (no verification, keep-alive), one GET per scheme, the title
+by regex, 64 at once. It stores nothing and checks nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import dns.asyncresolver
+import dns.nameserver
+import httpx
+
+from checks.lab.scenarios import Ports, bench
+from checks.model import Settings
+from checks.service.sweeps import ProbeOverrides, config_from, run_async, run_sweep
+from checks.store import Store
+
+TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
+
+
+def start_lab(args: argparse.Namespace) -> tuple[subprocess.Popen[str], dict[str, object]]:
+    lab = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checks.lab",
+            "--bench",
+            str(args.assets),
+            "--addresses",
+            "32",
+            "--dns-latency",
+            str(args.dns_latency),
+            "--http-latency",
+            str(args.http_latency),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert lab.stdout is not None
+    return lab, json.loads(lab.stdout.readline())
+
+
+async def bare(info: dict[str, object], hosts: list[str], ports: Ports) -> tuple[float, int]:
+    """The bare prober: (seconds, pages with a title)."""
+    resolver = dns.asyncresolver.Resolver(configure=False)
+    address, port = info["dns"]  # type: ignore[misc]
+    resolver.nameservers = [dns.nameserver.Do53Nameserver(address, port)]
+    # Tuned: no idle connections kept (each site is a new origin, and httpcore scans its pool
+    # on every request, so a large idle pool costs more CPU than it saves).
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=0)
+    sem = asyncio.Semaphore(64)
+    titles = 0
+    async with httpx.AsyncClient(verify=False, limits=limits, timeout=10) as client:
+
+        async def one(host: str) -> None:
+            nonlocal titles
+            async with sem:
+                answer = await resolver.resolve(host, "A")
+                ip = answer[0].to_text()
+                for scheme, p in (("http", ports.http), ("https", ports.https)):
+                    url = f"{scheme}://{ip}:{p}/"
+                    extensions = {"sni_hostname": host} if scheme == "https" else {}
+                    resp = await client.get(url, headers={"Host": host}, extensions=extensions)
+                    titles += bool(TITLE.search(resp.content))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(h) for h in hosts))
+        return time.perf_counter() - started, titles
+
+
+def product(
+    info: dict[str, object], ports: Ports, count: int, light: bool, trusted: bool, processes: int
+) -> tuple[float, float, int]:
+    """The product's sweep into a fresh database: (wall seconds, CPU seconds, pages 200)."""
+    assets = bench(ports, count, info["addresses"]).inventory  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.db")
+        with store.atomic():
+            for asset in assets:
+                store.assets.save(asset)
+        address, port = info["dns"]  # type: ignore[misc]
+        overrides = ProbeOverrides(
+            nameservers=((address, port),),
+            ca_bundle=str(info["ca_pem"]) if trusted else None,
+            light=light,
+            processes=processes or None,
+        )
+        config = config_from(Settings(), overrides)
+        cpu0 = _cpu()
+        progress = run_async(run_sweep(store, config))
+        cpu = _cpu() - cpu0
+        served = sum(1 for r in store.views.asset_rows() if r.http_status == 200)
+        store.close()
+    return progress.elapsed_s, cpu, served
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes (the sweep's shards)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assets", type=int, default=1000)
+    parser.add_argument("--dns-latency", type=float, default=0.010)
+    parser.add_argument("--http-latency", type=float, default=0.050)
+    parser.add_argument("--trusted-ca", action="store_true", help="trust the lab's CA")
+    parser.add_argument("--processes", type=int, default=0, help="sweep processes (0: auto)")
+    args = parser.parse_args()
+    lab, info = start_lab(args)
+    try:
+        ports = Ports(int(info["http"]), int(info["https"]), int(info["closed"]))  # type: ignore[call-overload]
+        hosts = [a.name for a in bench(ports, args.assets, info["addresses"]).inventory]  # type: ignore[arg-type]
+        cpu0 = _cpu()
+        bare_s, titles = asyncio.run(bare(info, hosts, ports))
+        rows = [("bare httpx prober (HTTP + HTTPS, title)", bare_s, _cpu() - cpu0, titles)]
+        for light in (True, False):
+            wall, cpu, served = product(
+                info, ports, args.assets, light, args.trusted_ca, args.processes
+            )
+            name = "assetwatch scan --light" if light else "assetwatch scan (full)"
+            rows.append((name, wall, cpu, served))
+    finally:
+        if lab.stdin:
+            lab.stdin.close()
+        lab.wait(10)
+    certs = "trusted CA" if args.trusted_ca else "certificates not trusted (self-signed/private CA)"
+    print(
+        f"{args.assets} lab sites, HTTP and HTTPS, {certs}; latency DNS "
+        f"{args.dns_latency * 1000:.0f} ms, HTTP {args.http_latency * 1000:.0f} ms"
+    )
+    print(f"{'':44} {'wall s':>8} {'assets/s':>9} {'ratio':>6} {'CPU s':>7} {'ok':>6}")
+    for name, wall, cpu, ok in rows:
+        rate = args.assets / wall
+        ratio = rate / (args.assets / bare_s)
+        cpu_text = f"{cpu:7.1f}" if cpu is not None else f"{'':>7}"
+        print(f"{name:44} {wall:8.2f} {rate:9.0f} {ratio:6.2f} {cpu_text} {ok:6}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak:.0f} MiB (the lab runs in its own process)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""A sweep on every core: its assets sharded over worker processes, results to one writer.
+
+Each worker process has its own event loop, HTTP clients and DNS cache, probes its share and
+judges each outcome (rules included: page analysis is much of the CPU); the calling process
+stays the only writer of the database. Politeness holds across processes: each worker gets
+`per_address // processes` (at least 1) and `concurrency // processes`, so the totals are the
+configured ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import queue
+import traceback
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from checks.model import Asset, Baseline, Finding, ProbeOutcome, utcnow
+from checks.probe import ProbeConfig, Prober, sweep
+from checks.rules import RuleContext, evaluate, unobserved
+
+SHARD_FROM = 200
+"""Sweeps of fewer assets stay in one process: starting workers costs about half a second."""
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """An outcome with what it did not observe folded into `skipped`, and its findings."""
+
+    outcome: ProbeOutcome
+    findings: list[Finding]
+    why: str
+    """Why part of the asset went unobserved ("" when it was fully observed)."""
+
+
+def judge(outcome: ProbeOutcome, ctx: RuleContext, off: frozenset[str]) -> Judged:
+    """Evaluate one outcome; its unobserved and switched-off checks keep their findings' state."""
+    blind, why = unobserved(outcome)
+    outcome = replace(outcome, skipped=outcome.skipped | blind | off)
+    return Judged(outcome, evaluate(outcome, ctx, off), "; ".join(why))
+
+
+def off_for(disabled: Mapping[tuple[str, int], str], asset: Asset) -> frozenset[str]:
+    """Check ids switched off for an asset (everywhere or for it alone)."""
+    return frozenset(c for (c, a) in disabled if a in (0, asset.id or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shard:
+    config: ProbeConfig
+    assets: tuple[Asset, ...]
+    known: frozenset[str]
+    baselines: dict[int, Baseline]
+    disabled: dict[tuple[str, int], str]
+
+
+def _work(shard: _Shard, out: Any) -> None:
+    """A worker process: probe and judge its assets, put each result on `out`, then None."""
+
+    async def main() -> None:
+        async with Prober(shard.config, utcnow, shard.known) as prober:
+            async for outcome in sweep(shard.assets, prober, shard.config.concurrency):
+                asset = outcome.asset
+                ctx = RuleContext(utcnow(), shard.known, shard.baselines.get(asset.id or 0))
+                out.put(judge(outcome, ctx, off_for(shard.disabled, asset)))
+
+    from checks.service.sweeps import run_async
+
+    try:
+        run_async(main())
+    except BaseException:  # reported to the writer, which raises it
+        out.put(("error", traceback.format_exc()))
+    finally:
+        out.put(None)
+
+
+async def judged_in_shards(
+    config: ProbeConfig,
+    todo: Sequence[Asset],
+    known: frozenset[str],
+    baselines: Mapping[int, Baseline],
+    disabled: Mapping[tuple[str, int], str],
+) -> AsyncIterator[Judged]:
+    """Judged outcomes of `todo` from `config.processes` worker processes, as they come.
+
+    Raises:
+        RuntimeError: a worker failed (its traceback is the message).
+    """
+    count = max(1, min(config.processes, len(todo)))
+    share = replace(
+        config,
+        concurrency=max(1, config.concurrency // count),
+        per_address=max(1, config.per_address // count),
+    )
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue(maxsize=1000)
+    workers = []
+    for index in range(count):
+        assets = tuple(todo[index::count])
+        mine = {a.id: baselines[a.id] for a in assets if a.id is not None and a.id in baselines}
+        shard = _Shard(share, assets, known, mine, dict(disabled))
+        workers.append(context.Process(target=_work, args=(shard, out), daemon=True))
+    for worker in workers:
+        worker.start()
+    loop = asyncio.get_running_loop()
+    try:
+        running = count
+        while running:
+            item = await loop.run_in_executor(None, _next, out, workers)
+            if item is None:
+                running -= 1
+            elif isinstance(item, tuple):
+                raise RuntimeError(f"a sweep worker failed:\n{item[1]}")
+            elif isinstance(item, Judged):
+                yield item
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join(5)
+
+
+_IDLE = object()
+
+
+def _next(out: Any, workers: Collection[multiprocessing.process.BaseProcess]) -> Any:
+    """The next item, waking up now and then: a worker that died without a word is an error."""
+    while True:
+        try:
+            return out.get(timeout=0.5)
+        except queue.Empty:
+            if not any(w.is_alive() for w in workers):
+                try:
+                    return out.get(timeout=0.5)
+                except queue.Empty:
+                    return ("error", "every sweep worker exited without finishing")
