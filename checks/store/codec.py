@@ -210,24 +210,45 @@ def _entry_view(e: HttpEntry | None) -> list[Any] | None:
 def outcome_digest(outcome: ProbeOutcome) -> str:
     """What an outcome says, without what changes at every probe (times, dates, counters).
 
-    Two probes with the same digest tell the same story: the second is kept as a compact row,
-    and only a change writes the whole outcome again (checks.store.probes).
+    Two parts, `core:paths`: the well-known paths are asked only by full sweeps, so a light
+    probe (paths "-") is compared on its core alone. A probe that tells the same story as the
+    last full row is kept as a compact row; only a change writes a full row (store.probes).
     """
     dns = outcome.dns
-    view = [
+    core = [
         outcome.error,
         [str(dns.status), sorted(dns.addresses), list(dns.cname_chain), dns.cname_loop],
         [list(dns.ns), dns.soa],
         [_entry_view(e) for e in outcome.http],
-        [(p.url, p.status, p.content_type, _stable(p.head)) for p in outcome.paths],
         _entry_view(outcome.spider),
         list(outcome.open_ports) if outcome.open_ports is not None else None,
         list(outcome.zone_transfer.names) if outcome.zone_transfer else None,
-        sorted(outcome.skipped),
+        sorted(outcome.skipped - _PATH_CHECKS),
         [(s.url, s.status, s.body_sha256) for s in outcome.scripts],
     ]
+    paths = "-"
+    if not _PATH_CHECKS & outcome.skipped:
+        seen = [(p.url, p.status, p.content_type, _stable(p.head)) for p in outcome.paths]
+        paths = _hash(seen)
+    return f"{_hash(core)}:{paths}"
+
+
+def same_story(new: str, old: str | None) -> bool:
+    """Whether a probe's digest tells nothing the last full row's did not."""
+    if old is None or ":" not in old:
+        return False
+    core, paths = new.split(":", 1)
+    old_core, old_paths = old.split(":", 1)
+    return core == old_core and (paths == "-" or paths == old_paths)
+
+
+_PATH_CHECKS = frozenset({"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed"})
+"""What a light sweep skips (probe.LIGHT_SKIPS): its paths part is "not asked"."""
+
+
+def _hash(view: object) -> str:
     text = json.dumps(view, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def pack(text: str) -> bytes:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from checks.model import Asset, Clock
-from checks.store.codec import outcome_digest, outcome_from_json, pack, parse_ts, ts
+from checks.store.codec import outcome_digest, outcome_from_json, pack, parse_ts, same_story, ts
 
 TICKS_DAYS = 7
 """Compact rows kept one by one for this long."""
@@ -152,7 +152,7 @@ class History:
             outcome = outcome_from_json(Asset(""), data)
             digest = outcome_digest(outcome)
             before = previous.get(asset_id)
-            if before and before[1] == digest and probe_id not in latest:
+            if before and same_story(digest, before[1]) and probe_id not in latest:
                 up = int(error is None and status is not None)
                 self._db.execute(
                     "INSERT INTO probe_ticks (asset_id, probe_id, at, http_status, response_ms, "

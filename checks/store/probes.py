@@ -11,7 +11,15 @@ from sqlite_utils import Database
 
 from checks.model import RETENTION_DAYS, Asset, Baseline, Clock, Finding, HttpEntry, ProbeOutcome
 from checks.store.audit import AuditLog, actor
-from checks.store.codec import outcome_digest, outcome_from_json, outcome_to_json, pack, ts, unpack
+from checks.store.codec import (
+    outcome_digest,
+    outcome_from_json,
+    outcome_to_json,
+    pack,
+    same_story,
+    ts,
+    unpack,
+)
 from checks.store.findings import Findings
 from checks.store.history import History
 
@@ -56,7 +64,7 @@ class Probes:
         main = next(
             (e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None
         )
-        if last is not None and last[1] == digest:
+        if last is not None and same_story(digest, last[1]):
             # Nothing changed: a compact row keeps the time, the status and the response time.
             conn.execute(
                 "INSERT INTO probe_ticks (asset_id, probe_id, at, http_status, response_ms, up) "
