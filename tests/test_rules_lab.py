@@ -145,6 +145,24 @@ def test_light_sweeps_skip_paths_and_keep_their_findings(lab, tmp_path):
     store.close()
 
 
+def test_light_sweeps_ask_only_the_home_pages_and_never_clear_tampering(lab, tmp_path):
+    from checks.service.sweeps import run_sweep
+    from checks.store import Store
+
+    store = Store(tmp_path / "aw.db")
+    store.assets.save(next(a for a in lab.inventory if a.name == "www.renli-hr.test"))
+    asyncio.run(run_sweep(store, lab.probe_config()))
+    tampering = {"seo-spam", "injected-script"}
+    open_now = {r.finding.check for r in store.findings.query()}
+    assert tampering <= open_now
+    before = lab.requests_for("www.renli-hr.test")
+    asyncio.run(run_sweep(store, lab.probe_config(paths=False)))
+    # HTTP and HTTPS home pages only: no paths, no scripts, no Baiduspider.
+    assert lab.requests_for("www.renli-hr.test") - before == 2
+    assert tampering <= {r.finding.check for r in store.findings.query()}
+    store.close()
+
+
 def test_healthy_sites_have_nothing_medium_or_above(outcomes):
     for name in (
         "www.shili-tech.test",

@@ -34,8 +34,11 @@ from checks.probe.ports import open_ports
 from checks.probe.tls import ChainVerifier, lenient_context
 from checks.probe.zone import try_axfr
 
-LIGHT_SKIPS = frozenset({"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed"})
-"""Checks a light sweep (no well-known paths) leaves as they were."""
+LIGHT_SKIPS = frozenset(
+    {"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed", "seo-spam", "injected-script"}
+)
+"""Checks a light sweep cannot clear: it asks no well-known paths, no scripts and not as
+Baiduspider. They may still fire on what the home pages show; they resolve only in a full sweep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +210,7 @@ class Prober:
                 if origin and self.config.paths
                 else []
             )
-            spider = await self._spider(session, asset, entries)
+            spider = await self._spider(session, asset, entries) if self.config.paths else None
             scripts = await self._scripts(session, asset, entries)
         finally:
             await session.aclose()

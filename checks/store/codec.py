@@ -27,6 +27,7 @@ from checks.model import (
     ScriptFile,
     ZoneTransfer,
 )
+from checks.probe.prober import LIGHT_SKIPS
 
 
 def ts(value: datetime) -> str:
@@ -210,9 +211,10 @@ def _entry_view(e: HttpEntry | None) -> list[Any] | None:
 def outcome_digest(outcome: ProbeOutcome) -> str:
     """What an outcome says, without what changes at every probe (times, dates, counters).
 
-    Two parts, `core:paths`: the well-known paths are asked only by full sweeps, so a light
-    probe (paths "-") is compared on its core alone. A probe that tells the same story as the
-    last full row is kept as a compact row; only a change writes a full row (store.probes).
+    Two parts, `core:full`: the well-known paths, the scripts and the Baiduspider page are
+    asked only by full sweeps, so a light probe (full part "-") is compared on its core alone.
+    A probe that tells the same story as the last full row is kept as a compact row; only a
+    change writes a full row (store.probes).
     """
     dns = outcome.dns
     core = [
@@ -220,30 +222,34 @@ def outcome_digest(outcome: ProbeOutcome) -> str:
         [str(dns.status), sorted(dns.addresses), list(dns.cname_chain), dns.cname_loop],
         [list(dns.ns), dns.soa],
         [_entry_view(e) for e in outcome.http],
-        _entry_view(outcome.spider),
         list(outcome.open_ports) if outcome.open_ports is not None else None,
         list(outcome.zone_transfer.names) if outcome.zone_transfer else None,
-        sorted(outcome.skipped - _PATH_CHECKS),
-        [(s.url, s.status, s.body_sha256) for s in outcome.scripts],
+        sorted(outcome.skipped - LIGHT_SKIPS),
     ]
-    paths = "-"
-    if not _PATH_CHECKS & outcome.skipped:
-        seen = [(p.url, p.status, p.content_type, _stable(p.head)) for p in outcome.paths]
-        paths = _hash(seen)
-    return f"{_hash(core)}:{paths}"
+    full = "-"
+    if not light(outcome):
+        seen = [
+            [(p.url, p.status, p.content_type, _stable(p.head)) for p in outcome.paths],
+            _entry_view(outcome.spider),
+            [(s.url, s.status, s.body_sha256) for s in outcome.scripts],
+            sorted(outcome.skipped & LIGHT_SKIPS),
+        ]
+        full = _hash(seen)
+    return f"{_hash(core)}:{full}"
+
+
+def light(outcome: ProbeOutcome) -> bool:
+    """Whether the outcome is a light sweep's (it asked none of what only full sweeps ask)."""
+    return outcome.skipped >= LIGHT_SKIPS and not outcome.paths and outcome.spider is None
 
 
 def same_story(new: str, old: str | None) -> bool:
     """Whether a probe's digest tells nothing the last full row's did not."""
     if old is None or ":" not in old:
         return False
-    core, paths = new.split(":", 1)
-    old_core, old_paths = old.split(":", 1)
-    return core == old_core and (paths == "-" or paths == old_paths)
-
-
-_PATH_CHECKS = frozenset({"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed"})
-"""What a light sweep skips (probe.LIGHT_SKIPS): its paths part is "not asked"."""
+    core, full = new.split(":", 1)
+    old_core, old_full = old.split(":", 1)
+    return core == old_core and (full == "-" or full == old_full)
 
 
 def _hash(view: object) -> str:

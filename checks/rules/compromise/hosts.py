@@ -43,8 +43,9 @@ def place(url: str) -> Place | None:
     return Place(host, int(match.group(2)) if match.group(2) else None, url.strip())
 
 
+@lru_cache(maxsize=16)
 def sites_of(hosts: frozenset[str]) -> frozenset[str]:
-    """The registrable domains of `hosts`."""
+    """The registrable domains of `hosts` (the inventory's hosts: one set a sweep, kept)."""
     return frozenset(registrable_domain(h) for h in hosts if h)
 
 

@@ -29,6 +29,8 @@ def _fetched(outcome: ProbeOutcome) -> tuple[tuple[str, str], ...]:
 
 def view_of(outcome: ProbeOutcome, entry: HttpEntry, ctx: RuleContext) -> PageView:
     """The page of `entry`, read with the asset's and the inventory's hosts as its own."""
-    hosts = frozenset({outcome.asset.host, *ctx.known_hosts})
+    hosts = ctx.known_hosts
+    if outcome.asset.host not in hosts:
+        hosts = hosts | {outcome.asset.host}
     url = entry.final_url or entry.url
     return page_view(page_text(entry), url, hosts, _fetched(outcome))
