@@ -314,3 +314,19 @@ def test_an_old_database_is_compacted_as_it_is_used(tmp_path, clock):
     )
     assert store.probes.latest(asset).http[0].status == 200
     store.close()
+
+
+def test_stored_outcomes_read_whichever_way_they_were_written():
+    import json
+    import zlib
+
+    from checks.store.codec import pack, unpack
+
+    text = json.dumps({"dns": {"status": "answer"}, "http": [], "title": "示例"})
+    packed = pack(text)
+    assert packed[1] & 0x20  # compressed with the preset dictionary, which it names
+    assert unpack(packed) == text
+    assert unpack(zlib.compress(text.encode())) == text  # rows of the first m010 databases
+    assert unpack(text) == text  # rows written before m010
+    big = json.dumps({"headers": [["content-type", "text/html; charset=utf-8"]] * 4})
+    assert len(pack(big)) < len(zlib.compress(big.encode(), 6))

@@ -221,7 +221,6 @@ def m010_history(db: Database) -> None:
             up INTEGER NOT NULL
         );
         CREATE INDEX probe_ticks_asset_at ON probe_ticks(asset_id, at);
-        CREATE INDEX probe_ticks_at ON probe_ticks(at);
         CREATE TABLE probe_rollups (
             asset_id INTEGER NOT NULL,
             period TEXT NOT NULL,
