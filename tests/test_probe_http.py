@@ -52,6 +52,23 @@ async def test_connects_through_our_dns_with_host_and_sni(lab, session):
     assert entry.header("strict-transport-security")
 
 
+async def test_well_known_paths_reuse_the_pages_connections(lab, session):
+    import asyncio
+
+    from checks.probe.plan import well_known_paths
+
+    host = "www.shili-tech.test"
+    before = lab.connections_for(host), lab.requests_for(host)
+    await session.fetch(url(lab, host, tls=True), host)
+    paths = await asyncio.gather(
+        *(session.fetch_path(url(lab, host, p, tls=True)) for p in well_known_paths())
+    )
+    assert {p.status for p in paths} == {404}
+    assert lab.requests_for(host) - before[1] == 1 + len(paths)
+    # The 404 pages are read off, so their connections are kept alive: at most the pool's four.
+    assert lab.connections_for(host) - before[0] <= 4
+
+
 async def test_redirect_chain_is_recorded(lab, session):
     entry = await session.fetch(url(lab, "www.shili-tech.test"), "www.shili-tech.test")
     assert [h.status for h in entry.hops] == [301, 200]

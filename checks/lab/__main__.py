@@ -3,7 +3,7 @@
 Prints where it listens as one JSON line, then serves until standard input closes. With
 `--control` it also answers commands, one per line: `apply CONTROL` plays a lab control and
 answers `ok HOST`; `queries` answers `ok N`, the DNS questions answered so far; `requests HOST` the
-HTTP requests served for that Host.
+HTTP requests served for that Host; `connections HOST` the connections opened for it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ def _serve_commands(lab: Lab) -> None:
             elif verb == "requests":
                 assert lab.web is not None
                 answer = f"ok {lab.web.hosts.get(arg.lower(), 0)}"
+            elif verb == "connections":
+                assert lab.web is not None
+                answer = f"ok {lab.web.connections.get(arg.lower(), 0)}"
             else:
                 answer = f"error unknown command {verb!r}"
         except (KeyError, TimeoutError) as exc:

@@ -71,6 +71,10 @@ class RemoteLab(LabView):
         """How many HTTP requests the lab has served with this Host header."""
         return int(self._ask(f"requests {host}"))
 
+    def connections_for(self, host: str) -> int:
+        """How many connections the lab has accepted whose first request named this Host."""
+        return int(self._ask(f"connections {host}"))
+
     def stop(self) -> None:
         """Stop the lab process."""
         if self._process is not None:

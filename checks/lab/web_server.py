@@ -75,6 +75,8 @@ class LabWeb:
         self.requests = 0
         self.hosts: dict[str, int] = {}
         """Requests served, by Host header: what a test may assert was never asked."""
+        self.connections: dict[str, int] = {}
+        """Connections accepted, by the Host header of their first request (keep-alive)."""
         self.tasks: set[asyncio.Task[None]] = set()
 
     def page(self, host: str, path: str, tls: bool, agent: str = "") -> Page:
@@ -95,8 +97,9 @@ class LabWeb:
         if task is not None:
             self.tasks.add(task)
         try:
-            while await self._one(reader, writer, tls):
-                pass
+            first = True
+            while await self._one(reader, writer, tls, first):
+                first = False
         except (
             asyncio.CancelledError,  # the lab stopping while a "hang" page holds a connection
             asyncio.IncompleteReadError,
@@ -115,7 +118,7 @@ class LabWeb:
                 await writer.wait_closed()
 
     async def _one(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: bool
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: bool, first: bool
     ) -> bool:
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
         lines = head.decode("latin-1").split("\r\n")
@@ -131,6 +134,8 @@ class LabWeb:
         host = headers.get("host", "")
         host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         self.hosts[host.lower()] = self.hosts.get(host.lower(), 0) + 1
+        if first:
+            self.connections[host.lower()] = self.connections.get(host.lower(), 0) + 1
         page = self.page(host.strip("[]"), target, tls, headers.get("user-agent", ""))
         if self.latency:
             await asyncio.sleep(self.latency)

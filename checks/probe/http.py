@@ -172,6 +172,19 @@ def _classify(exc: Exception) -> tuple[HttpError, str]:
     return HttpError.ERROR, f"{type(exc).__name__}: {exc}"
 
 
+DRAIN = 16 * 1024
+"""Bytes of an unread body (a 404 page, a redirect's) read off so its connection is reused."""
+
+
+async def _drain(resp: httpx.Response) -> None:
+    """Read off a small body nobody needs: a connection left mid-body cannot be kept alive."""
+    size = 0
+    async for raw in resp.aiter_raw():
+        size += len(raw)
+        if size > DRAIN:
+            return
+
+
 class _Decoder:
     """Content-Encoding decoding that never produces more than the cap."""
 
@@ -242,7 +255,11 @@ class HttpSession:
             sslobj = stream.get_extra_info("ssl_object") if stream is not None else None
             server = stream.get_extra_info("server_addr") if stream is not None else None
             location = resp.headers.get("location") if resp.status_code in REDIRECTS else None
-            body = b"" if location is not None else await self._read_capped(resp)
+            if location is None:
+                body = await self._read_capped(resp)
+            else:
+                body = b""
+                await _drain(resp)
             return _Response(
                 status=resp.status_code,
                 headers=raw_headers,
@@ -278,6 +295,8 @@ class HttpSession:
                             head += decoder.feed(raw, cap - len(head))
                             if len(head) >= cap:
                                 break
+                    else:
+                        await _drain(resp)
                     headers = tuple((k.lower(), v) for k, v in resp.headers.multi_items())
                     content_type = resp.headers.get("content-type", "")
                     return PathProbe(url, resp.status_code, content_type, headers, head)
