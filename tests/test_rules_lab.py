@@ -12,6 +12,7 @@ from checks.knowledge.catalog import CATALOG
 from checks.model import Lifecycle, utcnow
 from checks.names import normalize_name
 from checks.probe import Prober, probe_urls, sweep
+from checks.probe.plan import well_known_paths
 from checks.rules import RuleContext, evaluate
 
 
@@ -161,6 +162,14 @@ def test_light_sweeps_ask_only_the_home_pages_and_never_clear_tampering(lab, tmp
     assert lab.requests_for("www.renli-hr.test") - before == 2
     assert tampering <= {r.finding.check for r in store.findings.query()}
     store.close()
+
+
+def test_a_site_that_answers_everything_with_its_home_page_is_asked_one_path(outcomes):
+    hr = outcomes["www.renli-hr.test"]  # retired, hacked: its page for every path
+    assert len(hr.paths) == 1 and hr.paths[0].status == 200
+    assert "sensitive-file-exposed" not in fired(hr)
+    # A site that answers 404 is asked every path.
+    assert len(outcomes["www.shili-tech.test"].paths) == len(well_known_paths())
 
 
 def test_healthy_sites_have_nothing_medium_or_above(outcomes):

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from checks.knowledge.fingerprints import exposures, products
-from checks.model import Asset, HttpEntry, Kind, Lifecycle
+from checks.model import Asset, HttpEntry, Kind, Lifecycle, PathProbe
 from checks.text import decode_body
 
 _SCRIPT_SRC = re.compile(r"""<script\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -54,6 +54,17 @@ def served_origin(entries: Sequence[HttpEntry]) -> str:
         return ""
     parts = urlsplit(direct[0].url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def catch_all(probe: PathProbe, entries: Sequence[HttpEntry], origin: str) -> bool:
+    """Whether a well-known path answered 200 with the home page the origin served."""
+    if probe.status != 200 or not probe.head:
+        return False
+    return any(
+        e.status == 200 and e.body and e.body[: len(probe.head)] == probe.head
+        for e in entries
+        if (e.final_url or e.url).startswith(origin + "/")
+    )
 
 
 def own_script_urls(

@@ -28,7 +28,13 @@ from checks.model import (
 )
 from checks.probe.dns import DnsProber
 from checks.probe.http import SPIDER_HEADERS, HttpLimits, HttpSession
-from checks.probe.plan import own_script_urls, probe_urls, served_origin, well_known_paths
+from checks.probe.plan import (
+    catch_all,
+    own_script_urls,
+    probe_urls,
+    served_origin,
+    well_known_paths,
+)
 from checks.probe.policy import ProbePolicy
 from checks.probe.ports import open_ports
 from checks.probe.tls import ChainVerifier, lenient_context
@@ -205,16 +211,29 @@ class Prober:
                 *(session.fetch(u, urlsplit(u).hostname or host) for u in urls)
             )
             origin = served_origin(entries)
-            paths = (
-                await asyncio.gather(*(session.fetch_path(origin + p) for p in well_known_paths()))
-                if origin and self.config.paths
-                else []
-            )
+            paths = await self._paths(session, origin, entries) if self.config.paths else []
             spider = await self._spider(session, asset, entries) if self.config.paths else None
             scripts = await self._scripts(session, asset, entries)
         finally:
             await session.aclose()
         return tuple(entries), tuple(paths), spider, scripts
+
+    @staticmethod
+    async def _paths(
+        session: HttpSession, origin: str, entries: Sequence[HttpEntry]
+    ) -> list[PathProbe]:
+        """The well-known paths on the served origin; one first, to spot a catch-all site.
+
+        A site that answers the first path with its home page answers every path that way
+        (hacked and single-page sites do): none of them could prove anything, so none is asked.
+        """
+        if not origin:
+            return []
+        first, *rest = well_known_paths()
+        probe = await session.fetch_path(origin + first)
+        if catch_all(probe, entries, origin):
+            return [probe]
+        return [probe, *await asyncio.gather(*(session.fetch_path(origin + p) for p in rest))]
 
     async def _scripts(
         self, session: HttpSession, asset: Asset, entries: Sequence[HttpEntry]
