@@ -88,11 +88,13 @@ async def judged_in_shards(
     Raises:
         RuntimeError: a worker failed (its traceback is the message).
     """
-    count = max(1, min(config.processes, len(todo)))
+    # Politeness holds across processes: each gets its share of `per_address`, so at most
+    # `per_address` connections go to one address however many processes there are.
+    count = max(1, min(config.processes, len(todo), config.per_address))
     share = replace(
         config,
         concurrency=max(1, config.concurrency // count),
-        per_address=max(1, config.per_address // count),
+        per_address=config.per_address // count,
     )
     context = multiprocessing.get_context("spawn")
     out = context.Queue(maxsize=1000)
