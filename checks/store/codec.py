@@ -20,6 +20,7 @@ from checks.model import (
     Lifecycle,
     PathProbe,
     ProbeOutcome,
+    Registration,
     ScriptFile,
     ZoneTransfer,
 )
@@ -111,8 +112,30 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
             {"url": s.url, "status": s.status, "body_sha256": s.body_sha256}
             for s in outcome.scripts
         ],
+        "registration": registration_to_dict(outcome.registration)
+        if outcome.registration
+        else None,
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
+
+
+def registration_to_dict(reg: Registration) -> dict[str, Any]:
+    """A registration as JSON-ready data (stored in probes and in the day's cache)."""
+    data = asdict(reg)
+    for key in ("checked_at", "expires", "created", "changed"):
+        data[key] = ts(data[key]) if data[key] else None
+    return data
+
+
+def registration_from_dict(data: dict[str, Any]) -> Registration:
+    """The inverse of `registration_to_dict`."""
+    known = _known(Registration, data)
+    for key in ("expires", "created", "changed"):
+        known[key] = parse_ts(known.get(key))
+    known["checked_at"] = parse_ts(known["checked_at"]) or datetime.min.replace(tzinfo=UTC)
+    known["statuses"] = tuple(known.get("statuses") or ())
+    known["nameservers"] = tuple(known.get("nameservers") or ())
+    return Registration(**known)
 
 
 def _cert(data: dict[str, Any] | None) -> CertInfo | None:
@@ -174,4 +197,8 @@ def outcome_from_json(
             ScriptFile(s["url"], s.get("status"), body_sha256=s.get("body_sha256", ""))
             for s in data.get("scripts") or []
         ),
+        # rows written before registrations were looked up have none
+        registration=registration_from_dict(data["registration"])
+        if data.get("registration")
+        else None,
     )
