@@ -60,6 +60,7 @@ def load(path: str | None) -> dict[str, tuple[str, ...]]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UserError(
-            f"cannot read --rdap-bootstrap {path}: {exc}", f"无法读取 --rdap-bootstrap {path}：{exc}"
+            f"cannot read --rdap-bootstrap {path}: {exc}",
+            f"无法读取 --rdap-bootstrap {path}：{exc}",
         ) from None
     return parse_bootstrap(text)

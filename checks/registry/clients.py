@@ -40,25 +40,25 @@ async def _read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]
     return b"".join(chunks), False
 
 
-async def http_get(client: httpx.AsyncClient, url: str, cap: int, timeout: float) -> Answer:
-    """GET `url`, reading at most `cap` bytes, all within `timeout` seconds."""
+async def http_get(client: httpx.AsyncClient, url: str, cap: int, seconds: float) -> Answer:
+    """GET `url`, reading at most `cap` bytes, all within `seconds` seconds."""
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             async with client.stream("GET", url) as response:
                 body, truncated = await _read_capped(response, cap)
                 text = body.decode("utf-8", "replace")
                 return Answer(text, response.status_code, truncated=truncated)
     except TimeoutError:
-        return Answer(error=f"no answer within {timeout:g} s")
+        return Answer(error=f"no answer within {seconds:g} s")
     except httpx.HTTPError as exc:
         return Answer(error=f"{type(exc).__name__}: {exc}"[:200])
 
 
-async def whois_query(host: str, port: int, query: str, timeout: float) -> Answer:
+async def whois_query(host: str, port: int, query: str, seconds: float) -> Answer:
     """Ask a WHOIS server one question (RFC 3912) and read its answer until it closes."""
     writer: asyncio.StreamWriter | None = None
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             reader, writer = await asyncio.open_connection(host, port)
             writer.write(query.encode("utf-8") + b"\r\n")
             await writer.drain()
@@ -69,7 +69,7 @@ async def whois_query(host: str, port: int, query: str, timeout: float) -> Answe
                     break
                 data += chunk
     except TimeoutError:
-        return Answer(error=f"{host}:{port} gave no answer within {timeout:g} s")
+        return Answer(error=f"{host}:{port} gave no answer within {seconds:g} s")
     except OSError as exc:
         return Answer(error=f"{host}:{port}: {exc.strerror or exc}")
     finally:
@@ -84,3 +84,9 @@ async def whois_query(host: str, port: int, query: str, timeout: float) -> Answe
     except UnicodeDecodeError:
         text = data.decode("gb18030", "replace")
     return Answer(text, truncated=truncated)
+
+
+async def http_get_new(url: str, cap: int, seconds: float) -> Answer:
+    """`http_get` with a client of its own (one request: a CT query)."""
+    async with httpx.AsyncClient(timeout=seconds, follow_redirects=True, max_redirects=3) as c:
+        return await http_get(c, url, cap, seconds)

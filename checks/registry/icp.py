@@ -9,7 +9,7 @@ that has a domain column:
 
 | column | aliases | required |
 |---|---|---|
-| 网站域名 | domain, website domain, 域名, 网址, 首页网址 | yes; several in one cell split on ; , 、 space or line break |
+| 网站域名 | domain, website domain, 域名, 网址, 首页网址 | yes (split on ; , 、 space) |
 | 网站备案号 | site_no, website number, website licence, 网站备案/许可证号 | no |
 | 主体备案号 | entity_no, entity number, main licence, 主体备案/许可证号 | no |
 | 网站名称 | site_name, website name | no |
@@ -68,10 +68,7 @@ def _column(header: object) -> str:
 
 def _domain(raw: str) -> str:
     raw = raw.strip()
-    if "://" in raw:
-        raw = urlsplit(raw).hostname or ""
-    else:
-        raw = raw.split("/", 1)[0]
+    raw = (urlsplit(raw).hostname or "") if "://" in raw else raw.split("/", 1)[0]
     name = normalize_name(raw)
     return name.removeprefix("www.") if name.startswith("www.") and name.count(".") > 1 else name
 
@@ -88,7 +85,8 @@ def rows_to_filings(rows: list[list[object]], first_line: int = 1) -> FilingList
     )
     if header_at is None:
         raise UserError(
-            "no 网站域名 (domain) column: the header names 主体备案号, 网站备案号, 网站名称, 网站域名",
+            "no 网站域名 (domain) column: the header names "
+            "主体备案号, 网站备案号, 网站名称, 网站域名",
             "缺少“网站域名”列：表头应为 主体备案号、网站备案号、网站名称、网站域名",
         )
     keys = [_column(c) for c in rows[header_at]]
@@ -148,7 +146,9 @@ def parse_xlsx(data: bytes) -> FilingList:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError... for a bad file
-        raise UserError(f"not a readable XLSX file: {exc}", f"无法读取的 XLSX 文件：{exc}") from None
+        raise UserError(
+            f"not a readable XLSX file: {exc}", f"无法读取的 XLSX 文件：{exc}"
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 50)]

@@ -61,7 +61,8 @@ def parse_rdap(text: str | bytes, domain: str, now: datetime, source: str) -> Re
     try:
         data: Any = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
-        return Registration(domain, now, unknown=f"malformed RDAP answer: {exc}", lookup_failed=True)
+        why = f"malformed RDAP answer: {exc}"
+        return Registration(domain, now, unknown=why, lookup_failed=True)
     if not isinstance(data, dict) or data.get("objectClassName") != "domain":
         return Registration(
             domain, now, unknown="RDAP answer is not a domain object", lookup_failed=True

@@ -16,13 +16,13 @@ threshold notices.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from checks.model import Registration
 from checks.registry.rdap_parse import parse_date
 
-BEIJING = timezone(timedelta(hours=8), "UTC+8")
-"""CNNIC's WHOIS times (see the module docstring)."""
+BEIJING = "+0800"
+"""CNNIC's WHOIS times are Beijing time, UTC+8 (see the module docstring)."""
 
 _LINE = re.compile(r"^\s*([A-Za-z][A-Za-z /&-]*?)\s*:\s*(.*?)\s*$")
 _NOT_FOUND = (
@@ -61,10 +61,10 @@ def _status(value: str) -> str:
 
 def _cnnic_time(value: str) -> datetime | None:
     try:
-        local = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+        local = datetime.strptime(f"{value.strip()} {BEIJING}", "%Y-%m-%d %H:%M:%S %z")
     except ValueError:
         return None
-    return local.replace(tzinfo=BEIJING).astimezone(UTC)
+    return local.astimezone(UTC)  # +0800: Beijing time (module docstring)
 
 
 def parse_cnnic(text: str, domain: str, now: datetime, source: str) -> Registration:

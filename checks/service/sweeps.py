@@ -19,6 +19,7 @@ from checks.model import Asset, Finding, Lifecycle, ProbeOutcome, Settings, Swee
 from checks.probe import ProbeConfig, Prober, parse_nameserver, sweep
 from checks.rules import RuleContext, evaluate, unobserved
 from checks.rules.compromise import baseline_from
+from checks.service.domains import SweepDomains
 from checks.service.remediation import complete_if_verified
 from checks.store import Store
 
@@ -41,6 +42,10 @@ class ProbeOverrides:
     """Skip the well-known paths (`scan --light`)."""
     lab: dict[str, Any] = field(default_factory=dict)
     """Lab wiring (port_map, axfr_port): only the loopback lab sets it."""
+    rdap_bootstrap: str | None = None
+    """`--rdap-bootstrap FILE`: replaces the shipped copy of IANA's dns.json."""
+    whois_servers: tuple[tuple[str, str, int], ...] = ()
+    """`--whois-server TLD=HOST[:PORT]`, each overriding one shipped WHOIS server."""
 
 
 def _positive(value: float | None, what: str) -> None:
@@ -65,6 +70,9 @@ def config_from(settings: Settings, overrides: ProbeOverrides) -> ProbeConfig:
         timeout=overrides.timeout or settings.timeout or DEFAULT_TIMEOUT,
         concurrency=int(concurrency),
         paths=not overrides.light,
+        registration=not overrides.light,
+        rdap_bootstrap=overrides.rdap_bootstrap,
+        whois_servers=overrides.whois_servers,
         **overrides.lab,
     )
 
@@ -95,8 +103,11 @@ OnBatch = Callable[[Batch, SweepProgress], None]
 class _Recorder:
     """Writes batches, and does what follows a stored probe: decommission and first baselines."""
 
-    def __init__(self, store: Store, total: int, on_batch: OnBatch | None) -> None:
+    def __init__(
+        self, store: Store, total: int, on_batch: OnBatch | None, domains: SweepDomains
+    ) -> None:
         self.store = store
+        self.domains = domains
         self.total = total
         self.on_batch = on_batch
         self.started = time.perf_counter()
@@ -113,6 +124,7 @@ class _Recorder:
 
     def add(self, outcome: ProbeOutcome, ctx: RuleContext, off: frozenset[str]) -> None:
         """Judge one outcome; what it did not observe, and what is switched off, keeps its state."""
+        outcome, ctx = self.domains.context(outcome, ctx)
         blind, why = unobserved(outcome)
         if why:
             self.unobserved.append((outcome.asset.name, "; ".join(why)))
@@ -123,6 +135,7 @@ class _Recorder:
     def flush(self) -> None:
         store = self.store
         store.probes.record(self.batch)
+        self.domains.flush()
         for outcome, _ in self.batch:
             if outcome.asset.lifecycle == Lifecycle.RETIRING:
                 complete_if_verified(store, outcome.asset)
@@ -152,7 +165,9 @@ async def run_sweep(
     """
     full = assets is None
     todo = list(store.assets.all() if assets is None else assets)
-    recorder = _Recorder(store, len(todo), on_batch)
+    domains = SweepDomains(store, config)
+    await domains.prepare(todo)
+    recorder = _Recorder(store, len(todo), on_batch, domains)
     store.findings.expire_acceptances()
     disabled = store.checks.all()
     known = store.assets.hosts()
