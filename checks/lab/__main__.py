@@ -69,6 +69,9 @@ def main() -> None:
                     "https": lab.ports.https,
                     "closed": lab.ports.closed,
                     "service": lab.ports.service,
+                    "registry": lab.ports.registry,
+                    "whois": lab.ports.whois,
+                    "rdap_bootstrap": lab.rdap_bootstrap,
                     "ca_pem": lab.ca_pem,
                     "addresses": list(addresses),
                 }

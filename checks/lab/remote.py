@@ -41,8 +41,16 @@ class RemoteLab(LabView):
         info = json.loads(line)
         self.addresses = tuple(info["addresses"])
         self.dns_port = info["dns"][1]
-        self.ports = Ports(info["http"], info["https"], info["closed"], info["service"])
+        self.ports = Ports(
+            info["http"],
+            info["https"],
+            info["closed"],
+            info["service"],
+            info["registry"],
+            info["whois"],
+        )
         self.ca_pem = info["ca_pem"]
+        self.rdap_bootstrap = info["rdap_bootstrap"]
         self.scenario = _default_scenario(self.ports)
 
     def _ask(self, command: str) -> str:

@@ -31,7 +31,8 @@ class RuleContext:
     waiting: tuple[tuple[str, str], ...] = ()
     """Discovered names under this asset still waiting in triage: (name, how it was found)."""
     quiet: frozenset[str] = frozenset()
-    """Discovered names marked not ours or ignored: found again, they stay quiet."""
+    """Names not reported on this asset: marked not ours or ignored (found again, they stay
+    quiet), or reported under the asset that found them first."""
 
 
 Rule = Callable[[ProbeOutcome, RuleContext], list[Finding]]

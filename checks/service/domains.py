@@ -77,6 +77,9 @@ class SweepDomains:
     released: dict[int, datetime] = field(default_factory=dict)
     waiting: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     quiet: frozenset[str] = frozenset()
+    claimed: dict[str, int] = field(default_factory=dict)
+    """Name -> the asset it is reported under: one unknown-asset finding per name, however
+    many certificates or pages show it."""
     found: list[tuple[int, str, str]] = field(default_factory=list)
     """(asset id, name, how) seen by this sweep's probes, recorded with each batch."""
 
@@ -93,6 +96,7 @@ class SweepDomains:
         self.released = dict(released_at(store.db))
         self.waiting = store.discovered.waiting()
         self.quiet = store.discovered.quiet()
+        self.claimed = store.discovered.anchors()
         ids = {a.id for a in todo}
         speakers = {d: a for d, a in representatives(everything).items() if a.id in ids}
         if not speakers:
@@ -137,9 +141,14 @@ class SweepDomains:
             waiting=tuple(self.waiting.get(asset_id, ())),
             quiet=self.quiet,
         )
-        if asset_id:
-            self.found += [(asset_id, name, how) for name, how in found_names(outcome, ctx)]
-        return outcome, ctx
+        if not asset_id:
+            return outcome, ctx
+        names = found_names(outcome, ctx)
+        for name, _ in names:
+            self.claimed.setdefault(name, asset_id)
+        elsewhere = {n for n, _ in names if self.claimed[n] != asset_id}
+        self.found += [(asset_id, n, how) for n, how in names if n not in elsewhere]
+        return outcome, replace(ctx, quiet=ctx.quiet | elsewhere)
 
     def flush(self) -> None:
         """Record the names this batch's probes found in the Discovered list."""

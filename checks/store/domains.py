@@ -186,6 +186,11 @@ class Discovered:
             out.setdefault(asset_id, []).append((name, how))
         return out
 
+    def anchors(self) -> dict[str, int]:
+        """Name -> the asset it is reported under (the first that found it)."""
+        rows = self._db.execute("SELECT name, asset_id FROM discovered WHERE asset_id IS NOT NULL")
+        return {r[0]: r[1] for r in rows}
+
     def quiet(self) -> frozenset[str]:
         """Names marked not ours or ignored."""
         rows = self._db.execute(
