@@ -293,15 +293,22 @@ async def discover(
 # -- triage ------------------------------------------------------------------------------
 
 
-def adopt(store: Store, asset: Asset, who: str | None = None) -> inventory.Saved:
-    """Add a discovered name to the inventory (the add form's asset) and mark it adopted.
+def adopt(
+    store: Store, asset: Asset, name: str | None = None, who: str | None = None
+) -> inventory.Saved:
+    """Add a discovered name to the inventory (as the add form made it) and mark it adopted,
+    in one transaction.
+
+    Args:
+        name: the discovered name, when the form changed it (default: the asset's name).
 
     Raises:
         UserError: the asset exists already, or the name was not discovered.
     """
-    saved = inventory.add(store, asset, who)
-    state = Triage.RETIRED if saved.asset.lifecycle != Lifecycle.ACTIVE else Triage.ADOPTED
-    store.discovered.decide(asset.name, state, "", who)
+    with store.atomic():
+        saved = inventory.add(store, asset, who)
+        state = Triage.RETIRED if saved.asset.lifecycle != Lifecycle.ACTIVE else Triage.ADOPTED
+        store.discovered.decide(name or asset.name, state, "", who)
     return saved
 
 
