@@ -314,7 +314,14 @@ class Lab(LabView):
         issued: dict[str, ssl.SSLContext] = {}
         for cert, hosts in by_cert.items():
             if cert == "valid":
-                issued[cert] = ca.issue("valid", hosts).server_context()
+                # One certificate per site, as ACME issues them: a shared one would show every
+                # other site's name in its SANs (passive discovery reads them).
+                for host in hosts:
+                    issued[f"valid:{host.lower()}"] = ca.issue(
+                        f"valid-{host}", [host]
+                    ).server_context()
+            elif cert == "shared":
+                issued[cert] = ca.issue(cert, hosts).server_context()
             elif cert == "wildcard":
                 suffixes = sorted({h.split(".", 1)[1] for h in hosts})
                 issued[cert] = ca.issue("wildcard", [f"*.{s}" for s in suffixes]).server_context()

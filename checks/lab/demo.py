@@ -137,12 +137,7 @@ class _Demo:
         s, ports = self.s, self.ports
         www = "www.shili-tech.test"
         s.host(www)
-        # The home page links a customer system nobody inventoried (the prober never follows it).
-        linked = HEALTHY_PAGE.replace(
-            "<footer>", '<p><a href="https://crm.shili-tech.test/login">客户系统</a></p><footer>'
-        )
-        home = {"/": html_page(linked, headers=GOOD_HEADERS)}
-        s.sites.append(Site(www, http=self.upgrade(www), https=home))
+        s.sites.append(Site(www, http=self.upgrade(www), https=self.healthy))
         self.add(www, Kind.WEBSITE, IT, *self.both(www), icp="豫ICP备20000003号-1")
         self.add("shili-tech.test", Kind.DOMAIN, IT)
         for name, cert in [
@@ -159,7 +154,13 @@ class _Demo:
         self.add("old-promo.shili-tech.test", Kind.WEBSITE, MARKETING)
         files = "files.shili-tech.test"
         s.host(files)
-        s.sites.append(Site(files, http=self.upgrade(files), https=self.healthy))
+        # Its page links a customer system nobody inventoried (the prober never follows it), and
+        # its certificate also names vpn., which nobody inventoried either.
+        linked = HEALTHY_PAGE.replace(
+            "<footer>", '<p><a href="https://crm.shili-tech.test/login">客户系统</a></p><footer>'
+        )
+        page = {"/": html_page(linked, headers=GOOD_HEADERS)}
+        s.sites.append(Site(files, http=self.upgrade(files), https=page, cert="shared"))
         self.add(files, Kind.WEBSITE, "", *self.both(files))
         news = "news.shili-tech.test"
         s.host(news)
@@ -252,7 +253,7 @@ class _Demo:
                 "yuanqu-park.test": LabDomain(
                     statuses=("server hold", "client transfer prohibited")
                 ),
-                "renli-hr.test": LabDomain(expires_in=25),
+                "renli-hr.test": LabDomain(expires_in=200),
                 "wuye-pm.test": LabDomain(expires_in=200),
                 # Released two months ago; someone registered it again 20 days ago.
                 "renli-hr.cn": LabDomain(created_ago=20, registrar="某某网络科技有限公司"),
@@ -260,8 +261,8 @@ class _Demo:
             }
         )
         cn, zhongguo = "renli-hr.cn", normalize_name("示例.中国")
+        # Its zone exists (the new holder's nameserver) but the name has no address yet.
         s.zones += [cn, zhongguo]
-        s.host(cn)
         self.add(
             cn,
             Kind.DOMAIN,
@@ -274,7 +275,8 @@ class _Demo:
         s.filings += [
             Filing("renli-hr.test", "豫ICP备13000001号-1", "豫ICP备13000001号", "仁力人力资源官网"),
             Filing("shili-tech.test", "豫ICP备20000003号-1", "豫ICP备20000003号", "示例科技官网"),
-            Filing("shili-mall.test", "豫ICP备20000003号-2", "豫ICP备20000003号", "示例商城（旧）"),
+            # The HR firm's recruiting site: filed years ago, in nobody's inventory.
+            Filing("renli-zhaopin.test", "豫ICP备13000001号-2", "豫ICP备13000001号", "仁力招聘"),
             Filing("yuanqu-park.test", "豫ICP备17000002号-1", "豫ICP备17000002号", "科创产业园"),
         ]
         # Names of the company nobody inventoried: in DNS (brute force), in a certificate's SANs
@@ -283,7 +285,7 @@ class _Demo:
             s.host(f"{name}.shili-tech.test")
         vpn = "vpn.shili-tech.test"
         s.host(vpn)
-        s.sites.append(Site(vpn, https=self.healthy))
+        s.sites.append(Site(vpn, https=self.healthy, cert="shared"))
         s.ct["shili-tech.test"] = [
             "shili-tech.test\nwww.shili-tech.test",
             "*.hr.shili-tech.test",

@@ -121,6 +121,8 @@ def edge(ports: Ports) -> Scenario:
             "rdap-hang.test": LabDomain(behavior="hang"),
             "whois-hang.cn": LabDomain(behavior="hang"),
             "gone.cn": LabDomain(behavior="missing"),
+            "lapsing.test": LabDomain(expires_in=10),
+            "lapsed.test": LabDomain(expires_in=-3),
         }
     )
     s.ct_bulk["big.test"] = 50_000

@@ -70,6 +70,8 @@ def _domain(raw: str) -> str:
     raw = raw.strip()
     raw = (urlsplit(raw).hostname or "") if "://" in raw else raw.split("/", 1)[0]
     name = normalize_name(raw)
+    if "." not in name:
+        raise UserError(f"not a domain: {raw}", f"不是域名：{raw}")
     return name.removeprefix("www.") if name.startswith("www.") and name.count(".") > 1 else name
 
 
@@ -99,11 +101,14 @@ def rows_to_filings(rows: list[list[object]], first_line: int = 1) -> FilingList
         if not raw_domains:
             result.errors.append((line, UserError("no domain", "缺少网站域名")))
             continue
+        failed = False
         for raw in raw_domains:
             try:
                 domain = _domain(raw)
             except UserError as exc:
-                result.errors.append((line, exc))
+                if not failed:
+                    result.errors.append((line, exc))
+                failed = True
                 continue
             result.filings.append(
                 Filing(
