@@ -158,7 +158,8 @@ def test_whois_server_option():
 def test_ct_names_deduplicated_wildcards_folded_other_domains_dropped():
     text = (
         '[{"common_name": "www.example.cn", "name_value": "www.example.cn\\n*.oa.example.cn"},'
-        ' {"common_name": "oa.example.cn", "name_value": "OA.example.cn\\nevil.test\\nx@example.cn"},'
+        ' {"common_name": "oa.example.cn",'
+        ' "name_value": "OA.example.cn\\nevil.test\\nx@example.cn"},'
         ' {"name_value": "例子.example.cn"}]'
     )
     found = ct_names(text, "example.cn")

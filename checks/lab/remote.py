@@ -75,6 +75,11 @@ class RemoteLab(LabView):
         """How many DNS questions the lab has answered so far."""
         return int(self._ask("queries"))
 
+    @property
+    def registry_queries(self) -> int:
+        """How many RDAP, WHOIS and CT questions the lab's registries have answered so far."""
+        return int(self._ask("registry"))
+
     def requests_for(self, host: str) -> int:
         """How many HTTP requests the lab has served with this Host header."""
         return int(self._ask(f"requests {host}"))
