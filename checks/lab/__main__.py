@@ -2,9 +2,8 @@
 
 Prints where it listens as one JSON line, then serves until standard input closes. With
 `--control` it also answers commands, one per line: `apply CONTROL` plays a lab control and
-answers `ok HOST`; `queries` answers `ok N`, the DNS questions answered so far; `registry` the RDAP, WHOIS and CT
-questions; `requests HOST` the
-HTTP requests served for that Host.
+answers `ok HOST`; `queries` answers `ok N`, the DNS questions answered so far; `registry` the
+RDAP, WHOIS and CT questions; `requests HOST` the HTTP requests served for that Host.
 """
 
 from __future__ import annotations
