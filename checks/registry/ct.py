@@ -34,12 +34,19 @@ class CtNames:
     """MAX_ENTRIES or MAX_NAMES was reached: more names may exist."""
 
 
+_ASCII_NAME = re.compile(r"^(?:(?!-)[a-z0-9_-]{1,63}(?<!-)\.)+(?!-)[a-z0-9-]{1,63}(?<!-)$")
+"""An ASCII hostname: checked by one regex, without the full IDNA path (50,000 names)."""
+
+
 def _under(name: str, domain: str) -> str:
     name = name.strip().lower().rstrip(".")
     if name.startswith("*."):
         name = name[2:]
-    if not name or "@" in name or " " in name:
-        return ""
+    if name.isascii():
+        # the suffix test first: most lines of a big answer are someone's other names
+        if not (name == domain or name.endswith("." + domain)) or len(name) > 253:
+            return ""
+        return name if _ASCII_NAME.match(name) and "_" not in name else ""
     try:
         name = normalize_name(name)
     except UserError:

@@ -68,7 +68,7 @@ class DiscoveredScreen(DashboardScreen):
         options: list[Option] = []
         for r in rows:
             line = Text("● " if r.state == Triage.NEW else "  ", style="bold")
-            line.append(Text(display_name(r.name)), style="bold" if r.state == Triage.NEW else "")
+            line.append(display_name(r.name), style="bold" if r.state == Triage.NEW else "")
             line.append(f"  {tr(t, f'disc.state.{r.state}')}", style="italic")
             line.append(f"  ← {inert(display_name(r.asset))}" if r.asset else "", style="dim")
             line.append(f"  {inert(r.how)}", style="dim")
