@@ -372,3 +372,54 @@ def test_icp_number_missing_compares_with_the_filing_list():
     # recorded in the inventory, but the filing list says another number
     recorded = replace(o, asset=replace(site, icp="豫ICP备20000003号-1"))
     assert "icp-number-missing" in {c for c, _ in checks(recorded, other)}
+
+
+def test_every_domain_string_is_bilingual_with_the_same_placeholders():
+    from string import Formatter
+
+    from tui.i18n import tr
+    from tui.i18n.cli import CLI
+    from tui.i18n.dashboard import DASHBOARD
+    from tui.i18n.domains import DOMAINS
+
+    def fields(text):
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    assert not set(DOMAINS) & (set(CLI) | set(DASHBOARD))
+    for key, (en, zh) in DOMAINS.items():
+        assert en.strip() and zh.strip() and fields(en) == fields(zh), key
+        for lang in ("en", "zh"):
+            tr(lang, key, **dict.fromkeys(fields(en), 1))
+
+
+def test_every_new_check_has_a_playbook_and_the_icp_one_walks_the_cancellation():
+    from checks.knowledge.playbooks import playbook_for
+
+    for check in (
+        "domain-expiring",
+        "domain-expired",
+        "domain-on-hold",
+        "retired-domain-still-filed",
+        "released-domain-reused",
+        "icp-filed-not-inventoried",
+        "icp-filed-but-retired",
+        "unknown-asset",
+    ):
+        assert playbook_for(check) is not None, check
+    steps = " ".join(s.text.zh for s in playbook_for("icp-filed-but-retired").steps)
+    assert "注销网站" in steps and "取消接入" in steps and "注销主体" in steps
+
+
+def test_one_asset_speaks_for_each_registrable_domain():
+    from checks.service.domains import representatives
+
+    assets = [
+        Asset("www.example.cn", id=1),
+        Asset("example.cn", Kind.DOMAIN, id=2),
+        Asset("oa.example.cn", Kind.OA, id=3),
+        Asset("shop.example.com.cn", id=4),
+        Asset("docs.github.io", id=5),
+        Asset("192.0.2.1", Kind.SERVER, id=6),
+    ]
+    chosen = {d: a.id for d, a in representatives(assets).items()}
+    assert chosen == {"example.cn": 2, "example.com.cn": 4}

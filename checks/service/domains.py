@@ -38,12 +38,15 @@ def representatives(assets: Sequence[Asset]) -> dict[str, Asset]:
 
     The domain asset of that name if there is one, else a domain asset under it, else the
     first asset (by id) under it: one set of registration findings per domain, not one per site.
+    Names under a provider's private suffix (x.github.io, shop.myshopify.com) have none.
     """
     chosen: dict[str, Asset] = {}
     for asset in assets:
         if is_ip(asset.host):
             continue
         domain = registrable_domain(asset.host, private=False)
+        if registrable_domain(asset.host) != domain:
+            continue  # a name on a provider's domain (x.github.io): its registration is not ours
         best = chosen.get(domain)
         if best is None or _rank(asset, domain) < _rank(best, domain):
             chosen[domain] = asset

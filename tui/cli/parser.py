@@ -189,7 +189,7 @@ def add_domain_parsers(sub: Subparsers, lang: str) -> None:
     from checks.service.domains import DEFAULT_CT_URL
 
     h = _help(lang)
-    icp = sub.add_parser("icp", help=h("icp"))
+    icp = sub.add_parser("icp", help=h("icp_group"))
     icp_sub = icp.add_subparsers(dest="icp_command", metavar="import|list", required=True)
     imp = icp_sub.add_parser("import", help=h("icp_import"))
     imp.add_argument("file", type=Path, help=h("icp_file"))

@@ -12,7 +12,7 @@ DOMAINS: dict[str, tuple[str, str]] = {
         "WHOIS server for a TLD, TLD=HOST[:PORT] (repeatable)",
         "指定某顶级域的 WHOIS 服务器，TLD=HOST[:PORT]（可重复）",
     ),
-    "cli.help.icp": (
+    "cli.help.icp_group": (
         "the ICP filing list (备案): import it, list it; nothing is looked up online",
         "ICP 备案列表：导入、查看；不在线查询",
     ),
@@ -99,13 +99,12 @@ DOMAINS: dict[str, tuple[str, str]] = {
     "cli.discover.failed": ("unknown: {error}", "未知：{error}"),
     "cli.discovered.none": ("nothing discovered yet", "尚未发现任何名称"),
     "cli.discovered.marked": ("{name}: {state}", "{name}：{state}"),
-    "cli.col.found_by": ("found by", "发现方式"),
-    "cli.col.under": ("under", "所属资产"),
-    "cli.col.state": ("state", "状态"),
-    "cli.col.domain": ("domain", "网站域名"),
-    "cli.col.site_no": ("site no.", "网站备案号"),
-    "cli.col.entity_no": ("entity no.", "主体备案号"),
-    "cli.col.site_name": ("site name", "网站名称"),
+    "cli.col.found_by": ("FOUND BY", "发现方式"),
+    "cli.col.under": ("UNDER", "所属资产"),
+    "cli.col.domain": ("DOMAIN", "网站域名"),
+    "cli.col.site_no": ("SITE NO.", "网站备案号"),
+    "cli.col.entity_no": ("ENTITY NO.", "主体备案号"),
+    "cli.col.site_name": ("SITE NAME", "网站名称"),
     # -- the dashboard's Discovered screen --------------------------------------------------
     "key.discovered": ("Discovered", "发现"),
     "help.discovered": (
