@@ -131,6 +131,8 @@ DOMAINS: dict[str, tuple[str, str]] = {
         "add it as retiring: its decommission checklist starts",
         "以“下线中”纳入台账：开始下线清单",
     ),
+    "detail.registration": ("Registration", "域名注册"),
+    "detail.unregistered": ("not registered: anyone can take it", "未注册：任何人都可注册"),
     "disc.title": ("Discovered: names nobody inventoried", "发现：未登记的名称"),
     "disc.empty": (
         "Nothing discovered yet. Sweeps read certificates and links; assetwatch discover DOMAIN "
