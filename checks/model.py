@@ -277,6 +277,62 @@ class ScriptFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Registration:
+    """What the registry says about one registrable domain (RDAP or WHOIS), or why nothing.
+
+    Three states, like every observation: registered (with dates and statuses), not registered
+    (the registry answered that it has no such domain), and unknown (`unknown` says why: no
+    server, a timeout, a malformed answer). Unknown never clears a registration check.
+    """
+
+    domain: str
+    """The registrable domain asked about, punycode (例子.中国 is xn--fsqu00a.xn--fiqs8s)."""
+    checked_at: datetime
+    source: str = ""
+    """"rdap" or "whois" (with the server), "" when unknown."""
+    registered: bool = True
+    """False when the registry answered that the domain does not exist (free to register)."""
+    expires: datetime | None = None
+    """UTC."""
+    created: datetime | None = None
+    """UTC; a date after the decommission step "domain released" means someone else holds it."""
+    changed: datetime | None = None
+    statuses: tuple[str, ...] = ()
+    """EPP status values in camel case (clientHold, serverHold, ok...), as registries print them."""
+    registrar: str = ""
+    nameservers: tuple[str, ...] = ()
+    unknown: str = ""
+    """Why nothing is known ("" when the registry answered)."""
+    lookup_failed: bool = False
+    """A server was asked and gave no usable answer (a timeout, a malformed answer): the
+    sweep counts the asset as not fully observed. No server known, or lookups skipped
+    (`--light`), leave the checks waiting without saying so."""
+
+    @property
+    def known(self) -> bool:
+        """The registry answered: the registration checks can judge."""
+        return not self.unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """One website of the organisation's ICP filing list (备案), as imported from a file."""
+
+    domain: str
+    """网站域名, punycode, lower case."""
+    site_no: str = ""
+    """网站备案号, e.g. 豫ICP备13000001号-1."""
+    entity_no: str = ""
+    """主体备案号, e.g. 豫ICP备13000001号."""
+    site_name: str = ""
+    """网站名称."""
+
+    def covers(self, host: str) -> bool:
+        """The filed domain is this host or a parent of it."""
+        return host == self.domain or host.endswith("." + self.domain)
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeOutcome:
     """Everything one probe of one asset observed."""
 
@@ -299,6 +355,9 @@ class ProbeOutcome:
     """Set when the probe itself failed unexpectedly; the sweep went on."""
     scripts: tuple[ScriptFile, ...] = ()
     """Same-site scripts of the home page, fetched for injected-script (empty when none)."""
+    registration: Registration | None = None
+    """The registry's data for the asset's registrable domain, on the one asset that speaks
+    for that domain in a sweep (None elsewhere: the registration checks do not look)."""
 
     @property
     def response_ms(self) -> float | None:

@@ -3,7 +3,7 @@
     python tests/record_lab_sweep.py
 
 The lab listens on random ports and answers in varying time; the recording replaces
-the ports with 8080 (HTTP), 8443 (HTTPS) and 9 (closed) and response times with fixed
+the ports with 8080 (HTTP), 8443 (HTTPS), 9 (closed) and 8090 (RDAP) and response times with fixed
 numbers, and stamps every time with the tests' fixed clock. Rerun it when the schema,
 the checks or the lab's sites change.
 """
@@ -38,7 +38,14 @@ def main() -> None:
         store.close()
         conn = sqlite3.connect(path)
         ports = {lab.ports.http: 8080, lab.ports.https: 8443, lab.ports.closed: 9}
-        for table, column in (("assets", "urls"), ("probes", "data"), ("findings", "evidence")):
+        ports[lab.ports.registry] = 8090  # the lab's RDAP server, in registration sources
+        for table, column in (
+            ("assets", "urls"),
+            ("probes", "data"),
+            ("findings", "evidence"),
+            ("registrations", "data"),
+            ("discovered", "how"),
+        ):
             for old, new in ports.items():
                 conn.execute(
                     f"UPDATE {table} SET {column} = replace({column}, ':{old}/', ':{new}/')"

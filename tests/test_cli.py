@@ -167,6 +167,14 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
         ("portal.yuanqu-park.test", "injected-script"),
         ("news.shili-tech.test", "content-changed"),
         ("untrusted.shili-tech.test", "tls-untrusted"),
+        # issue 12: registrations, the filing list, discovery
+        ("shili-tech.test", "domain-expiring"),
+        ("yuanqu-park.test", "domain-on-hold"),
+        ("www.renli-hr.test", "icp-filed-but-retired"),
+        ("www.renli-hr.test", "icp-filed-not-inventoried"),
+        ("renli-hr.cn", "released-domain-reused"),
+        ("shili-tech.test", "unknown-asset"),
+        ("news.shili-tech.test", "icp-number-missing"),
     }
     assert found == expected
     healthy = {

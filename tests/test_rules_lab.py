@@ -98,8 +98,19 @@ def test_check_fires_where_expected_and_not_elsewhere(outcomes, check, positive,
 
 def test_every_catalog_check_has_a_lab_case():
     covered = {c for c, _, _ in [*CASES, *CONTEXT_CASES]}
-    # unknown-asset needs the inventory, probe-incomplete a failing site: tests of their own
-    assert covered | {"unknown-asset", "probe-incomplete"} == {s.id for s in CATALOG}
+    # unknown-asset needs the inventory, probe-incomplete a failing site: tests of their own;
+    # the registration and filing checks need the sweep's registry lookups and filing list:
+    # tests/test_domains_lab.py sweeps the lab for each, both ways
+    domains = {
+        "domain-expiring",
+        "domain-expired",
+        "domain-on-hold",
+        "retired-domain-still-filed",
+        "released-domain-reused",
+        "icp-filed-not-inventoried",
+        "icp-filed-but-retired",
+    }
+    assert covered | {"unknown-asset", "probe-incomplete"} | domains == {s.id for s in CATALOG}
 
 
 def test_unknown_asset_lists_names_the_inventory_lacks(outcomes, lab):

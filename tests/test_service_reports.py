@@ -58,7 +58,8 @@ def test_report_json_validates_and_holds_the_history(recorded_store, lang):
     now = recorded_store.clock()
     report = build_report(recorded_store, now - timedelta(days=30), now, lang)
     jsonschema.validate(report, SCHEMA)
-    assert report["inventory"]["by_lifecycle"]["retired"] == 2
+    assert report["inventory"]["by_lifecycle"]["retired"] == 3  # with the released renli-hr.cn
+    assert report["discovery"]["filings"] == 4 and report["discovery"]["total"] >= 2
     checks = {(f["asset"], f["check"]) for f in report["findings_raised"]}
     assert ("www.renli-hr.test", "retired-still-serving") in checks
     assert len(report["demands"]) == 7

@@ -69,3 +69,8 @@ def test_palette(snap_compare, recorded_store, lab):
     # The palette searches in a worker; wait for its results before the screenshot.
     app = recorded_app(recorded_store, lab)
     assert snap_compare(app, run_before=press("ctrl+p", *"sweep", wait=0.3), terminal_size=(80, 24))
+
+
+def test_discovered(snap_compare, recorded_store, lab):
+    app = recorded_app(recorded_store, lab, "zh")
+    assert snap_compare(app, run_before=press("d"), terminal_size=(80, 24))

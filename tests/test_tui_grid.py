@@ -39,7 +39,7 @@ async def test_filter_severity_and_sort_keys(recorded_store, lab):
     async with app.run_test(size=(80, 24)) as pilot:
         grid = app.grid
         total = grid.table.row_count
-        await pilot.press("slash", *"renli")
+        await pilot.press("slash", *"renli-hr.test")
         assert grid.table.row_count == 1
         await pilot.press("escape")
         assert grid.table.row_count == total and grid.filter_text == ""

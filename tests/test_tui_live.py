@@ -116,6 +116,9 @@ async def test_demo_takes_the_retired_hr_site_from_critical_to_resolved(tmp_path
     """The issue-5 demo flow, inside the dashboard, on a lab of its own (controls change it)."""
     with RemoteLab() as own_lab:
         store = seeded(tmp_path, own_lab)
+        # Its filings were cancelled already (the filing checks have their own tests).
+        kept = [f for f in store.filings.all() if "renli" not in f.domain]
+        store.filings.replace(kept, "filings.csv")
         app = quiet(make_app(store, own_lab.overrides(), lang="en", lab=own_lab))
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()

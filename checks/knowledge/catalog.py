@@ -14,6 +14,8 @@ LIVE = frozenset({Lifecycle.ACTIVE, Lifecycle.RETIRING})
 """Availability, TLS and hygiene: noise on a retired asset, where the fix is to take it down."""
 RETIRED_ONLY = frozenset({Lifecycle.RETIRED})
 ACTIVE_ONLY = frozenset({Lifecycle.ACTIVE})
+LEAVING = frozenset({Lifecycle.RETIRING, Lifecycle.RETIRED})
+"""Assets on their way out or gone: where a released name must stay watched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +253,8 @@ CATALOG: tuple[CheckSpec, ...] = (
         Severity.MEDIUM,
         "Name not in the inventory",
         "发现未登记的资产",
-        "A name found under an inventoried domain (by zone transfer) is not in the inventory.",
+        "A name found under an inventoried domain (zone transfer, certificate transparency, "
+        "brute-force DNS, certificates' SANs, links on our pages) is not in the inventory.",
     ),
     CheckSpec(
         "seo-spam",
@@ -284,6 +287,71 @@ CATALOG: tuple[CheckSpec, ...] = (
         "资产未能完整探测",
         "Part of the asset went unobserved (a DNS timeout or SERVFAIL, a TLS or protocol error, "
         "a timeout, a probe error): its other findings keep their state until it is observed.",
+    ),
+)
+
+CATALOG += (
+    CheckSpec(
+        "domain-expiring",
+        Severity.MEDIUM,
+        "Domain registration expires within 30 days",
+        "域名将在 30 天内到期",
+        "The registry (RDAP or WHOIS) says the domain expires in under 30 days (high under 7): "
+        "renew it, or someone else will.",
+        LIVE,
+    ),
+    CheckSpec(
+        "domain-expired",
+        Severity.HIGH,
+        "Domain registration has expired",
+        "域名注册已到期",
+        "The registry says the domain's expiry date has passed, or that it holds no such domain "
+        "any more: it can be registered by anyone.",
+        LIVE,
+    ),
+    CheckSpec(
+        "domain-on-hold",
+        Severity.HIGH,
+        "Domain suspended by the registry or registrar (hold)",
+        "域名被注册局或注册商暂停解析（Hold）",
+        "The domain carries clientHold or serverHold: it is taken out of DNS, e.g. for a missing "
+        "filing or real-name verification.",
+        LIVE,
+    ),
+    CheckSpec(
+        "retired-domain-still-filed",
+        Severity.HIGH,
+        "Retired site's domain is lapsing while its ICP filing is live",
+        "已下线网站的域名即将到期，但备案仍未注销",
+        "A retired asset's domain expires within 30 days, has expired or is free, while its ICP "
+        "filing is still live: whoever registers it next serves under your filing.",
+        RETIRED_ONLY,
+    ),
+    CheckSpec(
+        "released-domain-reused",
+        Severity.HIGH,
+        "Released domain is in use again",
+        "已释放的域名被重新使用",
+        "After the decommission step 'domain released' was attested, the name was registered "
+        "again (a registration date after the release), resolves or serves.",
+        LEAVING,
+    ),
+    CheckSpec(
+        "icp-filed-not-inventoried",
+        Severity.HIGH,
+        "ICP-filed domain that no asset covers",
+        "已备案域名不在资产台账中",
+        "The imported ICP filing list holds a domain that no inventoried asset is or lies under: "
+        "a forgotten site the company answers for.",
+    ),
+    CheckSpec(
+        "icp-filed-but-retired",
+        Severity.HIGH,
+        "Retired asset's domain is still ICP-filed",
+        "已下线资产的域名仍在备案",
+        "A retired asset's domain is still on the imported ICP filing list: the filing must be "
+        "cancelled (注销备案), not just the access (取消接入).",
+        RETIRED_ONLY,
     ),
 )
 

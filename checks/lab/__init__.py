@@ -24,6 +24,7 @@ from checks.lab.certs import LabCA
 from checks.lab.controls import CONTROLS, LabControl, control_by_id
 from checks.lab.demo import demo
 from checks.lab.dns_server import LabDns, serve_dns
+from checks.lab.registry_server import LabRegistry, bootstrap_json, serve_registries
 from checks.lab.scenarios import Ports, Scenario, edge
 from checks.lab.web_server import LabWeb, serve_web
 from checks.model import Asset, Settings
@@ -32,6 +33,7 @@ from checks.rules.compromise import page_baseline
 from checks.service import inventory
 from checks.service.sweeps import ProbeOverrides, config_from
 from checks.store import Store
+from checks.store.domains import released_step
 
 ScenarioFactory = Callable[[Ports], Scenario]
 
@@ -57,6 +59,20 @@ class LabView:
     ports: Ports
     scenario: Scenario
     ca_pem: str
+    rdap_bootstrap: str
+    """A dns.json sending .test to the lab's RDAP server (the sweep's --rdap-bootstrap)."""
+
+    @property
+    def whois_servers(self) -> tuple[tuple[str, str, int], ...]:
+        """.cn and .中国 to the lab's WHOIS server (the sweep's --whois-server)."""
+        return tuple(
+            (tld, self.addresses[0], self.ports.whois) for tld in ("cn", "xn--fiqs8s", "xn--fiqz9s")
+        )
+
+    @property
+    def ct_url(self) -> str:
+        """The lab's crt.sh-compatible endpoint (`discover --ct --ct-url`)."""
+        return f"http://{self.addresses[0]}:{self.ports.registry}/ct/"
 
     @property
     def nameserver(self) -> tuple[str, int]:
@@ -73,12 +89,23 @@ class LabView:
         return list(CONTROLS)
 
     def seed(self, store: Store, source: str = "demo") -> None:
-        """Fill a store with the lab's inventory and the baselines accepted before the incidents."""
+        """Fill a store with the lab's inventory, the baselines accepted before the incidents,
+        the organisation's ICP filing list and the domains it released."""
         for asset in self.scenario.inventory:
             stored = inventory.save(store, asset, source=source).asset
             html = self.scenario.baselines.get(asset.name)
             if html is not None and stored.id is not None:
                 store.baselines.accept(stored.id, page_baseline(asset, html), source=source)
+            days = self.scenario.released.get(asset.name)
+            if days is not None and stored.id is not None:
+                store.attestations.attest_decommission(
+                    stored.id,
+                    released_step(),
+                    "released at the registrar",
+                    at=store.clock() - timedelta(days=days),
+                )
+        if self.scenario.filings:
+            store.filings.replace(list(self.scenario.filings), source)
 
     def overrides(self, timeout: float = 3.0, light: bool = False) -> ProbeOverrides:
         """What a front end is told to probe the lab: its DNS server, its CA, its port map."""
@@ -88,6 +115,8 @@ class LabView:
             timeout=timeout,
             light=light,
             lab={"port_map": self.port_map(), "axfr_port": self.dns_port},
+            rdap_bootstrap=self.rdap_bootstrap,
+            whois_servers=self.whois_servers,
         )
 
     def probe_config(self, **changes: Any) -> ProbeConfig:
@@ -150,6 +179,8 @@ class Lab(LabView):
         self.ports = Ports(0, 0, 0)
         self.scenario = Scenario(zones=[])
         self.ca_pem = ""
+        self.rdap_bootstrap = ""
+        self.registry = LabRegistry()
         self.dns: LabDns | None = None
         self.web: LabWeb | None = None
         self._closed_sock: socket.socket | None = None
@@ -239,8 +270,17 @@ class Lab(LabView):
         https_servers, https_port = await serve_web(web, list(self.addresses), contexts)
         service = await asyncio.start_server(_accept_and_close, self.addresses[0], 0)
         service_port = service.sockets[0].getsockname()[1]
-        self.ports = Ports(http_port, https_port, self._closed_port(), service_port)
+        registries, rdap_port, whois_port = await serve_registries(self.registry, self.addresses[0])
+        self.ports = Ports(
+            http_port, https_port, self._closed_port(), service_port, rdap_port, whois_port
+        )
         self.scenario = self._factory(self.ports)
+        self.registry.domains.update(self.scenario.domains)
+        self.registry.ct.update(self.scenario.ct)
+        self.registry.ct_bulk.update(self.scenario.ct_bulk)
+        bootstrap = self.folder / "rdap_dns.json"
+        bootstrap.write_text(bootstrap_json(self.addresses[0], rdap_port), encoding="utf-8")
+        self.rdap_bootstrap = str(bootstrap)
         web.sites = {site.host.lower(): site for site in self.scenario.sites}
         self.web = web
         contexts.update(self._contexts(ca))
@@ -258,11 +298,13 @@ class Lab(LabView):
             await self._stop.wait()
         finally:
             udp.close()
-            for server in [tcp, service, *http_servers, *https_servers]:
+            for server in [tcp, service, *http_servers, *https_servers, *registries]:
                 server.close()
-            for task in [*web.tasks, *dns_tasks]:
+            for task in [*web.tasks, *dns_tasks, *self.registry.tasks]:
                 task.cancel()
-            await asyncio.gather(*web.tasks, *dns_tasks, return_exceptions=True)
+            await asyncio.gather(
+                *web.tasks, *dns_tasks, *self.registry.tasks, return_exceptions=True
+            )
 
     def _contexts(self, ca: LabCA) -> dict[str, ssl.SSLContext]:
         by_cert: dict[str, list[str]] = {}
@@ -272,7 +314,14 @@ class Lab(LabView):
         issued: dict[str, ssl.SSLContext] = {}
         for cert, hosts in by_cert.items():
             if cert == "valid":
-                issued[cert] = ca.issue("valid", hosts).server_context()
+                # One certificate per site, as ACME issues them: a shared one would show every
+                # other site's name in its SANs (passive discovery reads them).
+                for host in hosts:
+                    issued[f"valid:{host.lower()}"] = ca.issue(
+                        f"valid-{host}", [host]
+                    ).server_context()
+            elif cert == "shared":
+                issued[cert] = ca.issue(cert, hosts).server_context()
             elif cert == "wildcard":
                 suffixes = sorted({h.split(".", 1)[1] for h in hosts})
                 issued[cert] = ca.issue("wildcard", [f"*.{s}" for s in suffixes]).server_context()

@@ -2,8 +2,9 @@
 
 Prints where it listens as one JSON line, then serves until standard input closes. With
 `--control` it also answers commands, one per line: `apply CONTROL` plays a lab control and
-answers `ok HOST`; `queries` answers `ok N`, the DNS questions answered so far; `requests HOST` the
-HTTP requests served for that Host; `connections HOST` the connections opened for it.
+answers `ok HOST`; `queries` answers `ok N`, the DNS questions answered so far; `registry` the
+RDAP, WHOIS and CT questions; `requests HOST` the HTTP requests served for that Host;
+`connections HOST` the connections opened for it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def _serve_commands(lab: Lab) -> None:
             elif verb == "queries":
                 assert lab.dns is not None
                 answer = f"ok {lab.dns.queries}"
+            elif verb == "registry":
+                answer = f"ok {lab.registry.queries}"
             elif verb == "requests":
                 assert lab.web is not None
                 answer = f"ok {lab.web.hosts.get(arg.lower(), 0)}"
@@ -72,6 +75,9 @@ def main() -> None:
                     "https": lab.ports.https,
                     "closed": lab.ports.closed,
                     "service": lab.ports.service,
+                    "registry": lab.ports.registry,
+                    "whois": lab.ports.whois,
+                    "rdap_bootstrap": lab.rdap_bootstrap,
                     "ca_pem": lab.ca_pem,
                     "addresses": list(addresses),
                 }

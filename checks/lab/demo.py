@@ -18,9 +18,10 @@ from checks.lab.pages import (
     TONGDA_PAGE,
     page,
 )
+from checks.lab.registry_server import LabDomain
 from checks.lab.scenarios import DEMO_ZONES, Ports, Scenario
 from checks.lab.web_server import Page, Site, html_page, redirect
-from checks.model import Asset, Kind, Lifecycle
+from checks.model import Asset, Filing, Kind, Lifecycle
 from checks.names import normalize_name
 
 IT = "信息中心 赵磊"
@@ -153,7 +154,13 @@ class _Demo:
         self.add("old-promo.shili-tech.test", Kind.WEBSITE, MARKETING)
         files = "files.shili-tech.test"
         s.host(files)
-        s.sites.append(Site(files, http=self.upgrade(files), https=self.healthy))
+        # Its page links a customer system nobody inventoried (the prober never follows it), and
+        # its certificate also names vpn., which nobody inventoried either.
+        linked = HEALTHY_PAGE.replace(
+            "<footer>", '<p><a href="https://crm.shili-tech.test/login">客户系统</a></p><footer>'
+        )
+        page = {"/": html_page(linked, headers=GOOD_HEADERS)}
+        s.sites.append(Site(files, http=self.upgrade(files), https=page, cert="shared"))
         self.add(files, Kind.WEBSITE, "", *self.both(files))
         news = "news.shili-tech.test"
         s.host(news)
@@ -237,6 +244,57 @@ class _Demo:
         s.host(mail, mx=[mail])
         self.add(mail, Kind.MAIL, IT)
 
+    def domains(self) -> None:
+        """Registrations, the filing list, a released domain taken again, names nobody listed."""
+        s = self.s
+        s.domains.update(
+            {
+                "shili-tech.test": LabDomain(expires_in=12),
+                "yuanqu-park.test": LabDomain(
+                    statuses=("server hold", "client transfer prohibited")
+                ),
+                "renli-hr.test": LabDomain(expires_in=200),
+                "wuye-pm.test": LabDomain(expires_in=200),
+                # Released two months ago; someone registered it again 20 days ago.
+                "renli-hr.cn": LabDomain(created_ago=20, registrar="某某网络科技有限公司"),
+                normalize_name("示例.中国"): LabDomain(expires_in=400, statuses=("ok",)),
+            }
+        )
+        cn, zhongguo = "renli-hr.cn", normalize_name("示例.中国")
+        # Its zone exists (the new holder's nameserver) but the name has no address yet.
+        s.zones += [cn, zhongguo]
+        self.add(
+            cn,
+            Kind.DOMAIN,
+            "人事部 李娜",
+            lifecycle=Lifecycle.RETIRED,
+            notes="旧官网域名，2026 年释放",
+        )
+        s.released[cn] = 60
+        self.add("示例.中国", Kind.DOMAIN, IT)
+        s.filings += [
+            Filing("renli-hr.test", "豫ICP备13000001号-1", "豫ICP备13000001号", "仁力人力资源官网"),
+            Filing("shili-tech.test", "豫ICP备20000003号-1", "豫ICP备20000003号", "示例科技官网"),
+            # The HR firm's recruiting site: filed years ago, in nobody's inventory.
+            Filing("renli-zhaopin.test", "豫ICP备13000001号-2", "豫ICP备13000001号", "仁力招聘"),
+            Filing("yuanqu-park.test", "豫ICP备17000002号-1", "豫ICP备17000002号", "科创产业园"),
+        ]
+        # Names of the company nobody inventoried: in DNS (brute force), in a certificate's SANs
+        # (vpn is on the shared certificate), in CT logs, linked from the home page (crm).
+        for name in ("hr", "erp", "crm"):
+            s.host(f"{name}.shili-tech.test")
+        vpn = "vpn.shili-tech.test"
+        s.host(vpn)
+        s.sites.append(Site(vpn, https=self.healthy, cert="shared"))
+        s.ct["shili-tech.test"] = [
+            "shili-tech.test\nwww.shili-tech.test",
+            "*.hr.shili-tech.test",
+            "erp.shili-tech.test",
+            "oa.shili-tech.test",
+            "old-promo.shili-tech.test",
+            "mail.shili-tech.test",
+        ]
+
 
 def demo(ports: Ports) -> Scenario:
     """The incidents of Zhengzhou 2024, and the ordinary good and bad of a company's sites."""
@@ -247,4 +305,5 @@ def demo(ports: Ports) -> Scenario:
     build.exposures()
     build.takeovers()
     build.networks()
+    build.domains()
     return build.s

@@ -61,6 +61,13 @@ class LabDns:
             parts = name.split(".")
             self._names.update(".".join(parts[i:]) for i in range(1, len(parts)))
 
+    def _record(self, name: str) -> Records | None:
+        """The name's records, or a wildcard's (`*.zone`) for a name that does not exist."""
+        found = self.records.get(name)
+        if found is None and name not in self._names and "." in name:
+            found = self.records.get("*." + name.split(".", 1)[1])
+        return found
+
     def _zone(self, name: str) -> str | None:
         best = None
         for zone in self.zones:
@@ -98,7 +105,7 @@ class LabDns:
             return self._transfer(response, zone, name)
         seen = {name}
         while True:
-            rec = self.records.get(name)
+            rec = self._record(name)
             if rec is not None and rec.behavior == "drop":
                 return None
             if rec is not None and rec.behavior == "servfail":
@@ -122,7 +129,7 @@ class LabDns:
                     name + ".", TTL, "IN", dns.rdatatype.to_text(rdtype), values
                 )
             )
-        elif name not in self._names and name != zone:
+        elif rec is None and name not in self._names and name != zone:
             response.set_rcode(dns.rcode.NXDOMAIN)
             response.authority.append(self._soa(zone))
         else:

@@ -41,8 +41,16 @@ class RemoteLab(LabView):
         info = json.loads(line)
         self.addresses = tuple(info["addresses"])
         self.dns_port = info["dns"][1]
-        self.ports = Ports(info["http"], info["https"], info["closed"], info["service"])
+        self.ports = Ports(
+            info["http"],
+            info["https"],
+            info["closed"],
+            info["service"],
+            info["registry"],
+            info["whois"],
+        )
         self.ca_pem = info["ca_pem"]
+        self.rdap_bootstrap = info["rdap_bootstrap"]
         self.scenario = _default_scenario(self.ports)
 
     def _ask(self, command: str) -> str:
@@ -66,6 +74,11 @@ class RemoteLab(LabView):
     def dns_queries(self) -> int:
         """How many DNS questions the lab has answered so far."""
         return int(self._ask("queries"))
+
+    @property
+    def registry_queries(self) -> int:
+        """How many RDAP, WHOIS and CT questions the lab's registries have answered so far."""
+        return int(self._ask("registry"))
 
     def requests_for(self, host: str) -> int:
         """How many HTTP requests the lab has served with this Host header."""

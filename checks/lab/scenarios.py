@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from checks.lab.dns_server import Records
 from checks.lab.pages import EDGE_TITLE, GOOD_HEADERS, HEALTHY_PAGE, page
+from checks.lab.registry_server import LabDomain
 from checks.lab.web_server import Page, Site, html_page, redirect
-from checks.model import Asset, Kind
+from checks.model import Asset, Filing, Kind
 from checks.names import normalize_name
 
 __all__ = ["EDGE_TITLE", "GOOD_HEADERS", "Ports", "Scenario", "bench", "edge"]
@@ -26,6 +27,7 @@ DEMO_ZONES = [
     "github.io",
 ]
 EDGE_ZONE = "lab-edge.test"
+WILDCARD_ZONE = "wildcard.test"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,10 @@ class Ports:
     closed: int
     service: int = 0
     """Accepts TCP connections and closes them: stands in for Redis, MySQL... on risky ports."""
+    registry: int = 0
+    """The lab's RDAP server and CT endpoint (HTTP)."""
+    whois: int = 0
+    """The lab's WHOIS server (TCP, CNNIC's and the ICANN format)."""
 
     def http_url(self, host: str, path: str = "/") -> str:
         """http://HOST:PORT/path on the lab."""
@@ -65,6 +71,16 @@ class Scenario:
     """Risky ports the lab pretends are open, by host (all others read as closed)."""
     baselines: dict[str, str] = field(default_factory=dict)
     """Home pages (HTML) accepted before the incident, by asset name, for content-changed."""
+    domains: dict[str, LabDomain] = field(default_factory=dict)
+    """What the lab's registries (RDAP, WHOIS) say, by registrable domain."""
+    ct: dict[str, list[str]] = field(default_factory=dict)
+    """Names in certificate-transparency logs, by domain (one string per certificate)."""
+    ct_bulk: dict[str, int] = field(default_factory=dict)
+    """Domains whose CT answer lists this many generated certificates."""
+    filings: list[Filing] = field(default_factory=list)
+    """The organisation's ICP filing list, as the admin would import it."""
+    released: dict[str, float] = field(default_factory=dict)
+    """Asset name -> days ago its decommission step "domain released" was attested."""
 
     def host(self, name: str, *addresses: str, **rec: object) -> None:
         """Add an A record (127.0.0.1 unless given) and any other record fields."""
@@ -77,6 +93,9 @@ class Scenario:
         self.sites += other.sites
         self.open_ports.update(other.open_ports)
         self.axfr += other.axfr
+        self.domains.update(other.domains)
+        self.ct.update(other.ct)
+        self.ct_bulk.update(other.ct_bulk)
 
 
 SCRIPT_TROJAN = "var r=document.referrer;if(r.indexOf('baidu')>-1){top.location.href='http://www.xpj-casino.test/';}"
@@ -90,7 +109,23 @@ SCRIPTS_PAGE = (
 
 def edge(ports: Ports) -> Scenario:
     """Misbehaving servers and odd answers, for the tests (not in the demo inventory)."""
-    s = Scenario(zones=[EDGE_ZONE])
+    s = Scenario(zones=[EDGE_ZONE, WILDCARD_ZONE])
+    # A zone that answers every name (brute force must report only oa, whose address differs).
+    s.records[f"*.{WILDCARD_ZONE}"] = Records(a=[LOOPBACK])
+    s.records[f"oa.{WILDCARD_ZONE}"] = Records(a=["127.0.0.2"])
+    # Registries misbehaving, for the tests.
+    s.domains.update(
+        {
+            "rdap-broken.test": LabDomain(behavior="malformed"),
+            "unregistered.test": LabDomain(behavior="missing"),
+            "rdap-hang.test": LabDomain(behavior="hang"),
+            "whois-hang.cn": LabDomain(behavior="hang"),
+            "gone.cn": LabDomain(behavior="missing"),
+            "lapsing.test": LabDomain(expires_in=10),
+            "lapsed.test": LabDomain(expires_in=-3),
+        }
+    )
+    s.ct_bulk["big.test"] = 50_000
 
     def site(label: str, http: dict[str, Page], https: dict[str, Page] | None = None) -> str:
         host = f"{label}.{EDGE_ZONE}"

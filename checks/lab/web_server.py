@@ -217,4 +217,4 @@ def _context_for(
     site = web.sites.get(name.lower())
     if site is None:
         return None
-    return contexts.get(site.cert)
+    return contexts.get(f"{site.cert}:{site.host.lower()}") or contexts.get(site.cert)

@@ -76,6 +76,13 @@ class ProbeConfig:
     """Scripts of the home page fetched per site (own site or inventoried hosts only)."""
     script_cap: int = 128 * 1024
     """Bytes of each fetched script kept."""
+    registration: bool = True
+    """Look registrable domains up (RDAP, WHOIS) where the day's cache has nothing; off in a
+    light sweep, where only cached registrations are judged."""
+    rdap_bootstrap: str | None = None
+    """An RDAP bootstrap file (dns.json format); None is the shipped copy."""
+    whois_servers: tuple[tuple[str, str, int], ...] = ()
+    """(tld, host, port) overriding the shipped WHOIS servers."""
 
 
 class Prober:

@@ -6,7 +6,7 @@ text that came from the network or from people is made inert for the format.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from checks.model import Bilingual
 
@@ -35,6 +35,8 @@ class Report(TypedDict):
     attestations: list[dict[str, Any]]
     open_items: list[dict[str, Any]]
     sweeps: list[dict[str, Any]]
+    discovery: NotRequired[dict[str, Any]]
+    """What discovery found (by source), what was decided (by state), and the filing list."""
 
 
 WORDS = {
@@ -47,6 +49,8 @@ WORDS = {
     "by_kind": ("By kind", "按类型"),
     "by_lifecycle": ("By lifecycle", "按生命周期"),
     "by_owner": ("By owner", "按责任人"),
+    "discovery": ("Names found outside the inventory", "台账外发现的名称"),
+    "filings": ("ICP filings (imported list)", "ICP 备案（导入的列表）"),
     "raised": ("2. Findings raised in the period", "二、报告期内发现的问题"),
     "fixed": ("3. Findings fixed in the period", "三、报告期内已整改的问题"),
     "demands": ("4. The regulator's demands", "四、监管要求落实情况"),
@@ -174,4 +178,18 @@ def inventory_lines(report: Report) -> list[tuple[str, str]]:
         (word("by_kind", lang), ", ".join(f"{k} {v}" for k, v in inv["by_kind"].items())),
         (word("by_lifecycle", lang), ", ".join(f"{k} {v}" for k, v in inv["by_lifecycle"].items())),
         (word("by_owner", lang), ", ".join(f"{k} {v}" for k, v in inv["by_owner"].items())),
+        *_discovery_lines(report),
+    ]
+
+
+def _discovery_lines(report: Report) -> list[tuple[str, str]]:
+    found = report.get("discovery")
+    if not found:
+        return []
+    lang = report["language"]
+    sources = ", ".join(f"{k} {v}" for k, v in found["by_source"].items()) or "-"
+    states = ", ".join(f"{k} {v}" for k, v in found["by_state"].items()) or "-"
+    return [
+        (word("discovery", lang), f"{found['total']} ({sources}; {states})"),
+        (word("filings", lang), str(found["filings"])),
     ]

@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 from checks.knowledge.catalog import spec
 from checks.model import Finding, ProbeOutcome
-from checks.rules import compromise, coverage, dns, exposure, web
+from checks.rules import compromise, coverage, discovery, dns, domains, exposure, filings, web
 from checks.rules._kit import Rule, RuleContext
 
 __all__ = ["RULES", "Rule", "RuleContext", "evaluate", "unobserved"]
@@ -36,7 +36,14 @@ RULES: tuple[Rule, ...] = (
     web.missing_headers,
     web.insecure_cookies,
     web.icp_number,
-    dns.unknown_assets,
+    discovery.unknown_assets,
+    domains.domain_expiring,
+    domains.domain_expired,
+    domains.domain_on_hold,
+    domains.retired_domain_still_filed,
+    domains.released_domain_reused,
+    filings.icp_filed_not_inventoried,
+    filings.icp_filed_but_retired,
     compromise.seo_spam,
     compromise.injected_script,
     compromise.content_changed,

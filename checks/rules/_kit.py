@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from checks.knowledge.catalog import spec
-from checks.model import Baseline, Finding, HttpEntry, ProbeOutcome
+from checks.model import Baseline, Filing, Finding, HttpEntry, ProbeOutcome
 from checks.text import decode_body
 
 
@@ -20,6 +20,19 @@ class RuleContext:
     """Hosts of every inventoried asset (for unknown-asset)."""
     baseline: Baseline | None = None
     """The asset's accepted home page (for content-changed and injected-script)."""
+    filings: tuple[Filing, ...] = ()
+    """The imported ICP filing list, every row (icp-number-missing compares with it)."""
+    unlisted_filings: tuple[Filing, ...] = ()
+    """Filed domains no asset covers, reported on this asset (icp-filed-not-inventoried)."""
+    retired_filings: tuple[Filing, ...] = ()
+    """Filings that cover this retired asset and no live one (icp-filed-but-retired)."""
+    released_at: datetime | None = None
+    """When the decommission step "domain released" was attested (released-domain-reused)."""
+    waiting: tuple[tuple[str, str], ...] = ()
+    """Discovered names under this asset still waiting in triage: (name, how it was found)."""
+    quiet: frozenset[str] = frozenset()
+    """Names not reported on this asset: marked not ours or ignored (found again, they stay
+    quiet), or reported under the asset that found them first."""
 
 
 Rule = Callable[[ProbeOutcome, RuleContext], list[Finding]]

@@ -11,6 +11,7 @@ from checks.knowledge.catalog import CATALOG
 from checks.model import DnsStatus, Finding, HttpEntry, HttpError, Kind, Lifecycle, ProbeOutcome
 from checks.names import is_ip
 from checks.rules._kit import RuleContext, finding
+from checks.rules.domains import REGISTRATION_CHECKS, registration_unobserved
 
 EVERY_CHECK = frozenset(spec.id for spec in CATALOG)
 DNS_UNKNOWN = frozenset({DnsStatus.TIMEOUT, DnsStatus.SERVFAIL, DnsStatus.ERROR})
@@ -19,7 +20,9 @@ HTTP_UNKNOWN = frozenset(
     {HttpError.TIMEOUT, HttpError.TLS, HttpError.PROTOCOL, HttpError.ERROR, HttpError.BLOCKED}
 )
 """Failures that say nothing about whether the site serves (a refused connection does)."""
-WITHOUT_PROBE = frozenset({"unowned-asset", "probe-incomplete"})
+WITHOUT_PROBE = frozenset(
+    {"unowned-asset", "probe-incomplete", "icp-filed-not-inventoried", "icp-filed-but-retired"}
+)
 """Checks that need nothing from the network."""
 WEB = frozenset(
     {
@@ -75,11 +78,12 @@ def unobserved(outcome: ProbeOutcome) -> tuple[frozenset[str], list[str]]:
     """The checks this outcome cannot judge, and why (for the evidence)."""
     if outcome.error:
         return EVERY_CHECK - {"unowned-asset"}, [f"probe failed: {outcome.error}"]
+    registration, why = registration_unobserved(outcome)
+    skipped: set[str] = set(registration)
     if dns_unknown(outcome):
         detail = f"; {outcome.dns.error}" if outcome.dns.error else ""
-        return EVERY_CHECK - WITHOUT_PROBE, [f"dns={outcome.dns.status}{detail}"]
-    skipped: set[str] = set()
-    why: list[str] = []
+        blind = (EVERY_CHECK - WITHOUT_PROBE - REGISTRATION_CHECKS) | registration
+        return blind, [f"dns={outcome.dns.status}{detail}", *why]
     lost = [e for e in outcome.http if entry_unknown(e, outcome)]
     if lost:
         skipped |= WEB

@@ -100,25 +100,3 @@ def zone_transfer(outcome: ProbeOutcome, ctx: RuleContext) -> list[Finding]:
         f"AXFR {outcome.asset.host} allowed by {transfer.server}: {len(transfer.names)} names"
     )
     return [finding(outcome, "zone-transfer-allowed", evidence)]
-
-
-def unknown_assets(outcome: ProbeOutcome, ctx: RuleContext) -> list[Finding]:
-    """unknown-asset: names the zone transfer revealed that the inventory does not hold."""
-    transfer = outcome.zone_transfer
-    if transfer is None:
-        return []
-    apex = outcome.asset.host
-    return [
-        finding(
-            outcome,
-            "unknown-asset",
-            f"{name} found by AXFR of {apex}, not in the inventory",
-            subject=name,
-        )
-        for name in transfer.names
-        # the zone's own nameservers and _service labels are infrastructure, not assets
-        if name != apex
-        and name not in ctx.known_hosts
-        and name not in outcome.dns.ns
-        and not name.startswith("_")
-    ]

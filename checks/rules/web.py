@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from checks.model import Finding, HttpEntry, Kind, ProbeOutcome
 from checks.rules._kit import RuleContext, finding, header_values, main_page, page_text, pages
+from checks.rules.filings import filed_number
 
 EXPIRING_DAYS = 21
 """tls-expiring fires when a certificate has fewer days left than this."""
@@ -191,22 +192,27 @@ def _icp_key(text: str) -> tuple[str, str] | None:
 
 
 def icp_number(outcome: ProbeOutcome, ctx: RuleContext) -> list[Finding]:
-    """icp-number-missing: the home page does not show the recorded ICP filing number."""
+    """icp-number-missing: the home page does not show the recorded (or filed) ICP number,
+    or the number recorded in the inventory is not the one on the imported filing list."""
     asset = outcome.asset
-    if asset.kind != Kind.WEBSITE or not asset.icp:
+    filed = filed_number(asset.host, ctx.filings)
+    expected = asset.icp or filed
+    if asset.kind != Kind.WEBSITE or not expected:
         return []
     page = main_page(outcome, below=400)
     if page is None or not page.body:
         return []
-    recorded = _icp_key(asset.icp)
+    recorded = _icp_key(expected)
     shown = [(m.group(1), m.group(2)) for m in _ICP.finditer(page_text(page))]
-    if recorded is not None and recorded in shown:
+    differs = bool(asset.icp and filed and _icp_key(asset.icp) != _icp_key(filed))
+    if recorded is not None and recorded in shown and not differs:
         return []
     seen = ", ".join(f"{p}ICP备{n}号" for p, n in shown) or "none"
+    on_list = f"; filed={filed}" if filed else ""
     return [
         finding(
             outcome,
             "icp-number-missing",
-            f"recorded={asset.icp}; shown={seen}; url={page.final_url}",
+            f"recorded={asset.icp or '-'}{on_list}; shown={seen}; url={page.final_url}",
         )
     ]

@@ -15,6 +15,7 @@ from checks.names import display_name
 from checks.report import SCHEMA, Report
 from checks.service.org import states
 from checks.store import Store
+from checks.store.audit import Event
 from checks.store.codec import ts
 from checks.workflow.org import ItemState
 
@@ -27,7 +28,7 @@ DUE_DAYS = {
 }
 """Days from first seen to the due date of an open finding, by severity."""
 
-ATTESTED_ACTIONS = ("step.attest", "org.attest", "risk.accept", "asset.update")
+ATTESTED_ACTIONS = ("step.attest", "org.attest", "risk.accept", "asset.update", "discovery.decide")
 """Audit events the report lists as attestations."""
 
 
@@ -120,4 +121,17 @@ def build_report(store: Store, since: datetime, now: datetime, lang: str) -> Rep
         "sweeps": [
             {"at": ts(e.at), "actor": e.actor, **e.detail} for e in events if e.action == "sweep"
         ],
+        "discovery": _discovery(store, events),
+    }
+
+
+def _discovery(store: Store, events: list[Event]) -> dict[str, Any]:
+    """Names found outside the inventory, by source and by decision, and the filing list."""
+    rows = store.discovered.rows()
+    return {
+        "total": len(rows),
+        "by_source": dict(Counter(s for r in rows for s in r.sources)),
+        "by_state": dict(Counter(str(r.state) for r in rows)),
+        "decided_in_period": sum(1 for e in events if e.action == "discovery.decide"),
+        "filings": len(store.filings.all()),
     }

@@ -2,9 +2,10 @@
 
 Each worker process has its own event loop, HTTP clients and DNS cache, probes its share and
 judges each outcome (rules included: page analysis is much of the CPU); the calling process
-stays the only writer of the database. Politeness holds across processes: each worker gets
-`per_address // processes` (at least 1) and `concurrency // processes`, so the totals are the
-configured ones.
+stays the only writer of the database, and settles what needs the whole sweep (which asset
+reports a name several found). Politeness holds across processes: there are never more
+workers than `per_address`, each gets `per_address // processes` and `concurrency // processes`,
+so the totals are the configured ones.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 from checks.model import Asset, Baseline, Finding, ProbeOutcome, utcnow
 from checks.probe import ProbeConfig, Prober, sweep
 from checks.rules import RuleContext, evaluate, unobserved
+from checks.rules.discovery import found_names
+from checks.service.domains import DomainFacts
 
 SHARD_FROM = 200
 """Sweeps of fewer assets stay in one process: starting workers costs about half a second."""
@@ -33,13 +36,19 @@ class Judged:
     findings: list[Finding]
     why: str
     """Why part of the asset went unobserved ("" when it was fully observed)."""
+    names: tuple[tuple[str, str], ...] = ()
+    """(name, how) of the names under the asset's site the probe showed, not inventoried."""
 
 
-def judge(outcome: ProbeOutcome, ctx: RuleContext, off: frozenset[str]) -> Judged:
+def judge(
+    outcome: ProbeOutcome, ctx: RuleContext, off: frozenset[str], facts: DomainFacts
+) -> Judged:
     """Evaluate one outcome; its unobserved and switched-off checks keep their findings' state."""
+    outcome, ctx = facts.apply(outcome, ctx)
     blind, why = unobserved(outcome)
     outcome = replace(outcome, skipped=outcome.skipped | blind | off)
-    return Judged(outcome, evaluate(outcome, ctx, off), "; ".join(why))
+    names = tuple(found_names(outcome, ctx))
+    return Judged(outcome, evaluate(outcome, ctx, off), "; ".join(why), names)
 
 
 def off_for(disabled: Mapping[tuple[str, int], str], asset: Asset) -> frozenset[str]:
@@ -54,6 +63,7 @@ class _Shard:
     known: frozenset[str]
     baselines: dict[int, Baseline]
     disabled: dict[tuple[str, int], str]
+    facts: DomainFacts
 
 
 def _work(shard: _Shard, out: Any) -> None:
@@ -64,7 +74,7 @@ def _work(shard: _Shard, out: Any) -> None:
             async for outcome in sweep(shard.assets, prober, shard.config.concurrency):
                 asset = outcome.asset
                 ctx = RuleContext(utcnow(), shard.known, shard.baselines.get(asset.id or 0))
-                out.put(judge(outcome, ctx, off_for(shard.disabled, asset)))
+                out.put(judge(outcome, ctx, off_for(shard.disabled, asset), shard.facts))
 
     from checks.service.sweeps import run_async
 
@@ -82,6 +92,7 @@ async def judged_in_shards(
     known: frozenset[str],
     baselines: Mapping[int, Baseline],
     disabled: Mapping[tuple[str, int], str],
+    facts: DomainFacts,
 ) -> AsyncIterator[Judged]:
     """Judged outcomes of `todo` from `config.processes` worker processes, as they come.
 
@@ -102,7 +113,7 @@ async def judged_in_shards(
     for index in range(count):
         assets = tuple(todo[index::count])
         mine = {a.id: baselines[a.id] for a in assets if a.id is not None and a.id in baselines}
-        shard = _Shard(share, assets, known, mine, dict(disabled))
+        shard = _Shard(share, assets, known, mine, dict(disabled), facts.for_assets(assets))
         workers.append(context.Process(target=_work, args=(shard, out), daemon=True))
     for worker in workers:
         worker.start()

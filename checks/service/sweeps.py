@@ -27,6 +27,7 @@ from checks.model import (
 from checks.probe import ProbeConfig, Prober, parse_nameserver, sweep
 from checks.rules import RuleContext
 from checks.rules.compromise import baseline_from
+from checks.service.domains import DomainFacts, SweepDomains
 from checks.service.remediation import complete_if_verified
 from checks.service.shards import SHARD_FROM, Judged, judge, judged_in_shards, off_for
 from checks.store import Store
@@ -52,6 +53,10 @@ class ProbeOverrides:
     """Processes a sweep shards its assets over (`--processes`); None: one per CPU."""
     lab: dict[str, Any] = field(default_factory=dict)
     """Lab wiring (port_map, axfr_port): only the loopback lab sets it."""
+    rdap_bootstrap: str | None = None
+    """`--rdap-bootstrap FILE`: replaces the shipped copy of IANA's dns.json."""
+    whois_servers: tuple[tuple[str, str, int], ...] = ()
+    """`--whois-server TLD=HOST[:PORT]`, each overriding one shipped WHOIS server."""
 
 
 def _positive(value: float | None, what: str) -> None:
@@ -78,6 +83,9 @@ def config_from(settings: Settings, overrides: ProbeOverrides) -> ProbeConfig:
         concurrency=int(concurrency),
         paths=not overrides.light,
         processes=overrides.processes or os.cpu_count() or 1,
+        registration=not overrides.light,
+        rdap_bootstrap=overrides.rdap_bootstrap,
+        whois_servers=overrides.whois_servers,
         **overrides.lab,
     )
 
@@ -108,8 +116,11 @@ OnBatch = Callable[[Batch, SweepProgress], None]
 class _Recorder:
     """Writes batches, and does what follows a stored probe: decommission and first baselines."""
 
-    def __init__(self, store: Store, total: int, on_batch: OnBatch | None) -> None:
+    def __init__(
+        self, store: Store, total: int, on_batch: OnBatch | None, domains: SweepDomains
+    ) -> None:
         self.store = store
+        self.domains = domains
         self.total = total
         self.on_batch = on_batch
         self.started = time.perf_counter()
@@ -128,12 +139,15 @@ class _Recorder:
         """Take one judged outcome into the batch."""
         if judged.why:
             self.unobserved.append((judged.outcome.asset.name, judged.why))
-        self.batch.append((judged.outcome, judged.findings))
+        outcome = judged.outcome
+        findings = self.domains.settle(outcome.asset.id or 0, judged.names, judged.findings)
+        self.batch.append((outcome, findings))
         self.done += 1
 
     def flush(self) -> None:
         store = self.store
         store.probes.record(self.batch)
+        self.domains.flush()
         for outcome, _ in self.batch:
             if outcome.asset.lifecycle == Lifecycle.RETIRING:
                 complete_if_verified(store, outcome.asset)
@@ -155,12 +169,13 @@ async def _judged_here(
     known: frozenset[str],
     baselines: Mapping[int, Baseline],
     disabled: Mapping[tuple[str, int], str],
+    facts: DomainFacts,
 ) -> AsyncIterator[Judged]:
     """Judged outcomes, probed in this process (small sweeps, one CPU)."""
     async with Prober(config, store.clock, known) as prober:
         async for outcome in sweep(todo, prober, config.concurrency):
             ctx = RuleContext(store.clock(), known, baselines.get(outcome.asset.id or 0))
-            yield judge(outcome, ctx, off_for(disabled, outcome.asset))
+            yield judge(outcome, ctx, off_for(disabled, outcome.asset), facts)
 
 
 async def run_sweep(
@@ -181,14 +196,18 @@ async def run_sweep(
     """
     full = assets is None
     todo = list(store.assets.all() if assets is None else assets)
-    recorder = _Recorder(store, len(todo), on_batch)
+    domains = SweepDomains(store, config)
+    await domains.prepare(todo)
+    recorder = _Recorder(store, len(todo), on_batch, domains)
     store.findings.expire_acceptances()
     disabled = store.checks.all()
     known = store.assets.hosts()
     if config.processes > 1 and len(todo) >= shard_from:
-        judged = judged_in_shards(config, todo, known, recorder.baselines, disabled)
+        judged = judged_in_shards(config, todo, known, recorder.baselines, disabled, domains.facts)
     else:
-        judged = _judged_here(store, config, todo, known, recorder.baselines, disabled)
+        judged = _judged_here(
+            store, config, todo, known, recorder.baselines, disabled, domains.facts
+        )
     async for item in judged:
         recorder.add(item)
         if (

@@ -8,6 +8,8 @@
 * `findings`     findings, their attestations and risk acceptances
 * `attestations` decommission steps and the organisation checklist
 * `baselines`    accepted home pages            * `views`     read models for the front ends
+* `registrations` registry answers cached a day  * `filings`   the imported ICP filing list
+* `discovered`   names found outside the inventory, and what was decided
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from checks.errors import UserError
 from checks.model import Clock, utcnow
 from checks.store.attestations import Attestations
 from checks.store.audit import AuditLog, actor
+from checks.store.domains import Discovered, Filings, Registrations
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
 from checks.store.probes import Baselines, Probes
@@ -137,6 +140,9 @@ class Store:
         self.baselines = Baselines(self.db, clock, self.audit)
         self.probes = Probes(self.db, clock, self.findings)
         self.views = Views(self.db, clock, self)
+        self.registrations = Registrations(self.db, clock)
+        self.filings = Filings(self.db, clock, self.audit)
+        self.discovered = Discovered(self.db, clock, self.audit)
 
     @staticmethod
     def _connect(path: Path, create: bool) -> sqlite3.Connection:

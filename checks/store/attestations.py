@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlite_utils import Database
 
 from checks.model import Attestation, Clock
@@ -17,21 +19,33 @@ class Attestations:
         self._clock = clock
         self._audit = audit
 
-    def _row(self, note: str, evidence: str, who: str | None) -> dict[str, str]:
+    def _row(
+        self, note: str, evidence: str, who: str | None, at: datetime | None = None
+    ) -> dict[str, str]:
         return {
             "actor": who or actor(),
-            "at": ts(self._clock()),
+            "at": ts(at or self._clock()),
             "note": note,
             "evidence": evidence,
         }
 
     def attest_decommission(
-        self, asset_id: int, step: int, note: str = "", evidence: str = "", who: str | None = None
+        self,
+        asset_id: int,
+        step: int,
+        note: str = "",
+        evidence: str = "",
+        who: str | None = None,
+        at: datetime | None = None,
     ) -> None:
-        """Attest a manual step of an asset's decommission checklist (logged)."""
+        """Attest a manual step of an asset's decommission checklist (logged).
+
+        Args:
+            at: when it was done, if not now (an inventory of what was retired long ago).
+        """
         with self._db.atomic():
             self._db.table("decommission_steps").upsert(
-                {"asset_id": asset_id, "step": step, **self._row(note, evidence, who)},
+                {"asset_id": asset_id, "step": step, **self._row(note, evidence, who, at)},
                 pk=("asset_id", "step"),
             )
             self._audit.log(

@@ -25,6 +25,7 @@ from checks.model import (
     Lifecycle,
     PathProbe,
     ProbeOutcome,
+    Registration,
     ScriptFile,
     ZoneTransfer,
 )
@@ -117,6 +118,9 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
             {"url": s.url, "status": s.status, "body_sha256": s.body_sha256}
             for s in outcome.scripts
         ],
+        "registration": registration_to_dict(outcome.registration)
+        if outcome.registration
+        else None,
     }
     return json.dumps(data, default=_default, ensure_ascii=False)
 
@@ -234,9 +238,18 @@ def outcome_digest(outcome: ProbeOutcome) -> str:
             _entry_view(outcome.spider),
             [(s.url, s.status, s.body_sha256) for s in outcome.scripts],
             sorted(outcome.skipped & LIGHT_SKIPS),
+            _registration_view(outcome.registration),
         ]
         full = _hash(seen)
     return f"{_hash(core)}:{full}"
+
+
+def _registration_view(reg: Registration | None) -> object:
+    if reg is None:
+        return None
+    view = registration_to_dict(reg)
+    view.pop("checked_at", None)
+    return view
 
 
 def light(outcome: ProbeOutcome) -> bool:
@@ -279,6 +292,25 @@ def unpack(data: str | bytes) -> str:
         unpacker = zlib.decompressobj(zdict=_ZDICTS[int.from_bytes(data[2:6], "big")])
         return (unpacker.decompress(data) + unpacker.flush()).decode()
     return zlib.decompress(data).decode()
+
+
+def registration_to_dict(reg: Registration) -> dict[str, Any]:
+    """A registration as JSON-ready data (stored in probes and in the day's cache)."""
+    data = asdict(reg)
+    for key in ("checked_at", "expires", "created", "changed"):
+        data[key] = ts(data[key]) if data[key] else None
+    return data
+
+
+def registration_from_dict(data: dict[str, Any]) -> Registration:
+    """The inverse of `registration_to_dict`."""
+    known = _known(Registration, data)
+    for key in ("expires", "created", "changed"):
+        known[key] = parse_ts(known.get(key))
+    known["checked_at"] = parse_ts(known["checked_at"]) or datetime.min.replace(tzinfo=UTC)
+    known["statuses"] = tuple(known.get("statuses") or ())
+    known["nameservers"] = tuple(known.get("nameservers") or ())
+    return Registration(**known)
 
 
 def _cert(data: dict[str, Any] | None) -> CertInfo | None:
@@ -340,4 +372,8 @@ def outcome_from_json(
             ScriptFile(s["url"], s.get("status"), body_sha256=s.get("body_sha256", ""))
             for s in data.get("scripts") or []
         ),
+        # rows written before registrations were looked up have none
+        registration=registration_from_dict(data["registration"])
+        if data.get("registration")
+        else None,
     )

@@ -196,6 +196,42 @@ def m006_decommission_steps(db: Database) -> None:
     )
 
 
+@migration
+def m008_domains(db: Database) -> None:
+    """Registrations cached for a day, the imported ICP filing list, and discovered names."""
+    db.executescript(
+        """
+        CREATE TABLE registrations (
+            domain TEXT PRIMARY KEY,
+            checked_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE icp_filings (
+            id INTEGER PRIMARY KEY,
+            domain TEXT NOT NULL,
+            site_no TEXT NOT NULL DEFAULT '',
+            entity_no TEXT NOT NULL DEFAULT '',
+            site_name TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE discovered (
+            name TEXT PRIMARY KEY,
+            asset_id INTEGER REFERENCES assets(id),
+            how TEXT NOT NULL,
+            sources TEXT NOT NULL DEFAULT '[]',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'new',
+            reason TEXT NOT NULL DEFAULT '',
+            actor TEXT NOT NULL DEFAULT '',
+            decided_at TEXT
+        );
+        CREATE INDEX discovered_state ON discovered(state, asset_id);
+        """
+    )
+
+
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
     return len(MIGRATIONS.applied(db))

@@ -43,12 +43,21 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     parser.add_argument("--ca-bundle", metavar="PEM", help=h("ca_bundle"))
     parser.add_argument("--lang", choices=LANGS, help=h("lang"))
+    parser.add_argument("--rdap-bootstrap", metavar="FILE", help=h("rdap_bootstrap"))
+    parser.add_argument(
+        "--whois-server",
+        action="append",
+        default=[],
+        metavar="TLD=HOST[:PORT]",
+        help=h("whois_server"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_inventory_parsers(sub, lang)
     add_import_parsers(sub, lang)
     add_scan_parsers(sub, lang)
     add_remediation_parsers(sub, lang)
     add_report_parsers(sub, lang)
+    add_domain_parsers(sub, lang)
     return parser
 
 
@@ -174,3 +183,31 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     evi = sub.add_parser("evidence", help=h("evidence"))
     evi.add_argument("name", help=h("asset"))
     evi.add_argument("-o", "--output", type=Path, required=True, help=h("folder"))
+
+
+def add_domain_parsers(sub: Subparsers, lang: str) -> None:
+    """`icp`, `discover` and `discovered`: filings and names outside the inventory."""
+    from checks.service.domains import DEFAULT_CT_URL
+
+    h = _help(lang)
+    icp = sub.add_parser("icp", help=h("icp_group"))
+    icp_sub = icp.add_subparsers(dest="icp_command", metavar="import|list", required=True)
+    imp = icp_sub.add_parser("import", help=h("icp_import"))
+    imp.add_argument("file", type=Path, help=h("icp_file"))
+    lst = icp_sub.add_parser("list", help=h("icp_list"))
+    lst.add_argument("--json", action="store_true", help=h("json"))
+
+    disc = sub.add_parser("discover", help=h("discover"))
+    disc.add_argument("domain", help=h("discover_domain"))
+    disc.add_argument("--ct", action="store_true", help=h("ct"))
+    disc.add_argument("--ct-url", default=DEFAULT_CT_URL, help=h("ct_url", default=DEFAULT_CT_URL))
+    disc.add_argument("--brute", action="store_true", help=h("brute"))
+    disc.add_argument("--wordlist", type=Path, metavar="FILE", help=h("wordlist"))
+    disc.add_argument("--json", action="store_true", help=h("json"))
+    disc.add_argument("--timeout", type=float, help=h("timeout", default=f"{DEFAULT_TIMEOUT:g}"))
+
+    found = sub.add_parser("discovered", help=h("discovered"))
+    found.add_argument("--json", action="store_true", help=h("json"))
+    found.add_argument("--not-ours", metavar="NAME", help=h("not_ours"))
+    found.add_argument("--ignore", metavar="NAME", help=h("ignore"))
+    found.add_argument("--reason", default="", help=h("triage_reason"))

@@ -16,8 +16,9 @@ import humanize
 from checks.model import Bilingual, Lang
 from tui.i18n.cli import CLI
 from tui.i18n.dashboard import DASHBOARD
+from tui.i18n.domains import DOMAINS
 
-STRINGS: dict[str, tuple[str, str]] = {**DASHBOARD, **CLI}
+STRINGS: dict[str, tuple[str, str]] = {**DASHBOARD, **CLI, **DOMAINS}
 """key -> (English, Chinese)."""
 
 LANGS = tuple(str(lang) for lang in Lang)

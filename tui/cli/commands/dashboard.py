@@ -63,6 +63,16 @@ def demo_overrides(lab: LabView, user: ProbeOverrides) -> ProbeOverrides:
     )
 
 
+def discover_on_lab(store: Store, lab: LabView, wired: ProbeOverrides) -> None:
+    """Ask the lab's CT log and DNS for the company's names, so some wait in triage at once."""
+    from checks.service import domains, sweeps
+
+    config = sweeps.config_from(store.settings.read(), wired)
+    sweeps.run_async(
+        domains.discover(store, "shili-tech.test", config, ct_url=lab.ct_url, brute=True)
+    )
+
+
 def demo(args: argparse.Namespace) -> int:
     """`assetwatch demo [--scan] [--json]`: the loopback lab in a temporary database."""
     from checks.lab import Lab  # only the demo needs the lab's servers and CA
@@ -73,6 +83,7 @@ def demo(args: argparse.Namespace) -> int:
         try:
             lab.seed(store)
             wired = demo_overrides(lab, overrides)
+            discover_on_lab(store, lab, wired)
             if args.scan or args.json:
                 return sweep_and_report(args, store, wired)
             store.settings.set("org_name", tr(args.lang, "cli.demo.org"))

@@ -13,6 +13,7 @@ import sys
 from checks.model import Severity, SweepProgress
 from checks.names import display_name
 from checks.probe import parse_nameserver
+from checks.registry import parse_whois_server
 from checks.service import checks_admin, pages, sweeps
 from checks.service.inventory import asset_named
 from checks.store import Store
@@ -42,6 +43,8 @@ def probe_overrides(args: argparse.Namespace) -> sweeps.ProbeOverrides:
         concurrency=getattr(args, "concurrency", None),
         light=getattr(args, "light", False),
         processes=getattr(args, "processes", None),
+        rdap_bootstrap=getattr(args, "rdap_bootstrap", None),
+        whois_servers=tuple(parse_whois_server(s) for s in getattr(args, "whois_server", [])),
     )
 
 

@@ -24,18 +24,24 @@ class AssetForm(FormDialog[Asset]):
     where "retired" on an active asset starts the decommission checklist instead.
     """
 
-    def __init__(self, lang: str, asset: Asset | None = None) -> None:
+    def __init__(
+        self, lang: str, asset: Asset | None = None, *, draft: Asset | None = None
+    ) -> None:
         super().__init__(lang)
         self.asset = asset
+        self.draft = draft
+        """A new asset's fields filled in beforehand (a discovered name being adopted)."""
 
     def compose(self) -> ComposeResult:
-        t, a = self.lang, self.asset
-        title = tr(t, "form.edit", name=inert(a.display)) if a else tr(t, "form.add")
+        t, a = self.lang, self.asset or self.draft
+        title = tr(t, "form.edit", name=inert(a.display)) if self.asset and a else tr(t, "form.add")
         with Vertical(classes="dialog"):
             yield Label(Text(title), classes="title")
             with VerticalScroll(), Grid(classes="fields"):
                 yield Label(tr(t, "form.name"))
-                yield Input(a.display if a else "", id="name", compact=True, disabled=a is not None)
+                yield Input(
+                    a.display if a else "", id="name", compact=True, disabled=self.asset is not None
+                )
                 yield Label(tr(t, "form.kind"))
                 yield Select(
                     [(tr(t, f"kind.{k}"), k.value) for k in Kind],
@@ -60,7 +66,7 @@ class AssetForm(FormDialog[Asset]):
             yield from self.buttons()
 
     def _text_fields(self) -> ComposeResult:
-        t, a = self.lang, self.asset
+        t, a = self.lang, self.asset or self.draft
         yield Label(tr(t, "form.urls"))
         yield Input(" ".join(a.urls) if a else "", id="urls", compact=True)
         yield Label(tr(t, "form.icp"))

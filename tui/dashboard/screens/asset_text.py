@@ -8,7 +8,8 @@ import humanize
 from rich.text import Text
 from textual.app import App
 
-from checks.model import HttpEntry
+from checks.model import HttpEntry, Registration
+from checks.names import display_name
 from checks.store.views import AssetDetail
 from checks.text import inert
 from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
@@ -46,6 +47,8 @@ def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
         text.append("  SOA " + inert(dns.soa) + "\n")
     if dns.error:
         text.append("  " + inert(dns.error) + "\n", style="dim")
+    if outcome.registration is not None:
+        _registration(text, outcome.registration, lang, now)
     if outcome.http:
         text.append(f"\n{tr(t, 'detail.http')}\n", style="bold underline")
         for entry in outcome.http:
@@ -62,6 +65,25 @@ def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
         name = "ok" if cert.hostname_ok else "MISMATCH"
         text.append(f"  chain    {inert(verdict)}; name {name}\n")
     return text
+
+
+def _registration(text: Text, reg: Registration, lang: str, now: datetime) -> None:
+    """What the registry said about the asset's domain (or why nothing is known)."""
+    text.append(f"\n{tr(lang, 'detail.registration')}  ", style="bold underline")
+    text.append(display_name(reg.domain) + "\n")
+    if not reg.known:
+        text.append(f"  ? {inert(reg.unknown)}\n", style="dim")
+        return
+    if not reg.registered:
+        text.append(f"  {tr(lang, 'detail.unregistered')}  {inert(reg.source)}\n", style="bold")
+        return
+    if reg.expires is not None:
+        text.append(f"  expires  {reg.expires:%Y-%m-%d} ")
+        text.append(f"({(reg.expires - now).days}d)\n", style="bold")
+    if reg.created is not None:
+        text.append(f"  created  {reg.created:%Y-%m-%d}\n")
+    text.append(f"  status   {inert(', '.join(reg.statuses) or '—')}\n")
+    text.append(f"  source   {inert(reg.source)}  {inert(reg.registrar)}\n", style="dim")
 
 
 def _entry(text: Text, entry: HttpEntry) -> None:

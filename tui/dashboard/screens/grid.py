@@ -29,6 +29,7 @@ from tui.dashboard.dialogs.import_form import ImportForm
 from tui.dashboard.dialogs.settings import SettingsForm, stored_text
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.base import AssetActions
+from tui.dashboard.screens.discovered import DiscoveredScreen
 from tui.dashboard.screens.grid_view import SEVERITY_FILTERS, SORTS, shown, sort_key
 from tui.dashboard.screens.lab import LabScreen
 from tui.dashboard.screens.org import OrgScreen
@@ -58,6 +59,7 @@ class GridScreen(AssetActions):
         Binding("o", "settings", "Settings", id="settings", show=False),
         Binding("g", "org", "Demands", id="org", show=False),
         Binding("w", "report", "Report", id="report", show=False),
+        Binding("d", "discovered", "Discovered", id="discovered", show=False),
         Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -264,6 +266,10 @@ class GridScreen(AssetActions):
         """Read the rectification report (the last 30 days)."""
         now = self.clock()
         self.app.push_screen(ReportScreen(self.lang, now - timedelta(days=30), now))
+
+    def action_discovered(self) -> None:
+        """The Discovered list: names found outside the inventory, to adopt or dismiss."""
+        self.app.push_screen(DiscoveredScreen(self.lang))
 
     def action_lab(self) -> None:
         """Demo mode: pick a real-world fix to play on the lab."""
