@@ -8,6 +8,9 @@
 * `findings`     findings, their attestations and risk acceptances
 * `attestations` decommission steps and the organisation checklist
 * `baselines`    accepted home pages            * `views`     read models for the front ends
+* `outbox`       alert events, written with the change they describe
+* `channels`     alert channels and owners' contacts
+* `deliveries`   digests to channels and their attempts
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from checks.errors import UserError
 from checks.model import Clock, utcnow
 from checks.store.attestations import Attestations
 from checks.store.audit import AuditLog, actor
+from checks.store.channels import Channels
+from checks.store.deliveries import Deliveries
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
+from checks.store.outbox import Outbox
 from checks.store.probes import Baselines, Probes
 from checks.store.schema import KNOWN, MIGRATIONS, schema_version
 from checks.store.settings import DisabledChecks, SettingsRepo
@@ -132,7 +138,10 @@ class Store:
         self.assets = Assets(self.db, clock, self.audit)
         self.settings = SettingsRepo(self.db, self.audit)
         self.checks = DisabledChecks(self.db, clock, self.audit)
-        self.findings = Findings(self.db, clock, self.audit)
+        self.outbox = Outbox(self.db, clock)
+        self.findings = Findings(self.db, clock, self.audit, self.outbox)
+        self.channels = Channels(self.db, clock, self.audit)
+        self.deliveries = Deliveries(self.db, clock)
         self.attestations = Attestations(self.db, clock, self.audit)
         self.baselines = Baselines(self.db, clock, self.audit)
         self.probes = Probes(self.db, clock, self.findings)

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 import humanize
 
 from checks.model import Bilingual, Lang
+from tui.i18n.alerts import ALERTS
 from tui.i18n.cli import CLI
 from tui.i18n.dashboard import DASHBOARD
 
-STRINGS: dict[str, tuple[str, str]] = {**DASHBOARD, **CLI}
+STRINGS: dict[str, tuple[str, str]] = {**DASHBOARD, **CLI, **ALERTS}
 """key -> (English, Chinese)."""
 
 LANGS = tuple(str(lang) for lang in Lang)

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 
 from checks.store import Store
-from tui.cli.commands import inventory, remediation, reports, scan
+from tui.cli.commands import alerts, inventory, remediation, reports, scan
 from tui.cli.commands.dashboard import dashboard, demo
 
 StoreCommand = Callable[[argparse.Namespace, Store], int]
@@ -30,6 +30,8 @@ COMMANDS: dict[str, StoreCommand] = {
     "report": reports.report,
     "evidence": reports.evidence,
     "init": inventory.init,
+    "watch": alerts.watch_command,
+    "notify": alerts.notify,
 }
 """Command name -> what runs it (every command but `demo` and the dashboard)."""
 
