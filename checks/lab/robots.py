@@ -101,6 +101,10 @@ class Robot:
         """Answer the next `count` requests with the service's rate-limit error."""
         self.throttled = count
 
+    def minute_passed(self) -> None:
+        """Forget the requests of the last minute (a test moved the sender's clock a minute)."""
+        self._recent.clear()
+
     def hold(self) -> threading.Event:
         """Hold answers until the returned event is set (requests are still recorded)."""
         self.held = threading.Event()

@@ -88,7 +88,7 @@ _MARKUP = str.maketrans(
 
 def md_text(text: str, limit: int = 300) -> str:
     """Network or people's text made literal in chat markdown, on one line, at most `limit`."""
-    flat = " ".join(inert(text).split())
+    flat = inert(" ".join(text.split()))
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
     return flat.translate(_MARKUP)
@@ -96,7 +96,7 @@ def md_text(text: str, limit: int = 300) -> str:
 
 def plain_text(text: str, limit: int = 2000) -> str:
     """Network or people's text for a plain-text email: inert, one line, at most `limit`."""
-    flat = " ".join(inert(text).split())
+    flat = inert(" ".join(text.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
