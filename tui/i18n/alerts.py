@@ -138,7 +138,7 @@ ALERTS: dict[str, tuple[str, str]] = {
     "cli.notify.contact_saved": ("{owner}: {contacts}", "{owner}：{contacts}"),
     "cli.notify.contact_removed": ("forgot the contacts of {owner}", "已删除 {owner} 的联系方式"),
     "cli.notify.contact_none": ("{owner} had no contacts", "{owner} 没有联系方式"),
-    "cli.col.where": ("WHERE", "地址"),
-    "cli.col.rules": ("RULES", "规则"),
-    "cli.col.delivery": ("DELIVERY", "投递"),
+    "cli.notify.rules": ("rules: {rules}", "规则：{rules}"),
+    "cli.notify.delivery": ("delivery: {delivery}", "投递：{delivery}"),
+    "cli.notify.paused": ("paused until {until} (rate limit)", "限流暂停至 {until}"),
 }

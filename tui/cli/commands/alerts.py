@@ -19,8 +19,9 @@ from checks.service.watch import Cycle, watch, watch_lock
 from checks.store import Store
 from checks.store.codec import ts
 from checks.store.deliveries import ChannelState
+from checks.text import inert
 from tui.cli.commands.scan import probe_overrides
-from tui.cli.output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, json_line, say, table
+from tui.cli.output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, json_line, say
 from tui.i18n import tr
 
 
@@ -162,11 +163,9 @@ def _list(args: argparse.Namespace, store: Store) -> int:
         say(args.lang, "cli.notify.none")
         return EXIT_OK
     t = args.lang
-    headers = [tr(t, f"cli.col.{c}") for c in ("name", "kind", "where", "rules", "delivery")]
-    rows = []
     for s in states:
         secret = channels.mask(s.channel.secret)
-        where = _where(s.channel) + (f" (secret {secret})" if secret else "")
+        head = f"{s.channel.name}  {s.channel.kind}  {_where(s.channel)}"
         key = "cli.notify.failing" if s.failing else "cli.notify.healthy"
         delivery = tr(
             t,
@@ -176,8 +175,11 @@ def _list(args: argparse.Namespace, store: Store) -> int:
             failures=s.failures,
             answer=s.last_answer or "-",
         )
-        rows.append([s.channel.name, str(s.channel.kind), where, _rules(s.channel), delivery])
-    print(table(headers, rows, [20, 8, 60, 40, 200]))
+        if s.paused_until is not None and s.paused_until > store.clock():
+            delivery += "; " + tr(t, "cli.notify.paused", until=_short(s.paused_until))
+        print(inert(head + (f"  secret {secret}" if secret else "")))
+        print("    " + inert(tr(t, "cli.notify.rules", rules=_rules(s.channel))))
+        print("    " + inert(tr(t, "cli.notify.delivery", delivery=delivery)))
     return EXIT_OK
 
 
