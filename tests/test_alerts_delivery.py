@@ -112,9 +112,9 @@ def test_a_test_message_prints_the_services_answer(store, robots):
     robot = robots.add("dingtalk", "SECtest-secret-77")
     good = channel(store, "dingtalk", "good", robot)
     bad = channel(store, "dingtalk", "bad", robot, secret="SECnot-the-secret")
-    ok = asyncio.run(alerts.test(store, good))
+    ok = asyncio.run(alerts.test(good))
     assert ok.ok and ok.text == "errcode 0 ok"
-    refused = asyncio.run(alerts.test(store, bad))
+    refused = asyncio.run(alerts.test(bad))
     assert refused.outcome == Outcome.REJECTED and "310000" in refused.text
     assert "not-the-secret" not in refused.text and "access_token" not in refused.text
 
@@ -378,7 +378,7 @@ def test_a_refused_smtp_login_is_a_rejection_without_the_password(store, clock, 
         secret="wrong-password-1",
     )
     channels.save(store, given)
-    answer = asyncio.run(alerts.test(store, store.channels.get("mail")))
+    answer = asyncio.run(alerts.test(store.channels.get("mail")))
     assert answer.outcome == Outcome.REJECTED and "wrong-password-1" not in answer.text
 
 

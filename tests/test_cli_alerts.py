@@ -33,7 +33,8 @@ def test_add_list_test_remove(capsys, db, robots):
     robot = robots.add("dingtalk", "SEC0123456789abcdef3f")
     code, out, _ = run(
         capsys, "--db", db, "--lang", "en", "notify", "add", "dingtalk", "ops",
-        "--url", robot.url, "--secret", robot.secret, "--quiet", "22:00-07:00", "--tz", "Asia/Shanghai",
+        "--url", robot.url, "--secret", robot.secret, "--quiet", "22:00-07:00",
+        "--tz", "Asia/Shanghai",
     )  # fmt: skip
     assert code == 0 and "added channel ops" in out
     code, out, _ = run(capsys, "--db", db, "--lang", "en", "notify", "list")
@@ -82,15 +83,18 @@ def test_secrets_from_the_environment(capsys, db, robots, monkeypatch):
     assert robot.received[-1].headers["x-assetwatch-event"] == "test"
 
 
+U = "http://127.0.0.1:9/"
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["wecom", "w", "--url", "http://127.0.0.1:9/x?key=k", "--secret", "s"], "no signing secret"),
+        (["wecom", "w", "--url", U + "x?key=k", "--secret", "s"], "no signing secret"),
         (["dingtalk", "d", "--url", "ftp://x"], "http:// or https://"),
-        (["dingtalk", "d d", "--url", "http://127.0.0.1:9/"], "channel name"),
-        (["dingtalk", "d", "--url", "http://127.0.0.1:9/", "--quiet", "9-5"], "HH:MM-HH:MM"),
-        (["dingtalk", "d", "--url", "http://127.0.0.1:9/", "--events", "opened,nope"], "event kind"),
-        (["dingtalk", "d", "--url", "http://127.0.0.1:9/", "--tz", "Mars/Base"], "time zone"),
+        (["dingtalk", "d d", "--url", U], "channel name"),
+        (["dingtalk", "d", "--url", U, "--quiet", "9-5"], "HH:MM-HH:MM"),
+        (["dingtalk", "d", "--url", U, "--events", "opened,nope"], "event kind"),
+        (["dingtalk", "d", "--url", U, "--tz", "Mars/Base"], "time zone"),
         (["email", "m", "--smtp", "127.0.0.1:25", "--from", "a@b.test"], "--to"),
         (["email", "m", "--smtp", "127.0.0.1", "--from", "a@b.test", "--to", "c@d.test",
           "--password-env", "UNSET_FOR_SURE_42"], "UNSET_FOR_SURE_42"),

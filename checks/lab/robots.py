@@ -33,6 +33,11 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from checks.alerting import Contact
+from checks.service import channels
+from checks.service.channels import ChannelInput
+from checks.store import Store
+
 Reply = tuple[int, dict[str, Any], dict[str, str]]
 """(HTTP status, JSON body, extra headers)."""
 
@@ -336,3 +341,26 @@ class RobotLab:
                 self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:
             self._thread.join(10)
+
+
+DEMO_CHANNELS = (
+    ("dingtalk", "lab-dingtalk", "SEC" + "5f" * 16),
+    ("wecom", "lab-wecom", ""),
+    ("feishu", "lab-feishu", "feishu-lab-secret"),
+    ("webhook", "lab-webhook", "webhook-lab-secret"),
+)
+"""The channels `assetwatch demo` configures, each pointing at a lab robot (signed where the
+service signs)."""
+
+
+def demo_channels(store: Store, robots: RobotLab, lang: str) -> list[Robot]:
+    """Start a lab robot per kind and configure a channel on each (for `assetwatch demo`)."""
+    made = []
+    for kind, name, secret in DEMO_CHANNELS:
+        robot = robots.add(kind, secret)
+        given = ChannelInput(kind=kind, name=name, url=robot.url, secret=secret, lang=lang)
+        channels.save(store, given, who="demo")
+        made.append(robot)
+    channels.set_contact(store, Contact("人事部 李娜", dingtalk="13800000000", feishu="ou_lab_hr"))
+    channels.set_contact(store, Contact("信息中心 赵磊", dingtalk="13900000000", wecom="zhaolei"))
+    return made

@@ -126,7 +126,7 @@ async def post(
     return await webhook.send(client, channel.url, channel.secret, data, delivery, event)
 
 
-async def test(store: Store, channel: Channel, ca_bundle: str | None = None) -> Answer:
+async def test(channel: Channel, ca_bundle: str | None = None) -> Answer:
     """`notify test`: send the test message now and return the service's answer."""
     async with http_client() as client:
         return await post(client, channel, None, f"test-{uuid.uuid4()}", ca_bundle)

@@ -191,7 +191,7 @@ def _add(args: argparse.Namespace, store: Store) -> int:
 
 def _test(args: argparse.Namespace, store: Store) -> int:
     channel = channels.channel_named(store, args.name)
-    answer = run_async(alerts.test(store, channel, args.ca_bundle))
+    answer = run_async(alerts.test(channel, args.ca_bundle))
     key = "cli.notify.test_ok" if answer.ok else "cli.notify.test_failed"
     say(args.lang, key, name=channel.name, outcome=answer.outcome, answer=answer.text)
     return EXIT_OK if answer.ok else EXIT_FINDINGS
