@@ -146,8 +146,9 @@ async def _attempt(
     message: Message,
     report: DeliveryReport,
     ca_bundle: str | None,
+    events: list[AlertEvent] | None = None,
 ) -> bool:
-    events = store.deliveries.events_of(message)
+    events = events if events is not None else store.deliveries.events_of(message)
     store.deliveries.start(message)  # committed before the request leaves
     answer = await post(client, channel, digest(store, channel, events), message.uuid, ca_bundle)
     now = store.clock()
@@ -187,6 +188,7 @@ async def _channel(
         if (paused is not None and paused > now) or not _under_rate(store, channel, now):
             return
         unsent = store.deliveries.due(channel.id, now, everything=True)
+        events: list[AlertEvent] | None = None
         if unsent:
             message = unsent[0]
             due = store.deliveries.due(channel.id, now, everything)
@@ -196,9 +198,9 @@ async def _channel(
             ready = _ready(store, channel, now)
             if not ready:
                 return
-            ids = [e.id for e in ready]
-            message = store.deliveries.bundle(channel.id, ids, str(uuid.uuid4()))
-        if not await _attempt(store, client, channel, message, report, ca_bundle):
+            events = ready
+            message = store.deliveries.bundle(channel.id, [e.id for e in ready], str(uuid.uuid4()))
+        if not await _attempt(store, client, channel, message, report, ca_bundle, events):
             return
         everything = False
 
@@ -241,6 +243,9 @@ def queue_resends(store: Store) -> int:
     event about the finding (or since the channel was added). Returns how many were queued.
     """
     now = store.clock()
+    resending = [c for c in store.channels.all() if c.rules.resend_hours > 0]
+    if not resending or not store.outbox.firing_criticals():
+        return 0  # the cheap answer, every 30 s of an idle watcher
     open_criticals = [
         r
         for r in store.findings.query(min_severity=Severity.CRITICAL)
@@ -250,7 +255,7 @@ def queue_resends(store: Store) -> int:
         return 0
     queued = 0
     with store.atomic():
-        for channel in store.channels.all():
+        for channel in resending:
             if channel.id is None or EventKind.STILL_OPEN not in channel.rules.kinds:
                 continue
             told = store.deliveries.last_told(channel.id)

@@ -140,7 +140,7 @@ class Store:
         self.checks = DisabledChecks(self.db, clock, self.audit)
         self.outbox = Outbox(self.db, clock)
         self.findings = Findings(self.db, clock, self.audit, self.outbox)
-        self.channels = Channels(self.db, clock, self.audit)
+        self.channels = Channels(self.db, clock, self.audit, self.outbox.channels_changed)
         self.deliveries = Deliveries(self.db, clock)
         self.attestations = Attestations(self.db, clock, self.audit)
         self.baselines = Baselines(self.db, clock, self.audit)

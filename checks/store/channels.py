@@ -4,6 +4,7 @@ audit log records a channel's name, kind and rules, never its URL, secret or pas
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,10 +91,14 @@ def channel_from_row(row: tuple[Any, ...]) -> Channel:
 class Channels:
     """The channels, and the contacts that @-mention owners on them."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, changed: Callable[[], None]
+    ) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
+        self._changed = changed
+        """Told after every change (the outbox caches the channels)."""
 
     def all(self) -> list[Channel]:
         """Every channel, by name."""
@@ -134,6 +139,7 @@ class Channels:
                     [str(channel.kind), channel.url, channel.secret, options, old.id],
                 )
                 self._audit.log("notify.update", None, who, **logged)
+        self._changed()
         stored = self.get(channel.name)
         assert stored is not None
         return stored, old is None
@@ -158,6 +164,7 @@ class Channels:
                 self._db.execute(f"DELETE FROM {table} WHERE channel_id = ?", [channel.id])
             self._db.execute("DELETE FROM notify_channels WHERE id = ?", [channel.id])
             self._audit.log("notify.remove", None, who, name=name, unsent=dropped)
+        self._changed()
         return int(dropped)
 
     def pause(self, channel: Channel, seconds: float) -> None:

@@ -143,9 +143,13 @@ class Findings:
             raise UserError(f"no finding #{finding_id}", f"没有编号为 {finding_id} 的问题")
         return row[0], State(FindingStatus(row[1]), Severity(row[2]), bool(row[3]))
 
-    def _tell(self, finding_id: int, check: str, before: State | None, at: datetime) -> None:
-        """Write the events of a finding's change to the outbox, in the change's transaction."""
-        _, after = self._state(finding_id)
+    def _tell(
+        self, finding_id: int, check: str, before: State | None, after: State, at: datetime
+    ) -> None:
+        """Write the events of a finding's change to the outbox, in the change's transaction.
+
+        Pure until there is an event: a finding seen again costs no query.
+        """
         for kind in finding_events(check, before, after):
             previous = before.severity if before is not None else None
             self._outbox.finding_event(kind, finding_id, at, previous)
@@ -183,7 +187,7 @@ class Findings:
                 (str(new), resolved_at, finding_id),
             )
             if before is not None:
-                self._tell(finding_id, check_id, before, now)
+                self._tell(finding_id, check_id, before, self._state(finding_id)[1], now)
         return new
 
     def reconcile(
@@ -202,6 +206,7 @@ class Findings:
         ).fetchall()
         known = {(r[1], r[2]): Known(r[0], bool(r[3])) for r in rows}
         before = {r[0]: State(FindingStatus(r[4]), Severity(r[5]), bool(r[3])) for r in rows}
+        check_of = {r[0]: r[1] for r in rows}
         plan = reconcile(known, fired, skipped)
         stamp = ts(at)
         for f in plan.new:
@@ -212,7 +217,8 @@ class Findings:
                 (asset_id, f.check, f.subject, str(f.severity), f.title_en, f.title_zh, f.evidence)
                 + (stamp, stamp),
             )
-            self._tell(int(cursor.lastrowid or 0), f.check, None, at)
+            opened = State(FindingStatus.OPEN, f.severity, True)
+            self._tell(int(cursor.lastrowid or 0), f.check, None, opened, at)
         for finding_id, f in plan.again:
             self._db.execute(
                 "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
@@ -220,12 +226,15 @@ class Findings:
                 "WHERE id = ?",
                 (str(f.severity), f.title_en, f.title_zh, f.evidence, stamp, finding_id),
             )
-            self.refresh(finding_id, at, tell=False)
-            self._tell(finding_id, f.check, before[finding_id], at)
+            status = self.refresh(finding_id, at, tell=False)
+            self._tell(finding_id, f.check, before[finding_id], State(status, f.severity, True), at)
         for finding_id in plan.stopped:
             self._db.execute("UPDATE findings SET firing = 0 WHERE id = ?", (finding_id,))
-            self.refresh(finding_id, at, tell=False)
-            self._tell(finding_id, self._state(finding_id)[0], before[finding_id], at)
+            status = self.refresh(finding_id, at, tell=False)
+            was = before[finding_id]
+            self._tell(
+                finding_id, check_of[finding_id], was, State(status, was.severity, False), at
+            )
         missed = next((f for f in fired if f.check == INCOMPLETE), None)
         if missed is not None or known.get((INCOMPLETE, ""), Known(0, False)).firing:
             self._outbox.unobserved(

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from checks.alerting import DEFAULT_UNOBSERVED_PROBES, AlertEvent, EventKind
+from checks.alerting import DEFAULT_UNOBSERVED_PROBES, AlertEvent, Channel, EventKind
 from checks.lang import Bilingual
 from checks.model import Clock, Severity
 from checks.store.channels import channel_from_row
@@ -57,12 +57,29 @@ class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._cache: tuple[tuple[int, int], list[tuple[int, Channel]]] | None = None
+        self._generation = 0
 
-    def _channels(self) -> list[tuple[int, Any]]:
+    def channels_changed(self) -> None:
+        """This process changed a channel: read them again at the next event."""
+        self._generation += 1
+
+    def _channels(self) -> list[tuple[int, Channel]]:
+        """The channels, read again only when they may have changed (a sweep reads them once).
+
+        SQLite's `data_version` changes when another connection commits (another process adding
+        a channel); `channels_changed` counts this process's own changes.
+        """
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        key = (version, self._generation)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
         rows = self._db.execute(
             "SELECT id, name, kind, url, secret, options, created_at FROM notify_channels"
         ).fetchall()
-        return [(r[0], channel_from_row(r)) for r in rows]
+        found = [(r[0], channel_from_row(r)) for r in rows]
+        self._cache = (key, found)
+        return found
 
     def _write(
         self,
@@ -158,6 +175,14 @@ class Outbox:
         limit = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_UNOBSERVED_PROBES
         if int(row[0]) == limit:
             self.asset_event(EventKind.UNOBSERVED, asset_id, why, at)
+
+    def firing_criticals(self) -> int:
+        """How many critical findings fire and are not resolved or accepted (one indexed count)."""
+        row = self._db.execute(
+            "SELECT count(*) FROM findings WHERE severity = 'critical' AND firing = 1 "
+            "AND status IN ('open', 'in-progress')"
+        ).fetchone()
+        return int(row[0])
 
     def last_id(self) -> int:
         """The newest event's id (0 when there is none)."""
