@@ -135,3 +135,20 @@ def test_contacts(capsys, db):
 def test_watch_needs_an_existing_database(capsys, tmp_path):
     code, _, err = run(capsys, "--db", str(tmp_path / "nope.db"), "--lang", "en", "watch", "--once")
     assert code == 2 and "no database" in err
+
+
+def test_watch_once_on_an_empty_inventory_and_the_unobserved_setting(capsys, db):
+    from checks.store import Store
+    from checks.store.outbox import UNOBSERVED_SETTING
+
+    code, _, err = run(
+        capsys, "--db", db, "--lang", "en", "watch", "--once", "--unobserved-after", "5"
+    )
+    assert code == 0 and err == ""  # nothing due, nothing sent: no log line
+    store = Store(db)
+    assert store.settings.get(UNOBSERVED_SETTING) == "5"
+    store.close()
+    code, _, err = run(
+        capsys, "--db", db, "--lang", "en", "watch", "--once", "--unobserved-after", "0"
+    )
+    assert code == 2 and "1 or more" in err

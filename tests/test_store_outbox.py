@@ -184,3 +184,40 @@ def test_a_database_from_before_alerts_migrates_forward(tmp_path):
     assert store.assets.get("kept.example.test") is not None
     assert store.channels.all() == [] and store.outbox.events() == []
     store.close()
+
+
+def test_a_verified_decommission_is_an_event(watched, clock):
+    from checks.knowledge.playbooks import decommission
+    from checks.service import inventory, remediation
+
+    asset = inventory.retire(watched, watched.assets.add(Asset("old.example.test")))
+    for index, step in enumerate(decommission().steps):
+        if step.kind == "manual":
+            remediation.attest_decommission(watched, asset, index, "done", "", "alice")
+    dark = ProbeOutcome(
+        asset, clock(), clock(), DnsAnswer(asset.name, DnsStatus.NXDOMAIN), open_ports=()
+    )
+    watched.probes.record([(dark, [])])
+    retired = remediation.complete_if_verified(watched, watched.assets.get(asset.name))
+    assert retired.lifecycle == "retired"
+    [event] = [e for e in watched.outbox.events() if e.kind == EventKind.DECOMMISSIONED]
+    assert event.asset == "old.example.test" and event.severity == Severity.INFO
+
+
+def test_reports_and_the_audit_trail_never_hold_a_channels_secrets(watched, clock):
+    from checks.service.reports import build_report
+    from checks.text import json_text
+
+    watched.channels.save(
+        Channel(
+            "ding",
+            ChannelKind.DINGTALK,
+            "https://r.test/robot/send?access_token=TOKEN1234567890",
+            "SECretvalue99",
+        )
+    )
+    asset = watched.assets.add(Asset("www.example.test"))
+    watched.probes.record([(outcome(asset, clock), [fired(asset)])])
+    report = json_text(build_report(watched, clock.now - timedelta(days=30), clock.now, "en"))
+    for secret in ("TOKEN1234567890", "SECretvalue99"):
+        assert secret not in report

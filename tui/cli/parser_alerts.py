@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checks.alerting import DEFAULT_MIN_SEVERITY, DEFAULT_RESEND_HOURS, ChannelKind, EventKind
+from checks.alerting import (
+    DEFAULT_MIN_SEVERITY,
+    DEFAULT_RESEND_HOURS,
+    DEFAULT_UNOBSERVED_PROBES,
+    ChannelKind,
+    EventKind,
+)
 from checks.model import Severity
 from checks.service.sweeps import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 from tui.i18n import LANGS, tr
@@ -23,6 +31,12 @@ def add_alert_parsers(sub: Subparsers, lang: str) -> None:
     watch = sub.add_parser("watch", help=h("watch"))
     watch.add_argument("--once", action="store_true", help=h("watch_once"))
     watch.add_argument("--light", action="store_true", help=h("light"))
+    watch.add_argument(
+        "--unobserved-after",
+        type=int,
+        metavar="N",
+        help=h("watch_unobserved", default=DEFAULT_UNOBSERVED_PROBES),
+    )
     watch.add_argument("--timeout", type=float, help=h("timeout", default=f"{DEFAULT_TIMEOUT:g}"))
     watch.add_argument(
         "--concurrency", type=int, help=h("concurrency", default=DEFAULT_CONCURRENCY)
@@ -30,7 +44,23 @@ def add_alert_parsers(sub: Subparsers, lang: str) -> None:
 
     notify = sub.add_parser("notify", help=h("notify"))
     verbs = notify.add_subparsers(dest="notify_command", metavar="ACTION", required=True)
-    add = verbs.add_parser("add", help=h("notify_add"))
+    _add_channel_parser(verbs.add_parser("add", help=h("notify_add")), h)
+    lst = verbs.add_parser("list", help=h("notify_list"))
+    lst.add_argument("--json", action="store_true", help=h("json"))
+    test = verbs.add_parser("test", help=h("notify_test"))
+    test.add_argument("name", help=h("notify_name"))
+    remove = verbs.add_parser("remove", help=h("notify_remove"))
+    remove.add_argument("name", help=h("notify_name"))
+
+    contact = verbs.add_parser("contact", help=h("notify_contact"))
+    contact.add_argument("owner", help=h("owner"))
+    for kind in ("dingtalk", "wecom", "feishu", "email"):
+        contact.add_argument(f"--{kind}", default="", help=h(f"contact_{kind}"))
+    contact.add_argument("--remove", action="store_true", help=h("contact_remove"))
+
+
+def _add_channel_parser(add: argparse.ArgumentParser, h: Callable[..., str]) -> None:
+    """`notify add KIND NAME …`: where, how it is signed, and the channel's rules."""
     add.add_argument("kind", choices=[str(k) for k in ChannelKind], help=h("notify_kind"))
     add.add_argument("name", help=h("notify_name"))
     add.add_argument("--url", default="", help=h("notify_url"))
@@ -69,16 +99,3 @@ def add_alert_parsers(sub: Subparsers, lang: str) -> None:
         metavar="HOURS",
         help=h("notify_resend", default=f"{DEFAULT_RESEND_HOURS:g}"),
     )
-
-    lst = verbs.add_parser("list", help=h("notify_list"))
-    lst.add_argument("--json", action="store_true", help=h("json"))
-    test = verbs.add_parser("test", help=h("notify_test"))
-    test.add_argument("name", help=h("notify_name"))
-    remove = verbs.add_parser("remove", help=h("notify_remove"))
-    remove.add_argument("name", help=h("notify_name"))
-
-    contact = verbs.add_parser("contact", help=h("notify_contact"))
-    contact.add_argument("owner", help=h("owner"))
-    for kind in ("dingtalk", "wecom", "feishu", "email"):
-        contact.add_argument(f"--{kind}", default="", help=h(f"contact_{kind}"))
-    contact.add_argument("--remove", action="store_true", help=h("contact_remove"))

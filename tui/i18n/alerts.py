@@ -12,6 +12,14 @@ ALERTS: dict[str, tuple[str, str]] = {
         "run one cycle (what is due, then deliveries) and exit: for cron and timers",
         "只运行一轮（到期的探测，然后投递）后退出：用于 cron 与定时器",
     ),
+    "cli.help.watch_unobserved": (
+        "an asset not fully observed N probes in a row is an event (default {default}; stored)",
+        "资产连续 N 次探测未能完全观测即为一个事件（默认 {default}；会保存）",
+    ),
+    "cli.watch.unobserved_bad": (
+        "--unobserved-after must be 1 or more",
+        "--unobserved-after 须不小于 1",
+    ),
     "cli.help.notify": ("alert channels and owners' contacts", "告警通道与负责人联系方式"),
     "cli.help.notify_add": ("add or change a channel", "添加或修改通道"),
     "cli.help.notify_list": ("channels and their delivery state", "通道及其投递状态"),

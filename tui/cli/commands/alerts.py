@@ -19,9 +19,10 @@ from checks.service.watch import Cycle, watch, watch_lock
 from checks.store import Store
 from checks.store.codec import ts
 from checks.store.deliveries import ChannelState
+from checks.store.outbox import UNOBSERVED_SETTING
 from checks.text import inert
 from tui.cli.commands.scan import probe_overrides
-from tui.cli.output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, json_line, say
+from tui.cli.output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, json_line, say
 from tui.i18n import tr
 
 
@@ -64,6 +65,10 @@ def _log(lang: str, cycle: Cycle) -> None:
 
 def watch_command(args: argparse.Namespace, store: Store) -> int:
     """`assetwatch watch [--once]`: probe what is due, tell the channels; one per database."""
+    if args.unobserved_after is not None:
+        if args.unobserved_after < 1:
+            raise fail("cli.watch.unobserved_bad")
+        store.settings.set(UNOBSERVED_SETTING, str(args.unobserved_after))
     lock = watch_lock(store)
     if not lock.try_acquire():
         say(args.lang, "cli.watch.another", err=True, path=store.path)
