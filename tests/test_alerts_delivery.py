@@ -390,3 +390,22 @@ def test_listings_mask_secrets():
     assert "0f1e2d3c-4b5a-6978-aaaa" not in hook
     assert json.dumps(masked)
     assert EventKind.STILL_OPEN == "still-open"
+
+
+async def test_a_failed_watch_round_is_reported_and_the_watcher_goes_on(store):
+    from checks.service.sweeps import ProbeOverrides
+    from checks.service.watch import watch
+
+    store.settings.set("nameservers", "not-a-server")  # a stored setting that cannot be used
+    store.assets.add(Asset("www.example.test"))
+    stop = asyncio.Event()
+    errors = []
+
+    def failed(exc):
+        errors.append(exc)
+        stop.set()
+
+    stopped = await watch(store, ProbeOverrides(), lambda c: None, stop=stop, on_error=failed)
+    assert stopped and len(errors) == 1
+    with pytest.raises(Exception, match="nameserver|DNS|server"):
+        await watch(store, ProbeOverrides(), lambda c: None, once=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from checks.errors import UserError
 from checks.model import SweepProgress
 from checks.service import schedule, sweeps
 from checks.service.alerts import DeliveryReport, deliver, queue_resends
@@ -138,21 +139,32 @@ async def watch(
     on_cycle: Callable[[Cycle], None],
     once: bool = False,
     stop: asyncio.Event | None = None,
+    on_error: Callable[[UserError], None] | None = None,
 ) -> bool:
     """Run rounds until SIGTERM/SIGINT (or one round with `once`); True when stopped by a signal.
 
-    The caller holds `watch_lock`.
+    The caller holds `watch_lock`. Without `once`, a round that fails with a UserError (the
+    database busy past its timeout, a stored setting that cannot be used) is reported to
+    `on_error` and tried again later: events already in the outbox wait, none is lost.
     """
     stop = stop or asyncio.Event()
     first = True
     with _signals(stop):
         while True:
-            done = await cycle(store, overrides, stop, first)
-            first = False
-            on_cycle(done)
-            if once or stop.is_set():
-                return stop.is_set()
+            try:
+                done = await cycle(store, overrides, stop, first)
+            except UserError as exc:
+                if once or on_error is None:
+                    raise
+                on_error(exc)  # a busy database, a bad stored setting: try again later
+                pause = IDLE_MAX_S
+            else:
+                first = False
+                on_cycle(done)
+                if once or stop.is_set():
+                    return stop.is_set()
+                pause = _sleep_s(store, done)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), _sleep_s(store, done))
+                await asyncio.wait_for(stop.wait(), pause)
             if stop.is_set():
                 return True

@@ -115,6 +115,10 @@ ALERTS: dict[str, tuple[str, str]] = {
         "alerts: {events} new event(s), {sent} message(s) sent, {failed} failed, {waiting} waiting",
         "告警：新事件 {events} 个，已发送 {sent} 条，失败 {failed} 次，待发 {waiting} 个",
     ),
+    "cli.watch.failed": (
+        "this round failed, trying again in 30 s: {error}",
+        "本轮失败，30 秒后重试：{error}",
+    ),
     "cli.watch.busy": (
         "alerts: another assetwatch is delivering; left to it",
         "告警：另一个 assetwatch 正在投递，由其处理",

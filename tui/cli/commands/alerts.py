@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from checks.alerting import Channel, Contact, EventKind
+from checks.errors import UserError
 from checks.names import display_name
 from checks.service import alerts, channels
 from checks.service.sweeps import run_async
@@ -77,7 +79,12 @@ def watch_command(args: argparse.Namespace, store: Store) -> int:
         if not args.once:
             say(args.lang, "cli.watch.started", err=True, path=store.path)
         overrides = probe_overrides(args)
-        stopped = run_async(watch(store, overrides, lambda c: _log(args.lang, c), args.once))
+
+        def failed(exc: UserError) -> None:
+            say(args.lang, "cli.watch.failed", err=True, error=exc.text(args.lang))
+
+        log = partial(_log, args.lang)
+        stopped = run_async(watch(store, overrides, log, args.once, on_error=failed))
         if stopped:
             say(args.lang, "cli.watch.stopped", err=True)
         return EXIT_OK
