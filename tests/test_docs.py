@@ -24,6 +24,17 @@ def test_every_command_is_documented():
         assert f"`assetwatch {command}" in README, command
 
 
+def test_every_notify_action_is_documented():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    notify = sub.choices["notify"]
+    actions = next(a for a in notify._actions if a.dest == "notify_command")
+    for action in actions.choices:
+        assert f"assetwatch notify {action}" in README, action
+    for unit in ("[Service]", "ExecStart=", "assetwatch watch --once"):
+        assert unit in README
+
+
 def test_the_two_commands_are_there():
     assert "pip install . && .venv/bin/assetwatch demo" in README
     assert "<!-- test-command" in README
@@ -69,6 +80,9 @@ def test_every_key_binding_is_in_the_keys_table():
         "AcceptRiskForm",
         "ChecklistView",
         "FilterBox",
+        "ChannelsScreen",
+        "ChannelForm",
+        "ConfirmRemoveChannel",
     } <= set(classes)
     ids = {
         b.id

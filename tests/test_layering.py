@@ -32,7 +32,8 @@ def test_checks_imports_neither_textual_nor_the_ui():
 
 
 PURE = ["checks.model", "checks.rules", "checks.workflow.org", "checks.workflow.checklists",
-        "checks.knowledge.catalog", "checks.report.markdown", "checks.intake"]  # fmt: skip
+        "checks.knowledge.catalog", "checks.report.markdown", "checks.intake",
+        "checks.alerting", "checks.workflow.events", "checks.report.alerts"]  # fmt: skip
 """Pure layers: importing them must not load the network or the database stack."""
 
 

@@ -180,3 +180,28 @@ async def attest_in_the_checklist(app, pilot, name, step):
     await pilot.pause()
     assert view.option_count == 0  # nothing left to fix
     await pilot.press("escape")
+
+
+async def test_the_demo_dashboard_delivers_alerts_after_a_sweep(tmp_path, lab):
+    from checks.lab.robots import RobotLab, demo_channels
+
+    store = Store(tmp_path / "aw.db")
+    store.assets.add(replace_asset(next(a for a in lab.inventory if a.name == "www.renli-hr.test")))
+    with RobotLab() as robots:
+        made = demo_channels(store, robots, "zh")
+        app = quiet(make_app(store, lab.overrides(), lang="zh", auto_sweep=False, lab=lab))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("R")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        for robot in made:
+            assert len(robot.received) == 1 and robot.refused == []
+        assert "已下线资产重新上线" in made[0].received[0].body["markdown"]["text"]
+        assert made[0].received[0].body["at"]["atMobiles"] == ["13800000000"]  # 人事部 李娜
+    store.close()
+
+
+def replace_asset(asset):
+    from dataclasses import replace
+
+    return replace(asset, id=None)

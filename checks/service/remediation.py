@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from checks.alerting import EventKind
 from checks.errors import UserError
 from checks.model import Asset, Baseline, FindingRecord, FindingStatus, Lifecycle
 from checks.rules.compromise import baseline_from
@@ -106,9 +107,13 @@ def complete_if_verified(store: Store, asset: Asset) -> Asset:
     if asset.lifecycle != Lifecycle.RETIRING:
         return asset
     if decommission.verified(decommission_steps(store, asset)):
-        return store.assets.save(
-            replace(asset, lifecycle=Lifecycle.RETIRED),
-            who="assetwatch",
-            source="decommission verified",
-        )[0]
+        with store.atomic():  # the outbox event commits with the change, or neither does
+            retired = store.assets.save(
+                replace(asset, lifecycle=Lifecycle.RETIRED),
+                who="assetwatch",
+                source="decommission verified",
+            )[0]
+            if retired.id is not None:
+                store.outbox.asset_event(EventKind.DECOMMISSIONED, retired.id)
+        return retired
     return asset

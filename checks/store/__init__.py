@@ -10,6 +10,9 @@
 * `baselines`    accepted home pages            * `views`     read models for the front ends
 * `registrations` registry answers cached a day  * `filings`   the imported ICP filing list
 * `discovered`   names found outside the inventory, and what was decided
+* `outbox`       alert events, written with the change they describe
+* `channels`     alert channels and owners' contacts
+* `deliveries`   digests to channels and their attempts
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ from checks.errors import UserError
 from checks.model import Clock, utcnow
 from checks.store.attestations import Attestations
 from checks.store.audit import AuditLog, actor
+from checks.store.channels import Channels
+from checks.store.deliveries import Deliveries
 from checks.store.domains import Discovered, Filings, Registrations
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
+from checks.store.outbox import Outbox
 from checks.store.probes import Baselines, Probes
 from checks.store.schema import KNOWN, MIGRATIONS, schema_version
 from checks.store.settings import DisabledChecks, SettingsRepo
@@ -135,7 +141,10 @@ class Store:
         self.assets = Assets(self.db, clock, self.audit)
         self.settings = SettingsRepo(self.db, self.audit)
         self.checks = DisabledChecks(self.db, clock, self.audit)
-        self.findings = Findings(self.db, clock, self.audit)
+        self.outbox = Outbox(self.db, clock)
+        self.findings = Findings(self.db, clock, self.audit, self.outbox)
+        self.channels = Channels(self.db, clock, self.audit, self.outbox.channels_changed)
+        self.deliveries = Deliveries(self.db, clock)
         self.attestations = Attestations(self.db, clock, self.audit)
         self.baselines = Baselines(self.db, clock, self.audit)
         self.probes = Probes(self.db, clock, self.findings)

@@ -22,7 +22,12 @@ from checks.model import (
 )
 from checks.store.audit import AuditLog, actor
 from checks.store.codec import attestation, parse_ts, ts
+from checks.store.outbox import Outbox
+from checks.workflow.events import State, finding_events
 from checks.workflow.findings import Known, reconcile, status_of
+
+INCOMPLETE = "probe-incomplete"
+"""The check that says a probe missed part of an asset (it counts unobserved streaks)."""
 
 _COLUMNS = (
     "f.id, a.name, f.check_id, f.subject, f.severity, f.title_en, f.title_zh, f.evidence, "
@@ -49,10 +54,11 @@ def _record(r: tuple[Any, ...], clock: Clock) -> FindingRecord:
 class Findings:
     """The findings table and the attestations of their playbook steps."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit
+        self._outbox = outbox
 
     def query(
         self,
@@ -129,11 +135,34 @@ class Findings:
         )
         return {r[0] for r in rows}
 
-    def refresh(self, finding_id: int, now: datetime | None = None) -> FindingStatus:
+    def _state(self, finding_id: int) -> tuple[str, State]:
+        row = self._db.execute(
+            "SELECT check_id, status, severity, firing FROM findings WHERE id = ?", (finding_id,)
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no finding #{finding_id}", f"没有编号为 {finding_id} 的问题")
+        return row[0], State(FindingStatus(row[1]), Severity(row[2]), bool(row[3]))
+
+    def _tell(
+        self, finding_id: int, check: str, before: State | None, after: State, at: datetime
+    ) -> None:
+        """Write the events of a finding's change to the outbox, in the change's transaction.
+
+        Pure until there is an event: a finding seen again costs no query.
+        """
+        for kind in finding_events(check, before, after):
+            previous = before.severity if before is not None else None
+            self._outbox.finding_event(kind, finding_id, at, previous)
+
+    def refresh(
+        self, finding_id: int, now: datetime | None = None, tell: bool = True
+    ) -> FindingStatus:
         """Recompute and store one finding's status (checks.workflow.findings); returns it.
 
         Args:
             now: the time of the change (a probe's time when reconciling); the clock's otherwise.
+            tell: write the events of the change to the outbox (reconciliation does it itself,
+                knowing the state before the probe).
         """
         row = self._db.execute(
             "SELECT check_id, firing, reopened, accepted_until, status FROM findings WHERE id = ?",
@@ -151,11 +180,14 @@ class Findings:
             now,
         )
         if new != old:
+            before = self._state(finding_id)[1] if tell else None
             resolved_at = ts(now) if new == FindingStatus.RESOLVED else None
             self._db.execute(
                 "UPDATE findings SET status = ?, resolved_at = ? WHERE id = ?",
                 (str(new), resolved_at, finding_id),
             )
+            if before is not None:
+                self._tell(finding_id, check_id, before, self._state(finding_id)[1], now)
         return new
 
     def reconcile(
@@ -164,24 +196,29 @@ class Findings:
         """Apply one probe's findings to the asset's stored ones (inside the caller's transaction).
 
         A finding seen again keeps its first_seen and gets a new last_seen; a resolved one that
-        fires again is reopened; one that no longer fires is marked so, never deleted.
+        fires again is reopened; one that no longer fires is marked so, never deleted. What
+        changed goes to the outbox in the same transaction (checks.workflow.events).
         """
-        known = {
-            (r[1], r[2]): Known(r[0], bool(r[3]))
-            for r in self._db.execute(
-                "SELECT id, check_id, subject, firing FROM findings WHERE asset_id = ?", (asset_id,)
-            )
-        }
+        rows = self._db.execute(
+            "SELECT id, check_id, subject, firing, status, severity FROM findings "
+            "WHERE asset_id = ?",
+            (asset_id,),
+        ).fetchall()
+        known = {(r[1], r[2]): Known(r[0], bool(r[3])) for r in rows}
+        before = {r[0]: State(FindingStatus(r[4]), Severity(r[5]), bool(r[3])) for r in rows}
+        check_of = {r[0]: r[1] for r in rows}
         plan = reconcile(known, fired, skipped)
         stamp = ts(at)
         for f in plan.new:
-            self._db.execute(
+            cursor = self._db.execute(
                 "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, title_zh, "
                 "evidence, status, first_seen, last_seen, reopened, firing) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, 1)",
                 (asset_id, f.check, f.subject, str(f.severity), f.title_en, f.title_zh, f.evidence)
                 + (stamp, stamp),
             )
+            opened = State(FindingStatus.OPEN, f.severity, True)
+            self._tell(int(cursor.lastrowid or 0), f.check, None, opened, at)
         for finding_id, f in plan.again:
             self._db.execute(
                 "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
@@ -189,10 +226,20 @@ class Findings:
                 "WHERE id = ?",
                 (str(f.severity), f.title_en, f.title_zh, f.evidence, stamp, finding_id),
             )
-            self.refresh(finding_id, at)
+            status = self.refresh(finding_id, at, tell=False)
+            self._tell(finding_id, f.check, before[finding_id], State(status, f.severity, True), at)
         for finding_id in plan.stopped:
             self._db.execute("UPDATE findings SET firing = 0 WHERE id = ?", (finding_id,))
-            self.refresh(finding_id, at)
+            status = self.refresh(finding_id, at, tell=False)
+            was = before[finding_id]
+            self._tell(
+                finding_id, check_of[finding_id], was, State(status, was.severity, False), at
+            )
+        missed = next((f for f in fired if f.check == INCOMPLETE), None)
+        if missed is not None or known.get((INCOMPLETE, ""), Known(0, False)).firing:
+            self._outbox.unobserved(
+                asset_id, missed is not None, missed.evidence if missed else "", at
+            )
 
     # -- people's part ------------------------------------------------------------------
 

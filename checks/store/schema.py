@@ -197,6 +197,81 @@ def m006_decommission_steps(db: Database) -> None:
 
 
 @migration
+def m007_notifications(db: Database) -> None:
+    """Alerts: channels, owners' contacts, the outbox of events, their digests and attempts.
+
+    `notify_events` is written in the transaction that changes the finding; a delivery row per
+    channel that wants the event goes with it. A message groups the deliveries of one send (a
+    digest); its attempts are kept. Unobserved streaks count probes in a row that missed part
+    of an asset.
+    """
+    db.executescript(
+        """
+        CREATE TABLE notify_channels (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            url TEXT NOT NULL DEFAULT '',
+            secret TEXT NOT NULL DEFAULT '',
+            options TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            paused_until TEXT
+        );
+        CREATE TABLE notify_contacts (
+            owner TEXT PRIMARY KEY,
+            dingtalk TEXT NOT NULL DEFAULT '',
+            wecom TEXT NOT NULL DEFAULT '',
+            feishu TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE notify_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            asset_id INTEGER,
+            finding_id INTEGER,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX notify_events_finding ON notify_events(finding_id);
+        CREATE TABLE notify_messages (
+            id INTEGER PRIMARY KEY,
+            channel_id INTEGER NOT NULL,
+            uuid TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            sent_at TEXT
+        );
+        CREATE INDEX notify_messages_state ON notify_messages(channel_id, state);
+        CREATE TABLE notify_deliveries (
+            event_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            message_id INTEGER,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (event_id, channel_id)
+        );
+        CREATE INDEX notify_deliveries_waiting ON notify_deliveries(channel_id, message_id);
+        CREATE TABLE notify_attempts (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            answer TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX notify_attempts_channel ON notify_attempts(channel_id, at);
+        CREATE TABLE notify_streaks (
+            asset_id INTEGER PRIMARY KEY,
+            unobserved INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
+@migration
 def m008_domains(db: Database) -> None:
     """Registrations cached for a day, the imported ICP filing list, and discovered names."""
     db.executescript(

@@ -13,6 +13,7 @@ from typing import TypeAlias
 from checks.model import Kind, Lifecycle, Severity
 from checks.service.pages import DEFAULT_URL
 from checks.service.sweeps import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from tui.cli.parser_alerts import add_alert_parsers
 from tui.i18n import LANGS, tr
 
 SEVERITIES = [str(s) for s in Severity]
@@ -58,6 +59,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     add_remediation_parsers(sub, lang)
     add_report_parsers(sub, lang)
     add_domain_parsers(sub, lang)
+    add_alert_parsers(sub, lang)
     return parser
 
 

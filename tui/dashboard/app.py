@@ -23,7 +23,7 @@ from checks.errors import UserError
 from checks.lab.controls import LabControl
 from checks.model import Asset, Clock, SweepProgress, utcnow
 from checks.probe import ProbeConfig
-from checks.service import schedule, sweeps
+from checks.service import alerts, schedule, sweeps
 from checks.service.sweeps import Batch, ProbeOverrides
 from checks.store import Store
 from tui.dashboard.messages import SweepFinished, SweepProgressed
@@ -235,8 +235,15 @@ class AssetWatchApp(App[None]):
                 task.cancel()  # the sweep stops at its next await and cancels its probes
 
         store = Store(self.db_path, clock=self.clock)
+
+        async def sweep_and_tell() -> SweepProgress:
+            progress = await sweeps.run_sweep(store, config, assets, on_batch=on_batch)
+            if self.lab is not None:  # the demo: no watcher runs on its temporary database
+                await alerts.deliver(store, ca_bundle=self.overrides.ca_bundle)
+            return progress
+
         try:
-            return sweeps.run_async(sweeps.run_sweep(store, config, assets, on_batch=on_batch))
+            return sweeps.run_async(sweep_and_tell())
         except asyncio.CancelledError:
             return None
         finally:

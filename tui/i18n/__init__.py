@@ -14,11 +14,12 @@ from collections.abc import Mapping
 import humanize
 
 from checks.model import Bilingual, Lang
+from tui.i18n.alerts import ALERTS
 from tui.i18n.cli import CLI
 from tui.i18n.dashboard import DASHBOARD
 from tui.i18n.domains import DOMAINS
 
-STRINGS: dict[str, tuple[str, str]] = {**DASHBOARD, **CLI, **DOMAINS}
+STRINGS: dict[str, tuple[str, str]] = {**DASHBOARD, **CLI, **DOMAINS, **ALERTS}
 """key -> (English, Chinese)."""
 
 LANGS = tuple(str(lang) for lang in Lang)

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 
 from checks.store import Store
-from tui.cli.commands import domains, inventory, remediation, reports, scan
+from tui.cli.commands import alerts, domains, inventory, remediation, reports, scan
 from tui.cli.commands.dashboard import dashboard, demo
 
 StoreCommand = Callable[[argparse.Namespace, Store], int]
@@ -33,6 +33,8 @@ COMMANDS: dict[str, StoreCommand] = {
     "icp": domains.icp,
     "discover": domains.discover,
     "discovered": domains.discovered,
+    "watch": alerts.watch_command,
+    "notify": alerts.notify,
 }
 """Command name -> what runs it (every command but `demo` and the dashboard)."""
 

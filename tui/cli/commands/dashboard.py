@@ -76,9 +76,14 @@ def discover_on_lab(store: Store, lab: LabView, wired: ProbeOverrides) -> None:
 def demo(args: argparse.Namespace) -> int:
     """`assetwatch demo [--scan] [--json]`: the loopback lab in a temporary database."""
     from checks.lab import Lab  # only the demo needs the lab's servers and CA
+    from checks.lab.robots import RobotLab, demo_channels
 
     overrides = probe_overrides(args)
-    with Lab() as lab, tempfile.TemporaryDirectory(prefix="assetwatch-demo-") as folder:
+    with (
+        Lab() as lab,
+        RobotLab() as robots,
+        tempfile.TemporaryDirectory(prefix="assetwatch-demo-") as folder,
+    ):
         store = Store(args.db or Path(folder) / "demo.db")
         try:
             lab.seed(store)
@@ -87,6 +92,7 @@ def demo(args: argparse.Namespace) -> int:
             if args.scan or args.json:
                 return sweep_and_report(args, store, wired)
             store.settings.set("org_name", tr(args.lang, "cli.demo.org"))
+            demo_channels(store, robots, args.lang)  # alerts go to the lab's robots
             return open_dashboard(args, store, wired, lab)
         finally:
             store.close()

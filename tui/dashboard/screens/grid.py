@@ -29,6 +29,7 @@ from tui.dashboard.dialogs.import_form import ImportForm
 from tui.dashboard.dialogs.settings import SettingsForm, stored_text
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.base import AssetActions
+from tui.dashboard.screens.channels import ChannelsScreen
 from tui.dashboard.screens.discovered import DiscoveredScreen
 from tui.dashboard.screens.grid_view import SEVERITY_FILTERS, SORTS, shown, sort_key
 from tui.dashboard.screens.lab import LabScreen
@@ -60,6 +61,7 @@ class GridScreen(AssetActions):
         Binding("g", "org", "Demands", id="org", show=False),
         Binding("w", "report", "Report", id="report", show=False),
         Binding("d", "discovered", "Discovered", id="discovered", show=False),
+        Binding("c", "channels", "Alerts", id="channels", show=False),
         Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -135,7 +137,9 @@ class GridScreen(AssetActions):
             view.append(tr(t, "sum.filter", text=self.filter_text))
         org = self.dash.store.settings.read().org_name or tr(t, "org.default")
         summary = self.query_one(SummaryBar)
-        summary.show(org, list(self.rows.values()), t, self.dash.sweep_status(), "  ".join(view))
+        failing = self.dash.store.deliveries.failing_channels()
+        rows = list(self.rows.values())
+        summary.show(org, rows, t, self.dash.sweep_status(), "  ".join(view), failing)
 
     def data_changed(self, changed: set[int]) -> None:
         """Reload these assets' rows and update their cells in place."""
@@ -270,6 +274,10 @@ class GridScreen(AssetActions):
     def action_discovered(self) -> None:
         """The Discovered list: names found outside the inventory, to adopt or dismiss."""
         self.app.push_screen(DiscoveredScreen(self.lang))
+
+    def action_channels(self) -> None:
+        """Alert channels and their delivery state."""
+        self.app.push_screen(ChannelsScreen(self.lang))
 
     def action_lab(self) -> None:
         """Demo mode: pick a real-world fix to play on the lab."""

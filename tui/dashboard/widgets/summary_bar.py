@@ -21,8 +21,20 @@ class SummaryBar(Static):
     SummaryBar { height: 2; background: $panel; padding: 0 1; }
     """
 
-    def show(self, org: str, rows: list[AssetRow], lang: str, sweep: str, view: str) -> None:
-        """Render the summary of `rows` with the sweep state and the view (filter, sort)."""
+    def show(
+        self,
+        org: str,
+        rows: list[AssetRow],
+        lang: str,
+        sweep: str,
+        view: str,
+        alerts_failing: int = 0,
+    ) -> None:
+        """Render the summary of `rows` with the sweep state and the view (filter, sort).
+
+        Args:
+            alerts_failing: alert channels whose last delivery failed (shown only when any).
+        """
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(inert(org), style="bold")
         text.append("  ")
@@ -38,6 +50,10 @@ class SummaryBar(Static):
         if alive:
             text.append("  ")
             text.append(f" ‼ {tr(lang, 'sum.retired_alive', n=alive)} ", style="bold reverse")
+        if alerts_failing:
+            text.append("  ")
+            failing = tr(lang, "sum.alerts_failing", n=alerts_failing)
+            text.append(f" ✗ {failing} ", style="bold reverse")
         text.append("\n")
         text.append(sweep)
         if view:
