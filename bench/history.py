@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from checks.model import HttpEntry, HttpError
+from checks.probe.prober import LIGHT_SKIPS
 from checks.store import Store
 from checks.store.codec import outcome_from_json
 
@@ -108,7 +109,9 @@ def main() -> None:
                         finished_at=clock.now,
                         http=http,
                         paths=base.paths if full else (),
-                        skipped=frozenset() if full else frozenset({"sensitive-file-exposed"}),
+                        spider=base.spider if full else None,
+                        scripts=base.scripts if full else (),
+                        skipped=frozenset() if full else LIGHT_SKIPS,
                     )
                     batch.append((outcome, []))
                 for chunk in range(0, len(batch), 200):

@@ -268,7 +268,7 @@ def same_story(new: str, old: str | None) -> bool:
 
 def _hash(view: object) -> str:
     text = json.dumps(view, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(text.encode()).hexdigest()[:16]  # 64 bits: one asset's changes
 
 
 ZDICT_PATH = Path(__file__).resolve().parent.parent / "data" / "outcome-1.zdict"

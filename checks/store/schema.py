@@ -343,6 +343,6 @@ def m010_history(db: Database) -> None:
             ms_min REAL,
             ms_max REAL,
             PRIMARY KEY (asset_id, period, start)
-        );
+        ) WITHOUT ROWID;
         """
     )
