@@ -142,6 +142,8 @@ def main() -> None:
             )
             name = "assetwatch scan --light" if light else "assetwatch scan (full)"
             rows.append((name, wall, cpu, served))
+        # Children waited for so far: the sweep workers (the lab is still running).
+        workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     finally:
         if lab.stdin:
             lab.stdin.close()
@@ -158,7 +160,10 @@ def main() -> None:
         cpu_text = f"{cpu:7.1f}" if cpu is not None else f"{'':>7}"
         print(f"{name:44} {wall:8.2f} {rate:9.0f} {ratio:6.2f} {cpu_text} {ok:6}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of this process: {peak:.0f} MiB (the lab runs in its own process)")
+    print(
+        f"peak memory: {peak:.0f} MiB in this process (bare prober, the sweeps' writer), "
+        f"{workers_peak:.0f} MiB in the largest sweep worker (the lab runs in its own process)"
+    )
 
 
 if __name__ == "__main__":

@@ -22,16 +22,24 @@ from checks.text import excerpt
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
+_PLAIN_HOST = re.compile(r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)*(?!-)[a-z0-9-]{1,63}(?<!-)")
+"""A host already in its stored form (lower-case LDH labels): nearly every name, at no cost."""
+_PLAIN_URL = re.compile(r"(https?)://([a-z0-9.-]+)(?::([0-9]{1,5}))?(/[^?#\s]*)?(\?[^#\s]+)?")
+
+
 def _to_ascii_host(host: str) -> str:
+    if len(host) <= 253 and _PLAIN_HOST.fullmatch(host) and not _may_be_ip(host):
+        return host
     host = host.strip().rstrip(".").lower()
     if not host:
         raise UserError("empty name", "名称为空")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    try:
-        return ipaddress.ip_address(host).compressed
-    except ValueError:
-        pass
+    if _may_be_ip(host):
+        try:
+            return ipaddress.ip_address(host).compressed
+        except ValueError:
+            pass
     labels = []
     for label in host.split("."):
         try:
@@ -70,7 +78,14 @@ def normalize_url(raw: str) -> str:
     Raises:
         UserError: not an http or https URL, or its host is invalid.
     """
-    parts = urlsplit(raw.strip())
+    raw = raw.strip()
+    plain = _PLAIN_URL.fullmatch(raw)
+    if plain and (plain[3] is None or int(plain[3]) <= 65535):
+        scheme, host, port, path, query = plain.groups()
+        host = _to_ascii_host(host)
+        netloc = host + (f":{int(port)}" if port is not None else "")
+        return f"{scheme}://{netloc}{path or '/'}{query or ''}"
+    parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https"):
         raise UserError(
             f"not an http(s) URL: {excerpt(redact_url(raw))}",
@@ -102,8 +117,16 @@ def host_of(name: str) -> str:
     return name
 
 
+def _may_be_ip(host: str) -> bool:
+    # What ipaddress could accept: a colon (IPv6), or digits and dots (IPv4). Cheaper than
+    # letting it raise for every hostname.
+    return ":" in host or host.replace(".", "").isdigit()
+
+
 def is_ip(host: str) -> bool:
     """True when `host` is an IPv4 or IPv6 address literal."""
+    if not _may_be_ip(host):
+        return False
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -160,3 +160,71 @@ def test_idna_2008_keeps_sharp_s_and_flags_look_alikes():
     assert normalize_name("straße.de") == "xn--strae-oqa.de"  # IDNA 2003 said strasse.de
     assert confusable(normalize_name("\u0430pple.example"))  # a Cyrillic а
     assert not confusable(normalize_name("例子.中国")) and not confusable("apple.example")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+def test_rows_read_a_chunk_at_a_time_are_the_rows_read_whole(tmp_path, monkeypatch, chunk):
+    import checks.intake.files as files
+
+    text = (
+        "name,owner,notes\r\n"
+        'a.example.test,IT,"two\r\nlines"\r\n'
+        "b.example.test,信息中心\r"  # an old Mac line end
+        "\r\n"
+        'c.example.test,"unclosed\n'
+        "d.example.test,IT\n"
+    )
+    data = text.encode("utf-8")
+    whole = parse_file(write(tmp_path, "a.csv", data))
+    monkeypatch.setattr(files, "CHUNK", chunk)
+    cut = parse_file(write(tmp_path, "b.csv", data))
+    assert [(n, a.name, a.notes) for n, a, _ in cut.assets] == [
+        (n, a.name, a.notes) for n, a, _ in whole.assets
+    ]
+    assert [(n, a.name) for n, a, _ in cut.assets] == [
+        (2, "a.example.test"),
+        (4, "b.example.test"),
+        (7, "d.example.test"),
+    ]
+    assert [e.line for e in cut.errors] == [6]  # the unclosed quote costs its own line only
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 64])
+def test_json_items_read_a_chunk_at_a_time(tmp_path, monkeypatch, chunk):
+    import checks.intake.files as files
+
+    monkeypatch.setattr(files, "CHUNK", chunk)
+    items = [
+        {"name": f"n{i}.example.test", "notes": "备注 " * i, "interval": 12345} for i in range(5)
+    ]
+    items.insert(2, 7)
+    parsed = parse_file(write(tmp_path, "a.json", json.dumps(items, ensure_ascii=False).encode()))
+    assert [a.notes for _, a, _ in parsed.assets] == [("备注 " * i).strip() for i in range(5)]
+    assert [e.line for e in parsed.errors] == [3]
+    for broken in (b'[{"name": "a.example.test"} {"name": "b.example.test"}]', b"[1, 2", b"[] x"):
+        with pytest.raises(UserError, match="invalid JSON"):
+            parse_file(write(tmp_path, "b.json", broken))
+
+
+def test_a_file_broken_after_good_rows_imports_nothing(tmp_path, store):
+    from checks.service.inventory import import_file
+
+    good = ",".join(json.dumps({"name": f"n{i}.example.test"}) for i in range(6000))
+    path = write(tmp_path, "a.json", f"[{good}, {{broken".encode())
+    with pytest.raises(UserError, match="invalid JSON"):
+        import_file(store, path)
+    assert store.assets.all() == []
+    csv_path = write(
+        tmp_path, "a.csv", b"name\n" + b"".join(b"m%d.example.test\n" % i for i in range(12000))
+    )
+    done = import_file(store, csv_path)
+    assert (done.rows, done.new, done.errors) == (12000, 12000, ())
+    assert len(store.assets.all()) == 12000
+
+
+def test_json_that_is_not_utf8_is_refused_as_a_whole(tmp_path):
+    path = write(
+        tmp_path, "a.json", '[{"name": "a.example.test", "owner": "人事部"}]'.encode("gbk")
+    )
+    with pytest.raises(UserError, match="not UTF-8"):
+        parse_file(path)

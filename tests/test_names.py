@@ -56,3 +56,32 @@ def test_credentials_in_a_url_never_reach_an_error_message():
         normalize_url("ftp://admin:s3cret@files.example.test/")
     assert "s3cret" not in caught.value.en and "s3cret" not in caught.value.zh
     assert normalize_url("http://admin:s3cret@oa.example.test/") == "http://oa.example.test/"
+
+
+def test_the_fast_path_for_plain_urls_gives_what_the_full_parse_gives():
+    from urllib.parse import urlsplit, urlunsplit
+
+    from checks.names import normalize_name, normalize_url
+
+    def full(raw):
+        parts = urlsplit(raw.strip())
+        host = normalize_name(parts.hostname)
+        netloc = host + (f":{parts.port}" if parts.port is not None else "")
+        return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+    for url in [
+        "http://a.example.com",
+        "http://a.example.com:080/x/y?q=1",
+        "https://a.b.c/path?",
+        "http://x.test?q",
+        "http://1.2.3.4:80/a",
+        "https://a-b.c/d#frag",
+        "http://a.b:65535",
+        "http://a.b/%20x",
+        "HTTP://A.Example.COM/Path",
+        "http://例子.中国/",
+    ]:
+        assert normalize_url(url) == full(url), url
+    for bad in ("http://a..b/", "http://-a.b/", "http://a.b:65536/"):
+        with pytest.raises(UserError):
+            normalize_url(bad)

@@ -258,3 +258,30 @@ def test_a_sweep_sharded_over_processes_finds_what_one_process_finds(tmp_path, l
         )
         store.close()
     assert found[0] == found[1] and len(found[0]) > 30
+
+
+async def test_a_sweep_starts_no_new_probe_while_its_reader_is_behind():
+    import asyncio
+    from types import SimpleNamespace
+
+    from checks.model import Asset, DnsAnswer, DnsStatus, ProbeOutcome, utcnow
+    from checks.probe import sweep
+
+    started: list[str] = []
+
+    class Counting:
+        config = SimpleNamespace(concurrency=4)
+
+        async def probe(self, asset: Asset) -> ProbeOutcome:
+            started.append(asset.name)
+            await asyncio.sleep(0)
+            now = utcnow()
+            return ProbeOutcome(asset, now, now, DnsAnswer(asset.name, DnsStatus.ANSWER))
+
+    outcomes = sweep([Asset(f"a{i}.test") for i in range(100)], Counting())  # type: ignore[arg-type]
+    first = await anext(outcomes)
+    await asyncio.sleep(0.05)  # a writer that is busy
+    assert first.asset.name == "a0.test"
+    assert len(started) <= 4 + 4 + 1  # in flight, waiting to be read, and the one read
+    rest = [o async for o in outcomes]
+    assert len(rest) == 99 and len(started) == 100

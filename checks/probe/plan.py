@@ -73,6 +73,7 @@ def own_script_urls(
     """Scripts the home page loads from the asset's own host or another inventoried host.
 
     Read from the first page served with a body (HTTPS first), at most `limit` of them.
+    `inventory` holds lower-case hosts (the sweep's set, not copied for each asset).
     Scripts on any other host are foreign: they are never fetched.
     """
     pages = [e for e in entries if e.status is not None and e.status < 300 and e.body]
@@ -80,7 +81,7 @@ def own_script_urls(
     if not pages or limit <= 0:
         return []
     page = pages[0]
-    ours = {h.lower() for h in inventory} | {asset.host.lower()}
+    own = asset.host.lower()
     found: list[str] = []
     for match in _SCRIPT_SRC.finditer(decode_body(page.header("content-type"), page.body)):
         url = urljoin(page.final_url or page.url, match.group(1).strip())
@@ -88,6 +89,6 @@ def own_script_urls(
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host:
             continue
-        if host in ours:  # the probe policy would refuse any other host anyway
+        if host == own or host in inventory:  # the policy would refuse any other host anyway
             found.append(parts._replace(fragment="").geturl())
     return list(dict.fromkeys(found))[:limit]

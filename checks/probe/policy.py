@@ -75,20 +75,34 @@ class ProbePolicy:
     host: str
     """The asset's own host."""
     known_hosts: frozenset[str] = frozenset()
-    """Every inventoried host: redirects may go there too."""
+    """Every inventoried host (the sweep's one set, lower case): redirects may go there too."""
     own: frozenset[Reach] = frozenset()
     """The classes of the addresses the asset's own name resolved to."""
+    extra: frozenset[str] = frozenset()
+    """Hosts of the asset's own URLs."""
 
     @classmethod
-    def of(cls, host: str, addresses: Iterable[str], known: Iterable[str] = ()) -> ProbePolicy:
-        """The policy of an asset whose name resolved to `addresses`."""
+    def of(
+        cls,
+        host: str,
+        addresses: Iterable[str],
+        known: Iterable[str] = (),
+        extra: Iterable[str] = (),
+    ) -> ProbePolicy:
+        """The policy of an asset whose name resolved to `addresses`.
+
+        `known` is shared by every asset of a sweep: a frozenset of lower-case names is kept
+        as it is (copying 10,000 names for each asset made sweeps quadratic).
+        """
         own = frozenset(reach(a) for a in addresses) - {Reach.FORBIDDEN}
-        return cls(host.lower(), frozenset(h.lower() for h in known), own)
+        if not isinstance(known, frozenset):
+            known = frozenset(h.lower() for h in known)
+        return cls(host.lower(), known, own, frozenset(h.lower() for h in extra))
 
     def may_visit(self, host: str) -> bool:
         """A host we may send a request to: the asset's own, or another inventoried one."""
         host = host.lower().rstrip(".").strip("[]")
-        return host == self.host or host in self.known_hosts
+        return host == self.host or host in self.extra or host in self.known_hosts
 
     def allows(self, address: str) -> bool:
         """An address we may connect to."""

@@ -130,9 +130,7 @@ class Prober:
         started = self.clock()
         try:
             dns = await self.dns.probe(asset.host, with_zone=asset.kind == Kind.DOMAIN)
-            policy = ProbePolicy.of(
-                asset.host, dns.addresses, {*self.known_hosts, *_url_hosts(asset)}
-            )
+            policy = ProbePolicy.of(asset.host, dns.addresses, self.known_hosts, _url_hosts(asset))
             async with self._politeness(dns), asyncio.timeout(self._budget):
                 http, paths, spider, scripts = await self._web(asset, dns, policy)
                 ports = await self._ports(asset, dns, policy)
@@ -286,7 +284,10 @@ async def sweep(
     for asset in assets:
         todo.put_nowait(asset)
     total = todo.qsize()
-    done: asyncio.Queue[ProbeOutcome] = asyncio.Queue()
+    limit = max(1, min(concurrency or prober.config.concurrency, total or 1))
+    # Bounded: while the caller is behind (a busy writer), no new probe starts, so finished
+    # outcomes (each with its pages) never pile up in memory.
+    done: asyncio.Queue[ProbeOutcome] = asyncio.Queue(maxsize=limit)
 
     async def worker() -> None:
         while True:
@@ -294,9 +295,8 @@ async def sweep(
                 asset = todo.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            done.put_nowait(await prober.probe(asset))
+            await done.put(await prober.probe(asset))
 
-    limit = max(1, min(concurrency or prober.config.concurrency, total or 1))
     workers = [asyncio.ensure_future(worker()) for _ in range(limit)]
     try:
         for _ in range(total):

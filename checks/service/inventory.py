@@ -6,11 +6,13 @@ says "retired" starts the decommission checklist; only the checklist makes an as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from itertools import islice
+from pathlib import Path
 
 from checks.errors import UserError
-from checks.intake import ParsedFile, merge
+from checks.intake import ParsedFile, Row, RowError, merge, read_rows
 from checks.model import Asset, Lifecycle
 from checks.names import normalize_name
 from checks.store import Store
@@ -66,11 +68,31 @@ class Imported:
     new: int
     held: int = 0
     """Rows asking for `retired` that started the decommission checklist instead."""
+    errors: tuple[RowError, ...] = ()
+    """Rows refused, by line: the others landed."""
 
     @property
     def existing(self) -> int:
         """Rows that updated an asset already in the inventory."""
         return self.rows - self.new
+
+
+IMPORT_CHUNK = 5000
+"""Rows looked up and written together; the whole import is still one transaction."""
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    who: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Imported:
+    """Import an inventory file, streaming its rows into one transaction (all of them, or none).
+
+    Raises:
+        UserError: the file cannot be read, or is broken as a whole (nothing is written).
+    """
+    return import_rows(store, read_rows(path), who, on_progress)
 
 
 def import_parsed(
@@ -79,23 +101,52 @@ def import_parsed(
     who: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Imported:
-    """Save the good rows of a parsed file in one transaction (all of them, or none).
+    """Import rows already parsed (a previewed file)."""
+    rows: list[Row] = [*parsed.errors, *parsed.assets]
+    return import_rows(store, rows, who, on_progress)
+
+
+def import_rows(
+    store: Store,
+    rows: Iterable[Row],
+    who: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Imported:
+    """Save the good rows in one transaction, a chunk at a time; bad ones are returned.
 
     The file's columns win, absent ones keep their value; a name given twice takes the later
-    row's columns; lifecycles go through the decommission rule.
+    row's columns; lifecycles go through the decommission rule (from the lifecycle the asset
+    had before the import). `on_progress` is called with the rows written so far.
     """
-    stored = store.assets.by_names(a.name for _, a, _ in parsed.assets)
-    wanted: dict[str, tuple[Asset, Asset | None]] = {}
-    held = 0
-    for _line, asset, present in parsed.assets:
-        old = stored.get(asset.name)
-        base = wanted[asset.name][0] if asset.name in wanted else old
-        merged = merge(base, asset, present)
-        step = transition(old.lifecycle if old else None, merged.lifecycle)
-        held += step.held and asset.name not in wanted
-        wanted[asset.name] = (replace(merged, lifecycle=step.lifecycle), old)
-    created = store.assets.save_many(list(wanted.values()), who, "import", on_progress)
-    return Imported(len(parsed.assets), sum(created), held)
+    errors: list[RowError] = []
+    before: dict[str, Lifecycle | None] = {}
+    """Each name's lifecycle before this import (None: new), as a row is first seen."""
+    total = new = held = 0
+    with store.atomic():
+        rows = iter(rows)
+        while chunk := list(islice(rows, IMPORT_CHUNK)):
+            good = [r for r in chunk if not isinstance(r, RowError)]
+            errors += [r for r in chunk if isinstance(r, RowError)]
+            stored = store.assets.by_names(a.name for _, a, _ in good)
+            wanted: dict[str, tuple[Asset, Asset | None]] = {}
+            for _line, asset, present in good:
+                old = stored.get(asset.name)
+                base = wanted[asset.name][0] if asset.name in wanted else old
+                merged = merge(base, asset, present)
+                first = asset.name not in before
+                if first:
+                    before[asset.name] = old.lifecycle if old else None
+                step = transition(before[asset.name], merged.lifecycle)
+                held += step.held and first
+                if merged.lifecycle != step.lifecycle:
+                    merged = replace(merged, lifecycle=step.lifecycle)
+                wanted[asset.name] = (merged, old)
+            new += sum(store.assets.save_many(list(wanted.values()), who, "import"))
+            total += len(good)
+            if on_progress:
+                on_progress(total)
+    errors.sort(key=lambda e: e.line)
+    return Imported(total, new, held, tuple(errors))
 
 
 def retire(store: Store, asset: Asset, who: str | None = None) -> Asset:

@@ -74,7 +74,9 @@ def _work(shard: _Shard, out: Any) -> None:
             async for outcome in sweep(shard.assets, prober, shard.config.concurrency):
                 asset = outcome.asset
                 ctx = RuleContext(utcnow(), shard.known, shard.baselines.get(asset.id or 0))
-                out.put(judge(outcome, ctx, off_for(shard.disabled, asset), shard.facts))
+                judged = judge(outcome, ctx, off_for(shard.disabled, asset), shard.facts)
+                # The queue is bounded: wait for room without blocking this loop's probes.
+                await asyncio.get_running_loop().run_in_executor(None, out.put, judged)
 
     from checks.service.sweeps import run_async
 
@@ -108,7 +110,9 @@ async def judged_in_shards(
         per_address=config.per_address // count,
     )
     context = multiprocessing.get_context("spawn")
-    out = context.Queue(maxsize=1000)
+    # Bounded: an outcome carries its pages (up to 512 KiB each), so a slow writer holds workers
+    # back rather than letting outcomes pile up in memory.
+    out = context.Queue(maxsize=128)
     workers = []
     for index in range(count):
         assets = tuple(todo[index::count])

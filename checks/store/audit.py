@@ -75,15 +75,12 @@ class AuditLog:
     ) -> None:
         """Append many events at once: (action, asset id, detail) each, one actor and time."""
         at, by = ts(self._clock()), who or actor()
-        self._db.table("events").insert_all(
-            {
-                "at": at,
-                "actor": by,
-                "action": action,
-                "asset_id": asset_id,
-                "detail": json.dumps(detail, ensure_ascii=False, default=str),
-            }
-            for action, asset_id, detail in entries
+        self._db.conn.executemany(
+            "INSERT INTO events (at, actor, action, asset_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (
+                (at, by, action, asset_id, json.dumps(detail, ensure_ascii=False, default=str))
+                for action, asset_id, detail in entries
+            ),
         )
 
     def events(self, asset_id: int | None = None, since: datetime | None = None) -> list[Event]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -67,18 +67,30 @@ class Assets:
             found.update((r["name"], row_to_asset(r)) for r in rows)
         return found
 
+    def _ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Name -> id of the stored assets among `names` (one query per 500 names)."""
+        wanted = list(names)
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                self._db.execute(
+                    f"SELECT name, id FROM assets WHERE name IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
     def save_many(
         self,
         pairs: Sequence[tuple[Asset, Asset | None]],
         who: str | None = None,
         source: str = "",
-        on_progress: Callable[[int], None] | None = None,
     ) -> list[bool]:
         """Insert or update many assets in one transaction, logging each change (imports).
 
         Args:
             pairs: (the asset as it should be, the stored one or None), names unique.
-            on_progress: called with how many rows are written so far.
 
         Returns:
             Per pair, whether it was new.
@@ -101,12 +113,15 @@ class Assets:
                 back = asset.lifecycle == Lifecycle.ACTIVE and old.lifecycle != Lifecycle.ACTIVE
                 assert old.id is not None
                 updates.append((old.id, row, changes, back))
+        columns = [*asset_row(Asset("x")), "created_at", "updated_at", "retiring_at", "retired_at"]
+        insert = (
+            f"INSERT INTO assets ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
         with self._db.atomic():
             for start in range(0, len(inserts), 5000):
-                self._db.table("assets").insert_all(inserts[start : start + 5000])
-                if on_progress:
-                    on_progress(start + len(inserts[start : start + 5000]))
-            ids = {a.name: a.id for a in self.by_names(r["name"] for r in inserts).values()}
+                chunk = inserts[start : start + 5000]
+                self._db.conn.executemany(insert, ([r.get(c) for c in columns] for r in chunk))
+            ids = self._ids(r["name"] for r in inserts)
             events = [
                 ("asset.add", ids[r["name"]], {"source": source, **_loggable(r)}) for r in inserts
             ]
@@ -122,7 +137,7 @@ class Assets:
 
     def hosts(self) -> frozenset[str]:
         """The host of every asset (for unknown-asset)."""
-        return frozenset(a.host for a in self.all())
+        return frozenset(a.host.lower() for a in self.all())
 
     def add(self, asset: Asset, who: str | None = None) -> Asset:
         """Insert a new asset.

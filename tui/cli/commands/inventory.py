@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from checks.intake import build_asset, parse_file
+from checks.intake import build_asset
 from checks.model import Lifecycle
 from checks.service import inventory as service
 from checks.service import remediation
@@ -100,9 +100,8 @@ def list_assets(args: argparse.Namespace, store: Store) -> int:
 
 def import_file(args: argparse.Namespace, store: Store) -> int:
     """`assetwatch import FILE`: good rows land, bad rows are reported by line (exit 1)."""
-    parsed = parse_file(args.file)
-    done = service.import_parsed(store, parsed)
-    for err in parsed.errors:
+    done = service.import_file(store, args.file)
+    for err in done.errors:
         say(
             args.lang,
             "cli.import.row_error",
@@ -119,10 +118,10 @@ def import_file(args: argparse.Namespace, store: Store) -> int:
         rows=done.rows,
         new=done.new,
         existing=done.existing,
-        skipped=len(parsed.errors),
+        skipped=len(done.errors),
     )
     say(args.lang, "cli.import.authorised", err=True)
-    return EXIT_FINDINGS if parsed.errors else EXIT_OK
+    return EXIT_FINDINGS if done.errors else EXIT_OK
 
 
 def init(args: argparse.Namespace, store: Store) -> int:
