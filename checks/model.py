@@ -415,6 +415,8 @@ class Attestation:
     note: str = ""
     evidence: str = ""
     """A file path or a link."""
+    evidence_sha256: str = ""
+    """The SHA-256 (hex) of the evidence file when `evidence` is a path; empty for a link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,3 +474,12 @@ class Settings:
     nameservers: tuple[str, ...] = ()
     """HOST[:PORT] specs; empty means the system's resolvers."""
     retention_days: int = RETENTION_DAYS
+    due_days_critical: int = 1
+    """Days a finding of this severity has from first seen until it is due (0: no deadline)."""
+    due_days_high: int = 3
+    due_days_medium: int = 14
+    due_days_low: int = 30
+    due_days_info: int = 0
+    report_prepared_by: str = ""
+    """The 整改报告 cover's "prepared by" (编制人) and "reviewed by" (审核人)."""
+    report_reviewed_by: str = ""

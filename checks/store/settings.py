@@ -18,6 +18,8 @@ def _typed(key: str, raw: str) -> object:
         return Lang(raw) if raw in tuple(Lang) else None
     if key in ("interval_min", "concurrency", "retention_days"):
         return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    if key.startswith("due_days_"):
+        return int(raw) if raw.isdigit() else None
     if key == "timeout":
         try:
             value = float(raw)
