@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from checks.errors import UserError
-from checks.intake.fields import CSV_HEADER, OPTIONAL, build_asset, column_key
+from checks.intake.fields import CSV_HEADER, OPTIONAL, build_asset, column_key, is_clean
 from checks.model import Asset
 
 
@@ -220,7 +220,8 @@ def _csv_row(
                 f"{len(cells)} fields, the header has {len(header)}",
                 f"有 {len(cells)} 个字段，表头只有 {len(header)} 个",
             )
-        return line_no, build_asset(dict(zip(header, cells, strict=False))), present
+        row = dict(zip(header, cells, strict=False))
+        return line_no, build_asset(row, clean=is_clean(record)), present
     except csv.Error as exc:
         return RowError(line_no, UserError(f"broken quoting: {exc}", f"引号不匹配：{exc}"))
     except UserError as exc:

@@ -75,12 +75,10 @@ class AuditLog:
     ) -> None:
         """Append many events at once: (action, asset id, detail) each, one actor and time."""
         at, by = ts(self._clock()), who or actor()
+        encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
         self._db.conn.executemany(
             "INSERT INTO events (at, actor, action, asset_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (
-                (at, by, action, asset_id, json.dumps(detail, ensure_ascii=False, default=str))
-                for action, asset_id, detail in entries
-            ),
+            ((at, by, action, asset_id, encode(detail)) for action, asset_id, detail in entries),
         )
 
     def events(self, asset_id: int | None = None, since: datetime | None = None) -> list[Event]:

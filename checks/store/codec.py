@@ -42,6 +42,23 @@ def parse_ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+"""json.dumps(..., ensure_ascii=False) without building an encoder per call (bulk imports)."""
+
+
+_PLAIN_JSON = re.compile(r'[^"\\\x00-\x1f\x7f-\uffff]*')
+"""Text JSON writes as it is, between quotes (ASCII, no quote, backslash or control)."""
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    # json.dumps' own output for lists of plain strings, built without the encoder.
+    if not values:
+        return "[]"
+    if all(_PLAIN_JSON.fullmatch(v) for v in values):
+        return '["' + '", "'.join(values) + '"]'
+    return _JSON(list(values))
+
+
 def asset_row(asset: Asset) -> dict[str, Any]:
     """The columns of the assets table a person can change."""
     return {
@@ -49,9 +66,9 @@ def asset_row(asset: Asset) -> dict[str, Any]:
         "kind": str(asset.kind),
         "owner": asset.owner,
         "lifecycle": str(asset.lifecycle),
-        "urls": json.dumps(list(asset.urls)),
+        "urls": _json_list(asset.urls),
         "icp": asset.icp,
-        "tags": json.dumps(list(asset.tags), ensure_ascii=False),
+        "tags": _json_list(asset.tags),
         "notes": asset.notes,
         "interval_s": asset.interval_s,
     }
@@ -107,7 +124,7 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
         "started_at": outcome.started_at,
         "finished_at": outcome.finished_at,
         "error": outcome.error,
-        "dns": asdict(outcome.dns),
+        "dns": _flat(outcome.dns),
         "http": [_entry_dict(e) for e in outcome.http],
         "paths": [_path_dict(p) for p in outcome.paths],
         "spider": _entry_dict(outcome.spider) if outcome.spider else None,
@@ -125,6 +142,22 @@ def outcome_to_json(outcome: ProbeOutcome) -> str:
     return json.dumps(data, default=_default, ensure_ascii=False)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def _flat(obj: DnsAnswer | CertInfo) -> dict[str, Any]:
+    """A flat dataclass (fields of scalars and tuples) as a dict: what `asdict` gives, without
+    its deep copy (json.dumps writes the tuples as lists all the same)."""
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}
+
+
 def _entry_dict(e: HttpEntry) -> dict[str, Any]:
     # By hand: dataclasses.asdict deep-copies every header tuple, the costliest part of a write.
     return {
@@ -140,7 +173,7 @@ def _entry_dict(e: HttpEntry) -> dict[str, Any]:
         "body_sha256": e.body_sha256,
         "body": None,
         "address": e.address,
-        "tls": asdict(e.tls) if e.tls is not None else None,
+        "tls": _flat(e.tls) if e.tls is not None else None,
     }
 
 

@@ -25,8 +25,12 @@ def _lifecycle_dates(old: Lifecycle | None, new: Lifecycle, now: str) -> dict[st
     return {"retiring_at": None, "retired_at": None}
 
 
+_LOGGED = ("name", *_EDITABLE)
+_UNSET = frozenset({None, "", "[]"})
+
+
 def _loggable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("name", *_EDITABLE) if row.get(k) not in (None, "", "[]")}
+    return {k: v for k in _LOGGED if (v := row[k]) not in _UNSET}
 
 
 class Assets:
