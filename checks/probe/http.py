@@ -16,6 +16,7 @@ import httpx
 from checks.model import CertInfo, Hop, HttpEntry, HttpError, PathProbe
 from checks.names import redact_url
 from checks.probe.policy import ProbePolicy
+from checks.probe.streams import connect
 from checks.probe.tls import ChainVerifier, presented_chain, read_certificate
 from checks.text import decode_body, extract_title
 
@@ -73,7 +74,6 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, lookup: Lookup, policy: ProbePolicy) -> None:
         self._lookup = lookup
         self._policy = policy
-        self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -96,9 +96,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
+                return await connect(address, port, timeout)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None
@@ -114,8 +112,8 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         raise httpcore.ConnectError("unix sockets are not probed")
 
     async def sleep(self, seconds: float) -> None:
-        """Delegate to anyio."""
-        await self._inner.sleep(seconds)
+        """Wait on the running loop."""
+        await asyncio.sleep(seconds)
 
 
 class _PinnedTransport(httpx.AsyncHTTPTransport):
