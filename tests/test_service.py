@@ -285,3 +285,37 @@ async def test_a_sweep_starts_no_new_probe_while_its_reader_is_behind():
     assert len(started) <= 4 + 4 + 1  # in flight, waiting to be read, and the one read
     rest = [o async for o in outcomes]
     assert len(rest) == 99 and len(started) == 100
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_sweep_workers_start_under_a_captured_stderr(guarded):
+    # Inside the dashboard Textual captures stderr with an object whose fileno() is -1, which
+    # multiprocessing hands its resource tracker: starting sweep workers failed there.
+    import subprocess
+    import sys
+
+    script = f"""
+import contextlib, multiprocessing, os, sys
+class Captured:
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+sys.stderr = Captured()
+from checks.service.shards import _real_stderr
+try:
+    with _real_stderr() if {guarded} else contextlib.nullcontext():
+        context = multiprocessing.get_context("spawn")
+        out = context.Queue()
+        worker = context.Process(target=os.getpid)
+        worker.start()
+except ValueError as exc:
+    print("failed", exc)
+    raise SystemExit(1)
+worker.join(30)
+print("exit", worker.exitcode)
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    if guarded:
+        assert run.returncode == 0 and "exit 0" in run.stdout, run.stderr
+    else:  # the failure the guard prevents, still there in multiprocessing
+        assert run.returncode == 1 and "fds_to_keep" in run.stdout

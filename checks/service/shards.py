@@ -11,10 +11,12 @@ so the totals are the configured ones.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import queue
+import sys
 import traceback
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +25,29 @@ from checks.probe import ProbeConfig, Prober, sweep
 from checks.rules import RuleContext, evaluate, unobserved
 from checks.rules.discovery import found_names
 from checks.service.domains import DomainFacts
+
+
+@contextlib.contextmanager
+def _real_stderr() -> Iterator[None]:
+    """sys.stderr as a real file while worker processes start.
+
+    multiprocessing hands `sys.stderr.fileno()` to its resource tracker; inside the dashboard
+    Textual captures stderr with an object whose fileno() is -1, and starting a worker fails
+    ("bad value(s) in fds_to_keep"). The original stderr stands in for that moment.
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        yield
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = captured
+
 
 SHARD_FROM = 200
 """Sweeps of fewer assets stay in one process: starting workers costs about half a second."""
@@ -110,17 +135,18 @@ async def judged_in_shards(
         per_address=config.per_address // count,
     )
     context = multiprocessing.get_context("spawn")
-    # Bounded: an outcome carries its pages (up to 512 KiB each), so a slow writer holds workers
-    # back rather than letting outcomes pile up in memory.
-    out = context.Queue(maxsize=128)
     workers = []
-    for index in range(count):
-        assets = tuple(todo[index::count])
-        mine = {a.id: baselines[a.id] for a in assets if a.id is not None and a.id in baselines}
-        shard = _Shard(share, assets, known, mine, dict(disabled), facts.for_assets(assets))
-        workers.append(context.Process(target=_work, args=(shard, out), daemon=True))
-    for worker in workers:
-        worker.start()
+    with _real_stderr():
+        # Bounded: an outcome carries its pages (up to 512 KiB each), so a slow writer holds
+        # workers back rather than letting outcomes pile up in memory.
+        out = context.Queue(maxsize=128)
+        for index in range(count):
+            assets = tuple(todo[index::count])
+            mine = {a.id: baselines[a.id] for a in assets if a.id is not None and a.id in baselines}
+            shard = _Shard(share, assets, known, mine, dict(disabled), facts.for_assets(assets))
+            workers.append(context.Process(target=_work, args=(shard, out), daemon=True))
+        for worker in workers:
+            worker.start()
     loop = asyncio.get_running_loop()
     try:
         running = count
