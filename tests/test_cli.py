@@ -262,7 +262,7 @@ def test_checklist_attest_and_accept_risk(capsys, lab, db):
         "--who",
         "alice",
     )
-    assert code == 0 and "in-progress" in out
+    assert code == 0 and "https-not-enforced: in progress" in out
     _, out, _ = run(capsys, "--db", db, "findings", "--json")
     statuses = {
         f["check"]: f["status"] for f in json_lines(out) if f["asset"] == "news.shili-tech.test"

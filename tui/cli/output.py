@@ -121,7 +121,13 @@ def finding_json(record: FindingRecord, lang: str) -> dict[str, Any]:
         "first_seen": ts(record.first_seen),
         "last_seen": ts(record.last_seen),
         "status": str(record.status),
+        "subject": f.subject,
     }
+
+
+def subject_suffix(subject: str) -> str:
+    """What follows a finding's title: which file, port or name (" — /.env"), or nothing."""
+    return f" — {subject}" if subject else ""
 
 
 def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: TextIO) -> None:
@@ -138,7 +144,7 @@ def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: 
             r.finding.severity.upper(),
             display_name(r.finding.asset),
             r.finding.check,
-            r.finding.title.text(lang),
+            r.finding.title.text(lang) + subject_suffix(r.finding.subject),
         ]
         for r in records
     ]

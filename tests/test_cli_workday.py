@@ -1,0 +1,158 @@
+"""Issue 13 on the command line: `todo`, `checklist` and `attest --step`, `delete`, `add URL`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+
+from tests.conftest import RECORDED_SWEEP
+from tui.cli import main
+
+HR = "www.renli-hr.test"
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A database holding one recorded sweep of the demo lab."""
+    path = tmp_path / "recorded.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(RECORDED_SWEEP.read_text(encoding="utf-8"))
+    conn.close()
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def lines(out):
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_todo_json_keys_and_order(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "--lang", "en", "todo", "--json")
+    queue = lines(out)
+    assert queue and all(
+        {"asset", "check", "subject", "severity", "status", "owner", "due_at", "overdue"} <= set(q)
+        for q in queue
+    )
+    order = ["critical", "high", "medium", "low", "info"]
+    assert [order.index(q["severity"]) for q in queue] == sorted(
+        order.index(q["severity"]) for q in queue
+    )
+    # The recorded sweep is days old by the real clock: the critical ones are overdue, exit 1.
+    assert code == 1 and all(q["overdue"] for q in queue if q["severity"] == "critical")
+    subjects = {q["subject"] for q in queue if q["check"] == "sensitive-file-exposed"}
+    assert len(subjects) > 1 and "" not in subjects  # which file, in the JSON lines
+    code, out, _ = run(capsys, "--db", db, "--lang", "zh", "todo", "--owner", "李娜")
+    assert "严重" in out and "已逾期" in out and "critical" not in out
+    rows = out.splitlines()[1:-1]
+    assert rows and all(HR in row or "renli-hr.cn" in row for row in rows)
+    assert any("renli-hr.cn" in row for row in rows) and "shili-tech" not in out
+
+
+def test_findings_json_and_table_carry_the_subject(capsys, db):
+    _, out, _ = run(capsys, "--db", db, "findings", "--json")
+    assert all("subject" in f for f in lines(out))
+    files = [f for f in lines(out) if f["check"] == "sensitive-file-exposed"]
+    _, table, _ = run(capsys, "--db", db, "--lang", "en", "findings")
+    assert all(f"— {f['subject']}" in table for f in files)
+
+
+def test_attest_several_shared_steps_with_one_note_and_a_hashed_file(capsys, db, tmp_path):
+    _, out, _ = run(capsys, "--db", db, "--lang", "en", "checklist", HR)
+    assert "cancel-icp-filing" in out and "also for: icp-filed-but-retired" in out
+    assert out.count("retired-asset-alive.1") == 1  # shared by both retired-* findings
+    order = tmp_path / "order.pdf"
+    order.write_bytes(b"%PDF cancellation order")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "attest",
+        HR,
+        "--step",
+        "retired-asset-alive.1,2",
+        "--step",
+        "cancel-icp-filing",
+        "--note",
+        "signed off; filing cancelled",
+        "--evidence",
+        str(order),
+    )
+    assert code == 0 and "attested 3 steps" in out
+    assert hashlib.sha256(b"%PDF cancellation order").hexdigest() in out
+    for check in ("retired-still-resolves", "retired-still-serving", "icp-filed-but-retired"):
+        assert f"{check}" in out
+    _, out, _ = run(capsys, "--db", db, "--lang", "en", "checklist", HR)
+    done = [line for line in out.splitlines() if line.strip().startswith("[x]")]
+    assert any("cancel-icp-filing" in line for line in done)
+    # The old form still works, and counts for every finding that shares the step.
+    code, out, _ = run(capsys, "--db", db, "attest", HR, "retired-still-serving", "5")
+    assert code == 0 and "retired-still-resolves" in out
+    code, _, err = run(capsys, "--db", db, "--lang", "zh", "attest", HR, "--step", "nope.1")
+    assert code == 2 and "没有步骤" in err
+    code, _, err = run(
+        capsys, "--db", db, "--lang", "en", "attest", HR, "--step", "retired-asset-alive.8",
+        "--evidence", str(tmp_path / "missing.png"),
+    )  # fmt: skip
+    assert code == 2 and "not found" in err
+
+
+def test_delete_asks_or_needs_yes_and_keeps_the_record(capsys, db, monkeypatch):
+    name = "docs.shili-tech.test"
+    code, _, err = run(capsys, "--db", db, "--lang", "en", "delete", name)
+    assert code == 2 and "--yes" in err  # no terminal to ask on: nothing deleted
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    code, out, _ = run(capsys, "--db", db, "--lang", "en", "delete", name)
+    assert code == 0 and "kept" in out
+    _, out, _ = run(capsys, "--db", db, "list", "--json")
+    assert name in {a["name"] for a in lines(out)}
+    code, out, _ = run(capsys, "--db", db, "--lang", "zh", "delete", name, "--yes")
+    assert code == 0 and "已从资产清单中删除" in out
+    _, out, _ = run(capsys, "--db", db, "list", "--json")
+    assert name not in {a["name"] for a in lines(out)}
+    _, out, _ = run(capsys, "--db", db, "findings", "--json")
+    assert name not in {f["asset"] for f in lines(out)}
+    conn = sqlite3.connect(db)
+    [(detail,)] = conn.execute("SELECT detail FROM events WHERE action = 'asset.delete'")
+    kept = conn.execute(
+        "SELECT count(*) FROM findings f JOIN assets a ON a.id = f.asset_id WHERE a.name = ?",
+        [name],
+    ).fetchone()[0]
+    conn.close()
+    assert json.loads(detail)["name"] == name and kept > 0
+
+
+def test_add_a_url_names_the_host_and_keeps_the_url(capsys, tmp_path):
+    db = str(tmp_path / "aw.db")
+    code, _, _ = run(capsys, "--db", db, "add", "https://HR.Example.com/portal?x=1")
+    assert code == 0
+    _, out, _ = run(capsys, "--db", db, "list", "--json")
+    [asset] = lines(out)
+    assert asset["name"] == "hr.example.com"
+    assert asset["urls"] == ["https://hr.example.com/portal?x=1"]
+
+
+def test_demo_clean_removes_only_its_folder(capsys, tmp_path, monkeypatch):
+    import importlib
+
+    dashboard = importlib.import_module("tui.cli.commands.dashboard")
+    folder = tmp_path / "data" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "demo-1.db").write_bytes(b"x")
+    (folder / "report.html").write_bytes(b"x")
+    keep = tmp_path / "data" / "assetwatch.db"
+    keep.write_bytes(b"x")
+    monkeypatch.setattr(dashboard, "demo_folder", lambda: folder)
+    code, out, _ = run(capsys, "--lang", "en", "demo", "--clean")
+    assert code == 0 and "removed 2 demo files" in out
+    assert not folder.exists() and keep.exists()
