@@ -156,3 +156,23 @@ def test_demo_clean_removes_only_its_folder(capsys, tmp_path, monkeypatch):
     code, out, _ = run(capsys, "--lang", "en", "demo", "--clean")
     assert code == 0 and "removed 2 demo files" in out
     assert not folder.exists() and keep.exists()
+
+
+def test_the_demo_never_seeds_a_real_inventory(capsys, db):
+    code, _, err = run(capsys, "--lang", "en", "demo", "--db", db, "--scan")
+    assert code == 2 and "the demo did not make" in err
+    _, out, _ = run(capsys, "--db", db, "list", "--json")
+    assert len(lines(out)) == 26  # untouched
+
+
+def test_demo_keeps_its_database_and_plays_controls(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    code, out, err = run(capsys, "--lang", "en", "demo", "--db", str(db), "--scan", "--json")
+    assert code == 1 and str(db.resolve()) in err and db.exists()
+    assert HR in {f["asset"] for f in lines(out)}
+    argv = ["--lang", "en", "demo", "--db", str(db), "--scan", "--json", "--play", "hr-dns"]
+    code, out, err = run(capsys, *argv)
+    assert "Delete the DNS records of www.renli-hr.test" in err
+    assert "retired-still-resolves" not in {f["check"] for f in lines(out) if f["asset"] == HR}
+    code, _, err = run(capsys, "--lang", "zh", "demo", "--db", str(db), "--play", "nothing")
+    assert code == 2 and "没有实验环境操作" in err

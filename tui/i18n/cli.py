@@ -329,6 +329,12 @@ CLI: dict[str, tuple[str, str]] = {
         "no lab control {control} (there are: {known})",
         "没有实验环境操作 {control}（可用：{known}）",
     ),
+    "cli.demo.not_demo": (
+        "{path} holds an inventory the demo did not make; the demo seeds only its own "
+        "databases (give another --db, or none for a fresh one)",
+        "{path} 中已有非演示生成的资产清单；演示只写入自己的数据库"
+        "（请换一个 --db，或不指定以新建）",
+    ),
     "cli.demo.played": ("lab: {what}", "实验环境：{what}"),
     "cli.demo.cleaned": (
         "removed {n} demo files under {folder}",

@@ -96,6 +96,25 @@ def demo_db(args: argparse.Namespace) -> Path:
     return path
 
 
+DEMO_MARK = "demo_lab"
+"""The setting that marks a database the demo made: only such a one is seeded again."""
+
+
+def claim_for_demo(store: Store) -> None:
+    """Mark a new database as the demo's; refuse one that holds a real inventory.
+
+    `demo --db ~/assetwatch.db` must not pour the lab's incidents into the user's inventory.
+
+    Raises:
+        UserError: the database has assets and was not made by the demo.
+    """
+    if store.settings.get(DEMO_MARK):
+        return
+    if store.assets.all(include_deleted=True):
+        raise fail("cli.demo.not_demo", path=str(store.path))
+    store.settings.set(DEMO_MARK, "1", who="assetwatch demo")
+
+
 def play(lab: Lab, control: str) -> None:
     """Play a lab control by id (`demo --play`).
 
@@ -135,6 +154,7 @@ def demo(args: argparse.Namespace) -> int:
     with Lab() as lab, RobotLab() as robots:
         store = Store(path)
         try:
+            claim_for_demo(store)
             lab.seed(store)
             for control in args.play:
                 play(lab, control)
