@@ -176,3 +176,17 @@ def test_demo_keeps_its_database_and_plays_controls(capsys, tmp_path):
     assert "retired-still-resolves" not in {f["check"] for f in lines(out) if f["asset"] == HR}
     code, _, err = run(capsys, "--lang", "zh", "demo", "--db", str(db), "--play", "nothing")
     assert code == 2 and "没有实验环境操作" in err
+
+
+def test_settings_shows_and_changes_deadlines(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "settings", "--set", "due_days_critical=3", "--json")
+    values = {line["key"]: line["value"] for line in lines(out)}
+    assert code == 0 and values["due_days_critical"] == 3 and values["due_days_high"] == 3
+    _, out, _ = run(capsys, "--db", db, "todo", "--json")
+    hr = next(q for q in lines(out) if q["asset"] == HR and q["severity"] == "critical")
+    assert hr["due_at"][:10] > hr["first_seen"][:10]  # three days after
+    for bad in ("due_days_high=soon", "no_such_key=1", "due_days_high"):
+        code, _, err = run(capsys, "--db", db, "--lang", "en", "settings", "--set", bad)
+        assert code == 2 and err
+    code, out, _ = run(capsys, "--db", db, "settings", "--set", "due_days_critical=")
+    assert code == 0 and "due_days_critical   1" in out  # unset: the default again

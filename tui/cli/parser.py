@@ -206,6 +206,12 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     rep.add_argument("--since", metavar="YYYY-MM-DD", help=h("since"))
     rep.add_argument("-o", "--output", type=Path, help=h("output"))
 
+    conf = sub.add_parser("settings", help=h("settings"))
+    conf.add_argument(
+        "--set", dest="changes", action="append", default=[], metavar="KEY=VALUE", help=h("set")
+    )
+    conf.add_argument("--json", action="store_true", help=h("json"))
+
     evi = sub.add_parser("evidence", help=h("evidence"))
     evi.add_argument("name", help=h("asset"))
     evi.add_argument("-o", "--output", type=Path, required=True, help=h("folder"))

@@ -261,6 +261,15 @@ CLI: dict[str, tuple[str, str]] = {
         "remove the demo databases (and reports written beside them) under {folder}",
         "删除 {folder} 下的演示数据库（及其旁边写出的报告）",
     ),
+    "cli.help.settings": (
+        "the stored settings (deadlines per severity, report signatures, probing...)",
+        "已保存的设置（各级别整改期限、报告署名、探测参数等）",
+    ),
+    "cli.help.set": (
+        "change a setting (repeatable; an empty value unsets it), e.g. due_days_high=5",
+        "修改设置（可重复；值为空即恢复默认），例如 due_days_high=5",
+    ),
+    "cli.settings.bad": ("{change}: give KEY=VALUE", "{change}：请写作 键=值"),
     "cli.col.due": ("DUE", "期限"),
     "cli.col.age": ("AGE", "已有"),
     "cli.severity.critical": ("critical", "严重"),

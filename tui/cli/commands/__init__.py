@@ -26,6 +26,7 @@ COMMANDS: dict[str, StoreCommand] = {
     "baseline": remediation.baseline,
     "checklist": remediation.checklist,
     "todo": workday.todo,
+    "settings": workday.settings,
     "attest": remediation.attest,
     "accept-risk": remediation.accept_risk,
     "org": reports.org,

@@ -1,21 +1,26 @@
-"""`assetwatch todo`: the fix-first queue (`checks.service.workday.todo`), as the dashboard's."""
+"""`assetwatch todo`: the fix-first queue (`checks.service.workday.todo`), as the dashboard's;
+`assetwatch settings`: the stored settings its deadlines (and everything else) come from."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import astuple, fields
 from typing import Any
 
-from checks.model import TodoItem
+from checks.model import Settings, TodoItem
+from checks.service import settings as settings_service
 from checks.service import workday
 from checks.store import Store
 from checks.store.codec import ts
 from tui.cli.output import (
     EXIT_FINDINGS,
     EXIT_OK,
+    fail,
     finding_json,
     json_line,
     say,
+    severity_word,
     subject_suffix,
     table,
 )
@@ -52,7 +57,7 @@ def todo(args: argparse.Namespace, store: Store) -> int:
         headers = [tr(args.lang, f"cli.col.{c}") for c in columns]
         rows = [
             [
-                tr(args.lang, f"cli.severity.{t.record.finding.severity}"),
+                severity_word(t.record.finding.severity, args.lang),
                 _due(t, args.lang),
                 tr(args.lang, "cli.todo.days", n=t.age.days),
                 t.asset.display,
@@ -65,3 +70,29 @@ def todo(args: argparse.Namespace, store: Store) -> int:
         late = sum(t.overdue for t in queue)
         say(args.lang, "cli.todo.summary", n=len(queue), late=late)
     return EXIT_FINDINGS if any(t.overdue for t in queue) else EXIT_OK
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value) or "-"
+    return str(value) if value != "" else "-"
+
+
+def settings(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch settings [--set KEY=VALUE]... [--json]`: show (and change) the settings."""
+    current: Settings = store.settings.read()
+    for change in args.changes:
+        key, eq, value = change.partition("=")
+        if not eq:
+            raise fail("cli.settings.bad", change=change)
+        current = settings_service.change(store, key.strip(), value)
+    pairs = list(zip((f.name for f in fields(Settings)), astuple(current), strict=True))
+    if args.json:
+        for key, value in pairs:
+            shown = list(value) if isinstance(value, tuple) else value
+            json_line({"key": key, "value": shown}, sys.stdout)
+        return EXIT_OK
+    print(table(["", ""], [[k, _shown(v)] for k, v in pairs]).split("\n", 1)[1])
+    return EXIT_OK
