@@ -190,3 +190,16 @@ def test_settings_shows_and_changes_deadlines(capsys, db):
         assert code == 2 and err
     code, out, _ = run(capsys, "--db", db, "settings", "--set", "due_days_critical=")
     assert code == 0 and "due_days_critical   1" in out  # unset: the default again
+
+
+def test_accept_risk_says_which_finding_with_the_subject(capsys, db):
+    park = "portal.yuanqu-park.test"
+    argv = ["--db", db, "--lang", "en", "accept-risk", park, "sensitive-file-exposed"]
+    dates = ["--reason", "file removed, waiting for the re-probe", "--until", "2099-01-01"]
+    code, _, err = run(capsys, *argv, *dates)
+    assert code == 2 and "--subject" in err and "/.env" in err  # several: which one?
+    code, out, _ = run(capsys, *argv, *dates, "--subject", "/.env")
+    assert code == 0
+    _, out, _ = run(capsys, "--db", db, "findings", "--json")
+    left = {f["subject"] for f in lines(out) if f["check"] == "sensitive-file-exposed"}
+    assert "/.env" not in left and left

@@ -138,7 +138,12 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.help.check": ("check id of the finding", "问题的检查项 id"),
     "cli.help.step": ("step number, as `checklist` shows", "步骤编号（见 `checklist`）"),
     "cli.help.who": ("who did it (default: you)", "执行人（默认当前用户）"),
-    "cli.help.subject": ("for checks that fire per URL or port", "按网址或端口区分时使用"),
+    "cli.help.subject": (
+        "which of several findings of the check: its file, port or name (shown after — in "
+        "`checklist`, `findings` and `todo`; `subject` in their JSON)",
+        "同一检查项有多个问题时指明哪一个：文件、端口或名称（见 `checklist`、`findings`、"
+        "`todo` 中 — 之后的内容，JSON 中的 `subject`）",
+    ),
     "cli.help.accept_reason": ("why the risk is accepted", "接受风险的原因"),
     "cli.help.until": ("the day the acceptance ends", "接受风险的截止日期"),
     "cli.help.org_attest": ("attest an item as done", "确认某事项已完成"),
@@ -217,10 +222,6 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.findings.summary": ("{n} open findings: {summary}", "共 {n} 个未处理问题：{summary}"),
     # -- remediation ------------------------------------------------------------------------
     "cli.checklist.nothing": ("Nothing to fix.", "无需整改。"),
-    "cli.attest.done": (
-        "step {step} attested; the finding is {status}",
-        "第 {step} 步已确认；该问题状态：{status}",
-    ),
     "cli.accept.done": (
         "risk accepted until {until}; the finding is {status}",
         "已接受风险至 {until}；该问题状态：{status}",
