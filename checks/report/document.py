@@ -9,6 +9,7 @@ renderer makes it inert for its format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -347,11 +348,39 @@ def _mark(item: dict[str, Any]) -> str:
     return "?" if item.get("not_verified") else "✗"
 
 
+_DETAIL_ZH = (
+    (re.compile(r"^open>=(\w+)"), lambda m: f"未处理的{label(SEVERITY, m[1], 'zh')}及以上问题"),
+    (re.compile(r"^open="), lambda m: "未处理="),
+    (re.compile(r"^owner=none"), lambda m: "无责任人"),
+    (re.compile(r"^retiring>(\d+)d"), lambda m: f"下线中超过 {m[1]} 天"),
+    (re.compile(r"^unobserved="), lambda m: "未完整观测="),
+    (re.compile(r"^last_sweep="), lambda m: "最近扫描="),
+    (re.compile(r"^retention=(\d+)d"), lambda m: f"历史保留 {m[1]} 天"),
+    (re.compile(r"^checks_off="), lambda m: "已关闭的检查="),
+    (re.compile(r"^expired_acceptances="), lambda m: "已过期的风险接受="),
+    (re.compile(r"^inventory=empty"), lambda m: "台账为空"),
+    (
+        re.compile(r"^no_(full_sweep|sweep)_within=(\d+)d"),
+        lambda m: f"{m[2]} 天内无{'完整' if m[1] == 'full_sweep' else ''}扫描",
+    ),
+)
+"""The computed items' key=value details, their keys said in Chinese (the values are data)."""
+
+
+def detail_text(detail: str, lang: str) -> str:
+    """A computed item's detail as a reader of `lang` sees it."""
+    if lang != "zh":
+        return detail
+    for pattern, said in _DETAIL_ZH:
+        detail = pattern.sub(said, detail, count=1)
+    return detail
+
+
 def _how(item: dict[str, Any], lang: str) -> str:
     a = item.get("attestation")
-    parts = [item["detail"]] if item.get("detail") else []
+    parts = [detail_text(item["detail"], lang)] if item.get("detail") else []
     if item.get("not_verified"):
-        parts.append(item["not_verified"])
+        parts.append(detail_text(item["not_verified"], lang))
     if a:
         signed = f"{a['actor']} {day(a['at'])}"
         if a.get("note"):
@@ -469,8 +498,8 @@ def record_text(a: dict[str, Any], lang: str) -> str:
         extra.append(f"{word('note', lang)}{'：' if zh else ': '}{d['note']}")
     if d.get("evidence"):
         ev = f"{word('evidence', lang)}{'：' if zh else ': '}{d['evidence']}"
-        if d.get("evidence_sha256"):
-            ev += f" SHA-256 {d['evidence_sha256']}"
+        if d.get("sha256"):
+            ev += f" SHA-256 {d['sha256']}"
         extra.append(ev)
     text = " ".join(str(p) for p in parts)
     extra = [e.strip() for e in extra if e.strip()]

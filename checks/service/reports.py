@@ -130,7 +130,7 @@ def _measure(e: Event, ctx: _Context) -> dict[str, Any]:
         "at": ts(e.at),
         "note": str(d.get("note", "")),
         "evidence": str(d.get("evidence", "")),
-        "evidence_sha256": str(d.get("evidence_sha256", "")),
+        "evidence_sha256": str(d.get("sha256") or d.get("evidence_sha256") or ""),
     }
 
 
