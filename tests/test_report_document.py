@@ -260,6 +260,17 @@ def test_report_cli_writes_docx_and_xlsx_and_takes_the_cover_names(
     assert len(_xlsx_rows(data)) > 10
 
 
+def test_a_deleted_asset_stays_in_the_period_but_is_no_open_item(recorded_store):
+    asset = recorded_store.assets.get("expired.shili-tech.test")
+    recorded_store.assets.delete(asset, who="admin")
+    report = _report(recorded_store, "en")
+    mine = [p for p in report["problems"] if p["asset"] == asset.name]
+    assert mine and all(p["asset_deleted"] for p in mine)
+    assert asset.name not in {f["asset"] for f in report["open_items"]}
+    assert report["inventory"]["total"] == 25
+    assert "deleted from the inventory" in to_markdown(report)
+
+
 def test_report_refuses_a_period_that_starts_in_the_future(recorded_store, capsys):
     code = main(["--db", str(recorded_store.path), "report", "--since", "2999-01-01"])
     assert code == 2 and "2999-01-01" in capsys.readouterr().err

@@ -116,6 +116,7 @@ WORDS = {
     "demand": ("Demand", "监管要求"),
     "note": ("Note", "备注"),
     "no_owner": ("none named", "未指定"),
+    "deleted": ("deleted from the inventory since", "已从台账删除"),
     "no_deadline": ("no deadline", "无期限"),
     "not_set": ("not set", "未设置"),
     "no": ("no", "否"),

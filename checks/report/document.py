@@ -285,8 +285,11 @@ def _summary(report: Report) -> list[Block]:
 def _problem(n: int, p: dict[str, Any], lang: str) -> list[Block]:
     sev = label(SEVERITY, p["severity"], lang)
     head = f"{n}. [{sev}] {p['asset']} — {finding_name(p, lang)}"
+    asset = p["asset"]
+    if p.get("asset_deleted"):
+        asset += f"（{word('deleted', lang)}）" if lang == "zh" else f" ({word('deleted', lang)})"
     facts = [
-        (word("asset", lang), p["asset"]),
+        (word("asset", lang), asset),
         (word("finding", lang), finding_name(p, lang)),
         (word("check", lang), p["check"]),
         (word("severity", lang), sev),
@@ -468,6 +471,7 @@ _ACTION = {
     "asset.update": ("changed the asset", "修改资产"),
     "discovery.decide": ("decided on a discovered name", "处理台账外名称"),
     "evidence.export": ("saved the probe's evidence of", "导出探测证据"),
+    "asset.delete": ("deleted from the inventory", "从台账删除资产"),
 }
 
 

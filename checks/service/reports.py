@@ -32,6 +32,7 @@ ATTESTED_ACTIONS = (
     "asset.update",
     "discovery.decide",
     "evidence.export",
+    "asset.delete",
 )
 """Audit events the report lists as the record of what people did."""
 
@@ -86,10 +87,12 @@ class _Context:
         self.now = now
         self.settings: Settings = store.settings.read()
         self.facts: Facts = org_facts(store)
-        self.findings = store.findings.query(active_only=False)
+        self.findings = store.findings.query(active_only=False, include_deleted=True)
         self.events = store.audit.events()
-        self.names = {a.id: display_name(a.name) for a in self.facts.assets if a.id is not None}
-        self.owners = {a.name: a.owner for a in self.facts.assets}
+        everyone = store.assets.all(include_deleted=True)
+        self.deleted = {a.name for a in everyone if a.deleted_at is not None}
+        self.names = {a.id: display_name(a.name) for a in everyone if a.id is not None}
+        self.owners = {a.name: a.owner for a in everyone}
         self.by_id = {r.id: r for r in self.findings if r.id is not None}
 
     def step_text(self, check: str, step: int) -> str:
@@ -117,6 +120,7 @@ class _Context:
             "resolved_at": ts(record.resolved_at) if record.resolved_at else None,
             "due": ts(due) if due else "",
             "overdue": overdue(record, self.settings, self.now),
+            "asset_deleted": f.asset in self.deleted,
         }
 
 
@@ -207,7 +211,7 @@ def _summary(ctx: _Context, raised: list[FindingRecord], fixed: list[FindingReco
     for r in fixed:
         by_severity[str(r.finding.severity)]["fixed"] += 1
     for r in ctx.findings:
-        if r.status != FindingStatus.RESOLVED:
+        if r.status != FindingStatus.RESOLVED and r.finding.asset not in ctx.deleted:
             by_severity[str(r.finding.severity)]["open"] += 1
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for a in ctx.facts.assets:
@@ -230,7 +234,11 @@ def _summary(ctx: _Context, raised: list[FindingRecord], fixed: list[FindingReco
         "assets_by_kind": {k: dict(v) for k, v in kinds.items()},
         "findings_by_severity": by_severity,
         "retired": retired,
-        "overdue": sum(1 for r in ctx.findings if overdue(r, ctx.settings, ctx.now)),
+        "overdue": sum(
+            1
+            for r in ctx.findings
+            if r.finding.asset not in ctx.deleted and overdue(r, ctx.settings, ctx.now)
+        ),
     }
 
 
@@ -300,7 +308,11 @@ def build_report(
     period = [e for e in ctx.events if e.at >= since]
     raised = [r for r in everything if r.first_seen >= since]
     fixed = [r for r in everything if r.resolved_at is not None and r.resolved_at >= since]
-    unresolved = [r for r in everything if r.status != FindingStatus.RESOLVED]
+    unresolved = [
+        r
+        for r in everything
+        if r.status != FindingStatus.RESOLVED and r.finding.asset not in ctx.deleted
+    ]
     chosen_ids = {r.id for r in (*raised, *fixed, *unresolved)}
     sweeps = [e for e in period if e.action == "sweep"]
     settings = ctx.settings
