@@ -77,7 +77,12 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 def _all_formats(report: Report) -> dict[str, str]:
     html_text = html.unescape(
-        re.sub(r"<style>.*?</style>|<[^>]+>", " ", to_html(report), flags=re.S)
+        re.sub(
+            r"<style>.*?</style>|<[^>]+>",
+            " ",
+            re.sub("<span class=nb>|</span>", "", to_html(report)),
+            flags=re.S,
+        )
     )
     rows = _xlsx_rows(to_xlsx(report))
     return {

@@ -311,12 +311,12 @@ def _problem(n: int, p: dict[str, Any], lang: str) -> list[Block]:
     blocks: list[Block] = [
         Heading(head, 3),
         Fields(tuple(facts)),
-        Para(word("measures", lang)),
+        Heading(word("measures", lang), 4),
         Bullets(measures) if measures else Para(word("no_measures", lang)),
         Fields(((word("result", lang), result_text(p, lang)),)),
     ]
     if files:
-        blocks += [Para(word("evidence_files", lang)), Bullets(files)]
+        blocks += [Heading(word("evidence_files", lang), 4), Bullets(files)]
     return blocks
 
 

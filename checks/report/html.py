@@ -9,6 +9,7 @@ new page when printed.
 from __future__ import annotations
 
 import html
+import re
 
 from checks.report import Report, word
 from checks.report.document import (
@@ -41,18 +42,24 @@ td{overflow-wrap:anywhere}td.k{word-break:keep-all;overflow-wrap:normal;white-sp
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.4em 0 .8em}
 dt{font-weight:bold;white-space:nowrap}dd{margin:0;overflow-wrap:anywhere}
 ul{margin:.3em 0 .8em;padding-left:1.4em}li{overflow-wrap:anywhere}
-.seal{margin-top:4em;line-height:3}.seal p{margin:0}
+.seal{margin-top:4em;line-height:3;white-space:pre-wrap}.seal p{margin:0}
 .nb{white-space:nowrap}.cover dl{width:70%;margin:2em auto}
 section{break-before:page;page-break-before:always}section.cover{break-before:auto}
 h2,h3,h4{break-after:avoid;page-break-after:avoid}
-tr,li,dl{break-inside:avoid;page-break-inside:avoid}
+tr,li{break-inside:avoid;page-break-inside:avoid}
+h5{font-size:1em;margin:.6em 0 .2em}
 @media print{body{margin:0;max-width:none}}
 """
 
 
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?")
+"""A date or a time, kept on one line wherever it appears (`202 6- 12- 01` never)."""
+
+
 def _e(text: str) -> str:
     """Text made inert for HTML: markup escaped, control and direction characters shown."""
-    return html.escape(inert(text))
+    escaped = html.escape(inert(text))
+    return _STAMP.sub(lambda m: f"<span class=nb>{m.group()}</span>", escaped)
 
 
 def _block(block: Block) -> str:
