@@ -7,6 +7,7 @@ text that came from the network or from people is made inert for the format.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, NotRequired, TypedDict
 
 from checks.model import Bilingual
@@ -173,6 +174,7 @@ DISCOVERY_SOURCE = {
 """The closed sets a reader sees, in both languages (the JSON keeps the ids)."""
 
 
+@cache
 def word(key: str, lang: str) -> str:
     """A word of the report's vocabulary in `lang`."""
     en, zh = WORDS[key]
@@ -182,4 +184,6 @@ def word(key: str, lang: str) -> str:
 def label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
     """An id of a closed set (severity, status, kind...) as a reader sees it in `lang`."""
     pair = table.get(value)
-    return Bilingual(*pair).text(lang) if pair else value
+    if pair is None:
+        return value
+    return Bilingual(*pair).text(lang)

@@ -11,13 +11,12 @@ import io
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Mm, Pt
-from docx.table import _Row
+from lxml import etree
 
 from checks.report import Report, word
 from checks.report.document import (
@@ -82,67 +81,124 @@ def _page_numbers(section: Section) -> None:
     para._p.append(field)
 
 
-def _repeat_header(row: _Row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    trpr.append(flag)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_TWIPS_PER_MM = 56.7
 
 
-def _table(
-    doc: DocxDocument,
-    headers: tuple[str, ...],
-    rows: list[tuple[str, ...]],
-    widths: tuple[int, ...],
-) -> None:
-    table = doc.add_table(rows=0, cols=len(widths))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    total = sum(widths) or 1
-    mm = [Mm(_TEXT_WIDTH_MM * w / total) for w in widths]
-    for values, head in ((headers, True), *((r, False) for r in rows)):
-        if head and not values:
-            continue
-        cells = table.add_row().cells
-        for cell, value, width in zip(cells, values, mm, strict=False):
-            cell.width = width
-            run = cell.paragraphs[0].add_run(office_text(value))
-            run.bold = head
-        if head:
-            _repeat_header(table.rows[-1])
-    for column, width in zip(table.columns, mm, strict=False):
-        column.width = width
+def _p(
+    runs: list[tuple[str, bool]],
+    style: str = "",
+    center: bool = False,
+    before_pt: int = 0,
+    after_pt: int | None = None,
+) -> etree._Element:
+    """A w:p of runs (text, bold), as python-docx would make it."""
+    p = etree.Element(f"{_W}p")
+    if style or center or before_pt or after_pt is not None:
+        ppr = etree.SubElement(p, f"{_W}pPr")
+        if style:
+            etree.SubElement(ppr, f"{_W}pStyle", {f"{_W}val": style})
+        if before_pt or after_pt is not None:
+            spacing = {f"{_W}before": str(before_pt * 20)} if before_pt else {}
+            if after_pt is not None:
+                spacing[f"{_W}after"] = str(after_pt * 20)
+            etree.SubElement(ppr, f"{_W}spacing", spacing)
+        if center:
+            etree.SubElement(ppr, f"{_W}jc", {f"{_W}val": "center"})
+    for text, bold in runs:
+        r = etree.SubElement(p, f"{_W}r")
+        if bold:
+            etree.SubElement(etree.SubElement(r, f"{_W}rPr"), f"{_W}b")
+        t = etree.SubElement(r, f"{_W}t")
+        t.text = office_text(text)
+        t.set(_XML_SPACE, "preserve")
+    return p
 
 
-def _block(d: DocxDocument, block: Block) -> None:
+class _Body:
+    """Writes the document's body as WordprocessingML, straight into its XML.
+
+    python-docx's paragraph and cell objects cost milliseconds each (XPath on every call); a
+    report of thousands of problems has hundreds of thousands of runs, so they are made here
+    with lxml, in the shapes python-docx makes, with the styles of its template.
+    """
+
+    def __init__(self, doc: DocxDocument) -> None:
+        self._body = doc.element.body
+        self._end = self._body.find(f"{_W}sectPr")
+
+    def add(self, element: etree._Element) -> None:
+        """Append to the body (before its section properties)."""
+        if self._end is not None:
+            self._end.addprevious(element)
+        else:
+            self._body.append(element)
+
+    def page_break(self) -> None:
+        """The next section on a new page."""
+        p = etree.Element(f"{_W}p")
+        r = etree.SubElement(p, f"{_W}r")
+        etree.SubElement(r, f"{_W}br", {f"{_W}type": "page"})
+        self.add(p)
+
+    def table(
+        self, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: tuple[int, ...]
+    ) -> None:
+        """A grid table across the text width, its header row repeated on every page."""
+        total = sum(widths) or 1
+        full = int(_TEXT_WIDTH_MM * _TWIPS_PER_MM)
+        twips = [str(full * w // total) for w in widths]
+        tbl = etree.Element(f"{_W}tbl")
+        tblpr = etree.SubElement(tbl, f"{_W}tblPr")
+        etree.SubElement(tblpr, f"{_W}tblStyle", {f"{_W}val": "TableGrid"})
+        etree.SubElement(tblpr, f"{_W}tblW", {f"{_W}w": str(full), f"{_W}type": "dxa"})
+        etree.SubElement(tblpr, f"{_W}jc", {f"{_W}val": "center"})
+        etree.SubElement(tblpr, f"{_W}tblLayout", {f"{_W}type": "fixed"})
+        grid = etree.SubElement(tbl, f"{_W}tblGrid")
+        for w in twips:
+            etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": w})
+        for values, head in ((headers, True), *((r, False) for r in rows)):
+            if head and not values:
+                continue
+            tr = etree.SubElement(tbl, f"{_W}tr")
+            if head:
+                trpr = etree.SubElement(tr, f"{_W}trPr")
+                etree.SubElement(trpr, f"{_W}tblHeader", {f"{_W}val": "true"})
+            for value, w in zip(values, twips, strict=False):
+                tc = etree.SubElement(tr, f"{_W}tc")
+                tcpr = etree.SubElement(tc, f"{_W}tcPr")
+                etree.SubElement(tcpr, f"{_W}tcW", {f"{_W}w": w, f"{_W}type": "dxa"})
+                tc.append(_p([(value, head)]))
+        self.add(tbl)
+
+
+def _block(d: _Body, block: Block, colon: str) -> None:
     if isinstance(block, Title):
         for _ in range(4):
-            d.add_paragraph()
-        title = d.add_paragraph(office_text(block.text), style="Title")
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        org = d.add_paragraph(office_text(block.subtitle))
-        org.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            d.add(_p([]))
+        d.add(_p([(block.text, False)], style="Title", center=True))
+        d.add(_p([(block.subtitle, False)], center=True))
     elif isinstance(block, Heading):
-        d.add_heading(office_text(block.text), level=block.level)
+        d.add(_p([(block.text, False)], style=f"Heading{block.level}"))
     elif isinstance(block, Para):
-        d.add_paragraph(office_text(block.text))
+        d.add(_p([(block.text, False)]))
     elif isinstance(block, Bullets):
         for item in block.items:
-            d.add_paragraph(office_text(item), style="List Bullet")
+            d.add(_p([(item, False)], style="ListBullet"))
     elif isinstance(block, Fields):
-        _table(d, (), [(k, v) for k, v in block.rows], (1, 3))
-        d.add_paragraph()
+        for key, value in block.rows:
+            d.add(_p([(key + colon, True), (value, False)], after_pt=0))
+        d.add(_p([]))
     elif isinstance(block, Table):
-        _table(d, block.headers, list(block.rows), block.widths)
-        d.add_paragraph()
+        d.table(block.headers, block.rows, block.widths)
+        d.add(_p([]))
     elif isinstance(block, Seal):
-        d.add_paragraph()
+        d.add(_p([]))
         for line in block.lines:
-            para = d.add_paragraph(office_text(line))
-            para.paragraph_format.space_before = Pt(18)
+            d.add(_p([(line, False)], before_pt=18))
     elif isinstance(block, PageBreak):
-        d.add_page_break()  # type: ignore[no-untyped-call]
+        d.page_break()
 
 
 def to_docx(report: Report) -> bytes:
@@ -159,8 +215,10 @@ def to_docx(report: Report) -> bytes:
     props.title = office_text(word("doc_title", lang))
     props.author = office_text((report.get("cover") or {}).get("prepared_by") or "assetwatch")
     props.language = "zh-CN" if lang == "zh" else "en"
+    colon = "：" if lang == "zh" else ": "
+    body = _Body(doc)
     for block in blocks(report):
-        _block(doc, block)
+        _block(body, block, colon)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -22,8 +22,16 @@ from checks.text import inert
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 
 
+_PLAIN = re.compile(
+    r"[\\`*_\[\]<>|#!~\n\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+"""Anything md_text would change; most text has none (a report has hundreds of thousands)."""
+
+
 def md_text(value: str) -> str:
     """Text from the network made inert in Markdown: syntax escaped, control characters shown."""
+    if not _PLAIN.search(value):
+        return value
     value = inert(value.replace("\n", " "))
     return _MD_SPECIAL.sub(r"\\\1", value)
 

@@ -23,18 +23,25 @@ from checks.report.office import FORMULA_START, office_text
 _RED = PatternFill("solid", fgColor="FFC7CE")
 _ORANGE = PatternFill("solid", fgColor="FFE4C4")
 _FILL = {"critical": _RED, "high": _RED, "medium": _ORANGE}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_BOLD = Font(bold=True)
+_LONG = frozenset({2, 9, 10, 11})
+"""Columns whose text wraps: the finding, the measures, the result, the evidence."""
 _WIDTHS = (6, 28, 36, 22, 8, 10, 18, 14, 16, 60, 60, 50)
 
 
-def _cell(ws: Any, value: object, bold: bool = False, fill: PatternFill | None = None) -> Any:
+def _cell(
+    ws: Any, value: object, bold: bool = False, fill: PatternFill | None = None, wrap: bool = False
+) -> Any:
     text = office_text(value)
     cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"  # never a formula, a number or a date: what was written, as text
     if text.startswith(FORMULA_START):
         cell.quotePrefix = True
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if wrap:  # only the long columns: a styled cell costs openpyxl several times a plain one
+        cell.alignment = _WRAP
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
     if fill is not None:
         cell.fill = fill
     return cell
@@ -75,7 +82,10 @@ def to_xlsx(report: Report) -> bytes:
     for n, p in enumerate(problems, 1):
         fill = _FILL.get(p["severity"])
         ws.append(
-            [_cell(ws, v, fill=fill if i == 4 else None) for i, v in enumerate(_row(n, p, lang))]
+            [
+                _cell(ws, v, fill=fill if i == 4 else None, wrap=i in _LONG)
+                for i, v in enumerate(_row(n, p, lang))
+            ]
         )
     ws.auto_filter.ref = f"A1:{chr(ord('A') + len(headers) - 1)}{len(problems) + 1}"
     cover = wb.create_sheet(word("title", lang))

@@ -86,14 +86,15 @@ class _Context:
         self.since = since
         self.now = now
         self.settings: Settings = store.settings.read()
-        self.facts: Facts = org_facts(store)
         self.findings = store.findings.query(active_only=False, include_deleted=True)
+        self.facts: Facts = org_facts(store, self.findings)
         self.events = store.audit.events()
         everyone = store.assets.all(include_deleted=True)
         self.deleted = {a.name for a in everyone if a.deleted_at is not None}
         self.names = {a.id: display_name(a.name) for a in everyone if a.id is not None}
         self.owners = {a.name: a.owner for a in everyone}
         self.by_id = {r.id: r for r in self.findings if r.id is not None}
+        self._rows: dict[int, dict[str, Any]] = {}
 
     def step_text(self, check: str, step: int) -> str:
         """The text of a playbook's step (1-based, as the audit log counts)."""
@@ -103,6 +104,14 @@ class _Context:
         return book.steps[step - 1].text.text(self.lang)
 
     def finding(self, record: FindingRecord) -> dict[str, Any]:
+        """A finding as the report lists it (a fresh copy: the problems add to theirs)."""
+        key = record.id or id(record)
+        known = self._rows.get(key)
+        if known is None:
+            known = self._rows[key] = self._finding(record)
+        return dict(known)
+
+    def _finding(self, record: FindingRecord) -> dict[str, Any]:
         f = record.finding
         due = record.accepted_until or due_at(record, self.settings)
         return {
