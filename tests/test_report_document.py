@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+import sys
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from checks.report.docx_doc import to_docx
 from checks.report.html import to_html
 from checks.report.markdown import to_markdown
 from checks.report.xlsx_sheet import to_xlsx
+from checks.service import remediation
 from checks.service.reports import build_report
 from checks.text import json_text
 from tui.cli import main
@@ -48,12 +50,10 @@ def _fix_the_hr_site(store, tmp_path):
     store.probes.record([(dark, [])])
     proof = tmp_path / "快照.txt"
     proof.write_bytes(b"disk snapshot of the web root\n")
-    for record in store.findings.query(asset_id=asset.id, active_only=False):
-        book = playbook_for(record.finding.check)
-        for step in book.manual if book else []:
-            store.findings.attest(
-                record.id, step, note="网站已关闭，快照已保存", evidence=str(proof), who="赵磊"
-            )
+    steps = [w.key for w in remediation.asset_worklist(store, asset) if w.manual]
+    remediation.attest_steps(
+        store, asset, steps, note="网站已关闭，快照已保存", evidence=str(proof), who="赵磊"
+    )
     return hashlib.sha256(proof.read_bytes()).hexdigest()
 
 
@@ -97,7 +97,7 @@ def _all_formats(report: Report) -> dict[str, str]:
 def test_the_hr_site_is_reported_fixed_with_its_measures_and_evidence(
     recorded_store, tmp_path, lang
 ):
-    _fix_the_hr_site(recorded_store, tmp_path)
+    sha = _fix_the_hr_site(recorded_store, tmp_path)
     report = _report(recorded_store, lang, prepared_by="王磊", reviewed_by="李娜")
     jsonschema.validate(json.loads(json_text(report)), SCHEMA)
     hr = [p for p in report["problems"] if p["asset"] == HR]
@@ -111,6 +111,7 @@ def test_the_hr_site_is_reported_fixed_with_its_measures_and_evidence(
         assert HR in text, fmt
         assert "网站已关闭，快照已保存" in text, fmt
         assert fixed in text, fmt
+        assert sha in text, fmt  # the evidence file's hash, as recorded when it was attested
         assert "王磊" in text and "李娜" in text or fmt == "xlsx", fmt
         assert "{'" not in text and "Attestation(" not in text, fmt  # no raw dict or repr
     document = _all_formats(report)["md"]
@@ -274,6 +275,16 @@ def test_a_deleted_asset_stays_in_the_period_but_is_no_open_item(recorded_store)
     assert asset.name not in {f["asset"] for f in report["open_items"]}
     assert report["inventory"]["total"] == 25
     assert "deleted from the inventory" in to_markdown(report)
+
+
+def test_binary_formats_never_go_to_a_terminal(recorded_store, tmp_path, capsysbinary, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code = main(["--db", str(recorded_store.path), "report", "--format", "docx"])
+    out, err = capsysbinary.readouterr()
+    [written] = tmp_path.glob("assetwatch-report-*.docx")
+    assert code == 0 and out == b"" and written.name.encode() in err
+    assert _docx_text(written.read_bytes())
 
 
 def test_report_refuses_a_period_that_starts_in_the_future(recorded_store, capsys):
