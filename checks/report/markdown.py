@@ -52,7 +52,8 @@ def _block(block: Block, colon: str) -> list[str]:
     if isinstance(block, Bullets):
         return [*(f"- {md_text(i)}" for i in block.items), ""]
     if isinstance(block, Fields):
-        return [*(f"- {md_text(k)}{colon}{md_text(v)}" for k, v in block.rows), ""]
+        # One paragraph of lines (hard breaks), not a list: lighter to read and to show.
+        return [*(f"**{md_text(k)}**{colon}{md_text(v)}  " for k, v in block.rows), ""]
     if isinstance(block, Table):
         return [*_md_table(block.headers, block.rows), ""]
     if isinstance(block, Seal):
