@@ -90,7 +90,10 @@ def test_report_html_and_markdown(recorded_store, lang):
     parser.feed(page)
     assert parser.tags.count("table") >= 3 and "script" not in parser.tags
     assert "@media print" in page
-    heading = {"zh": "网络安全整改报告", "en": "Rectification report"}[lang]
+    heading = {
+        "zh": "关于网络安全问题整改情况的报告",
+        "en": "Report on the rectification of network security problems",
+    }[lang]
     assert heading in "".join(parser.text)
     markdown = to_markdown(report)
     assert markdown.startswith(f"# {heading}") and "| www.renli-hr.test |" in markdown
@@ -99,7 +102,7 @@ def test_report_html_and_markdown(recorded_store, lang):
 def test_network_text_is_escaped_in_html(recorded_store):
     now = recorded_store.clock()
     report = build_report(recorded_store, now - timedelta(days=30), now, "en")
-    report["findings_raised"][0]["evidence"] = "<script>alert(1)</script>"
+    report["problems"][0]["evidence"] = "<script>alert(1)</script>"
     page = to_html(report)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
@@ -107,7 +110,7 @@ def test_network_text_is_escaped_in_html(recorded_store):
 def test_network_text_is_inert_in_markdown(recorded_store):
     now = recorded_store.clock()
     report = build_report(recorded_store, now - timedelta(days=30), now, "en")
-    report["findings_raised"][0]["evidence"] = "[click](http://evil.example) **x** \x1b[31m"
+    report["problems"][0]["evidence"] = "[click](http://evil.example) **x** \x1b[31m"
     markdown = to_markdown(report)
     assert "[click](http" not in markdown and "\\[click\\]" in markdown
     assert "\x1b" not in markdown and "\\x1b" in markdown
@@ -116,6 +119,6 @@ def test_network_text_is_inert_in_markdown(recorded_store):
 def test_control_and_direction_characters_never_reach_any_report_format(recorded_store):
     now = recorded_store.clock()
     report = build_report(recorded_store, now - timedelta(days=30), now, "en")
-    report["findings_raised"][0]["evidence"] = "\x1b]0;owned\x07 admin\u202egpj.exe"
+    report["problems"][0]["evidence"] = "\x1b]0;owned\x07 admin\u202egpj.exe"
     for text in (to_html(report), to_markdown(report)):
         assert "\x1b" not in text and "\u202e" not in text and "\\u202e" in text

@@ -60,7 +60,7 @@ async def test_report_screen_reads_and_writes_the_report(recorded_store, lab):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("w")
         assert isinstance(app.screen, ReportScreen)
-        assert app.screen.markdown.startswith("# 网络安全整改报告")
+        assert app.screen.markdown.startswith("# 关于网络安全问题整改情况的报告")
         await pilot.press("w")
         await pilot.pause()
         written = sorted(recorded_store.path.parent.glob("assetwatch-report-*"))

@@ -1,11 +1,13 @@
-"""Renderers of the rectification report (整改报告): Markdown and HTML from a `Report`.
+"""Renderers of the rectification report (整改报告): Markdown, HTML, Word and Excel from a `Report`.
 
-Pure: `checks.service.reports.build_report` gathers the data; these only lay it out. Every
+Pure: `checks.service.reports.build_report` gathers the data; `checks.report.document` lays it
+out as a document (cover, summary, problems, open items...), and each format renders that. Every
 text that came from the network or from people is made inert for the format.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, NotRequired, TypedDict
 
 from checks.model import Bilingual
@@ -37,159 +39,151 @@ class Report(TypedDict):
     sweeps: list[dict[str, Any]]
     discovery: NotRequired[dict[str, Any]]
     """What discovery found (by source), what was decided (by state), and the filing list."""
+    cover: NotRequired[dict[str, Any]]
+    """Prepared by, reviewed by, the date and the document number."""
+    summary: NotRequired[dict[str, Any]]
+    """The one-page summary's figures."""
+    problems: NotRequired[list[dict[str, Any]]]
+    """Per finding of the period: what was found, the measures, the result, the evidence."""
+    sweep_summary: NotRequired[dict[str, Any]]
+    """The sweeps of the period summarised (count, coverage, first and last)."""
 
 
 WORDS = {
     "title": ("Rectification report", "网络安全整改报告"),
+    "doc_title": (
+        "Report on the rectification of network security problems",
+        "关于网络安全问题整改情况的报告",
+    ),
     "org": ("Organisation", "单位"),
     "period": ("Period", "报告期"),
     "generated": ("Generated", "生成时间"),
-    "inventory": ("1. Inventory of network assets", "一、网络资产梳理情况"),
-    "assets": ("assets", "项资产"),
+    "prepared_by": ("Prepared by", "编制人"),
+    "reviewed_by": ("Reviewed by", "审核人"),
+    "date": ("Date", "报告日期"),
+    "number": ("Document no.", "文号"),
+    "utc": ("All times are UTC.", "文中时间均为协调世界时（UTC）。"),
+    "seal": ("Seal of the organisation:", "单位（盖章）："),
+    "signature": ("Signature of the person in charge:", "负责人（签字）："),
+    "sign_date": ("Date:", "日期：      年    月    日"),
+    "summary": ("1. Summary", "一、总体情况"),
+    "problems": ("2. Problems found and how they were fixed", "二、问题及整改情况"),
+    "open": ("3. Open items", "三、尚未完成事项"),
+    "demands": ("4. The regulator's demands", "四、监管要求落实情况"),
+    "inventory": ("5. Inventory of network assets", "五、网络资产梳理情况"),
+    "sweeps": ("6. Regular assessment (sweeps)", "六、定期评估（扫描）情况"),
+    "attestations": ("Appendix: record of attestations", "附：人工确认记录"),
+    "assets_by_kind": ("Assets by kind and lifecycle", "资产按类型和生命周期"),
+    "by_severity": ("Findings by severity", "问题按级别"),
+    "demands_state": ("The seven demands", "七项监管要求"),
     "by_kind": ("By kind", "按类型"),
     "by_lifecycle": ("By lifecycle", "按生命周期"),
     "by_owner": ("By owner", "按责任人"),
     "discovery": ("Names found outside the inventory", "台账外发现的名称"),
     "filings": ("ICP filings (imported list)", "ICP 备案（导入的列表）"),
-    "raised": ("2. Findings raised in the period", "二、报告期内发现的问题"),
-    "fixed": ("3. Findings fixed in the period", "三、报告期内已整改的问题"),
-    "demands": ("4. The regulator's demands", "四、监管要求落实情况"),
-    "attestations": ("5. Attestations", "五、人工确认记录"),
-    "open": ("6. Open items", "六、尚未完成事项"),
-    "sweeps": ("7. Assessments (sweeps)", "七、定期评估（扫描）记录"),
     "none": ("None.", "无。"),
     "asset": ("Asset", "资产"),
+    "kind": ("Kind", "类型"),
+    "total": ("Total", "合计"),
     "check": ("Check", "检查项"),
     "severity": ("Severity", "级别"),
     "finding": ("Finding", "问题"),
+    "subject": ("Subject", "对象"),
     "evidence": ("Evidence", "证据"),
     "first_seen": ("First seen", "首次发现"),
-    "resolved": ("Resolved", "整改完成"),
+    "raised": ("Raised", "发现"),
+    "fixed": ("Fixed", "已整改"),
+    "still_open": ("Open", "未完成"),
+    "resolved": ("Completed", "完成时间"),
     "status": ("Status", "状态"),
     "owner": ("Owner", "责任人"),
-    "due": ("Due", "期限"),
+    "due": ("Due", "整改期限"),
+    "overdue": ("overdue", "已逾期"),
     "item": ("Item", "事项"),
+    "mode": ("How", "方式"),
     "done": ("Done", "完成"),
     "how": ("How it stands", "情况"),
     "when": ("When", "时间"),
     "who": ("Who", "人员"),
     "what": ("What", "内容"),
-    "yes": ("yes", "是"),
+    "measures": ("Measures taken", "整改措施"),
+    "result": ("Result and verification", "整改结果及验证"),
+    "evidence_files": ("Evidence files", "证据文件"),
+    "no_measures": ("No step attested yet.", "尚无人工确认的整改步骤。"),
+    "count": ("Sweeps", "扫描次数"),
+    "first": ("First", "首次"),
+    "last": ("Last", "最近一次"),
+    "coverage": ("Coverage", "覆盖情况"),
+    "demand": ("Demand", "监管要求"),
+    "note": ("Note", "备注"),
+    "no_owner": ("none named", "未指定"),
+    "deleted": ("deleted from the inventory since", "已从台账删除"),
+    "no_deadline": ("no deadline", "无期限"),
+    "not_set": ("not set", "未设置"),
     "no": ("no", "否"),
+    "yes": ("yes", "是"),
 }
+"""The report's own words, English and Chinese."""
+
+SEVERITY = {
+    "critical": ("critical", "严重"),
+    "high": ("high", "高危"),
+    "medium": ("medium", "中危"),
+    "low": ("low", "低危"),
+    "info": ("info", "提示"),
+}
+STATUS = {
+    "open": ("open", "待处理"),
+    "in-progress": ("in progress", "整改中"),
+    "resolved": ("resolved", "已整改"),
+    "accepted": ("risk accepted", "已接受风险"),
+}
+KIND = {
+    "website": ("website", "网站"),
+    "domain": ("domain", "域名"),
+    "oa": ("OA system", "OA 系统"),
+    "server": ("server", "服务器"),
+    "mail": ("mail", "邮件系统"),
+    "other": ("other", "其他"),
+}
+LIFECYCLE = {
+    "active": ("active", "在用"),
+    "retiring": ("retiring", "下线中"),
+    "retired": ("retired", "已下线"),
+}
+MODE = {
+    "auto": ("automatic", "自动"),
+    "semi": ("semi-automatic", "半自动"),
+    "manual": ("manual", "人工"),
+}
+DISCOVERY_STATE = {
+    "new": ("waiting", "待处理"),
+    "adopted": ("adopted", "已纳入台账"),
+    "not-ours": ("not ours", "非本单位"),
+    "ignored": ("ignored", "已忽略"),
+    "retired": ("adopted and retired", "纳入台账并下线"),
+}
+DISCOVERY_SOURCE = {
+    "ct": ("certificate logs", "证书透明日志"),
+    "brute": ("subdomain guessing", "子域名字典"),
+    "san": ("certificate names", "证书域名"),
+    "link": ("links", "页面链接"),
+    "axfr": ("zone transfer", "区域传送"),
+    "other": ("other", "其他"),
+}
+"""The closed sets a reader sees, in both languages (the JSON keeps the ids)."""
 
 
+@cache
 def word(key: str, lang: str) -> str:
     """A word of the report's vocabulary in `lang`."""
     en, zh = WORDS[key]
     return Bilingual(en, zh).text(lang)
 
 
-Section = tuple[str, list[str], list[list[str]]]
-"""(title, column headers, rows)."""
-
-
-def _finding_row(f: dict[str, Any], date_key: str) -> list[str]:
-    return [
-        f["asset"],
-        f["severity"],
-        f"{f['title']} ({f['check']})",
-        f["evidence"],
-        (f[date_key] or "")[:10],
-    ]
-
-
-def _mark(item: dict[str, Any]) -> str:
-    """✓ done, ✗ not done, ? not verified (unknown is never ✓)."""
-    if item["done"]:
-        return "✓"
-    return "?" if item.get("not_verified") else "✗"
-
-
-def _minute(stamp: str) -> str:
-    return stamp[:16].replace("T", " ")
-
-
-def sections(report: Report) -> list[Section]:
-    """The report's tables, in order, with their headers in the report's language."""
-    lang = report["language"]
-
-    def w(*keys: str) -> list[str]:
-        return [word(key, lang) for key in keys]
-
-    demand_rows = [
-        [
-            d["title"],
-            f"{d['done']}/{d['total']}",
-            "; ".join(f"{_mark(i)} {i['text']}" for i in d["items"]),
-        ]
-        for d in report["demands"]
-    ]
-    open_rows = [
-        [
-            f["asset"],
-            f["owner"] or "-",
-            f["severity"],
-            f"{f['title']} ({f['check']})",
-            f["status"],
-            f["due"][:10],
-        ]
-        for f in report["open_items"]
-    ]
-    found = w("asset", "severity", "finding", "evidence")
-    return [
-        (
-            word("raised", lang),
-            [*found, *w("first_seen")],
-            [_finding_row(f, "first_seen") for f in report["findings_raised"]],
-        ),
-        (
-            word("fixed", lang),
-            [*found, *w("resolved")],
-            [_finding_row(f, "resolved_at") for f in report["findings_fixed"]],
-        ),
-        (word("demands", lang), w("item", "done", "how"), demand_rows),
-        (
-            word("attestations", lang),
-            w("when", "who", "what", "evidence"),
-            [
-                [_minute(a["at"]), a["actor"], a["action"], str(a["detail"])]
-                for a in report["attestations"]
-            ],
-        ),
-        (
-            word("open", lang),
-            w("asset", "owner", "severity", "finding", "status", "due"),
-            open_rows,
-        ),
-        (
-            word("sweeps", lang),
-            w("when", "who", "assets"),
-            [[_minute(s["at"]), s["actor"], str(s.get("assets", ""))] for s in report["sweeps"]],
-        ),
-    ]
-
-
-def inventory_lines(report: Report) -> list[tuple[str, str]]:
-    """(label, summary) of the inventory by kind, lifecycle and owner."""
-    lang = report["language"]
-    inv = report["inventory"]
-    return [
-        (word("by_kind", lang), ", ".join(f"{k} {v}" for k, v in inv["by_kind"].items())),
-        (word("by_lifecycle", lang), ", ".join(f"{k} {v}" for k, v in inv["by_lifecycle"].items())),
-        (word("by_owner", lang), ", ".join(f"{k} {v}" for k, v in inv["by_owner"].items())),
-        *_discovery_lines(report),
-    ]
-
-
-def _discovery_lines(report: Report) -> list[tuple[str, str]]:
-    found = report.get("discovery")
-    if not found:
-        return []
-    lang = report["language"]
-    sources = ", ".join(f"{k} {v}" for k, v in found["by_source"].items()) or "-"
-    states = ", ".join(f"{k} {v}" for k, v in found["by_state"].items()) or "-"
-    return [
-        (word("discovery", lang), f"{found['total']} ({sources}; {states})"),
-        (word("filings", lang), str(found["filings"])),
-    ]
+def label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
+    """An id of a closed set (severity, status, kind...) as a reader sees it in `lang`."""
+    pair = table.get(value)
+    if pair is None:
+        return value
+    return Bilingual(*pair).text(lang)

@@ -20,7 +20,7 @@ from tui.i18n import LANGS, tr
 
 SEVERITIES = [str(s) for s in Severity]
 """`--fail-on` and `--severity` choices, lowest first."""
-REPORT_FORMATS = ("md", "html", "json")
+REPORT_FORMATS = ("md", "html", "json", "docx", "xlsx")
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Help: TypeAlias = Callable[..., str]
@@ -205,6 +205,8 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     rep.add_argument("--lang", dest="report_lang", choices=LANGS, help=h("report_lang"))
     rep.add_argument("--since", metavar="YYYY-MM-DD", help=h("since"))
     rep.add_argument("-o", "--output", type=Path, help=h("output"))
+    rep.add_argument("--prepared-by", metavar="NAME", help=h("prepared_by"))
+    rep.add_argument("--reviewed-by", metavar="NAME", help=h("reviewed_by"))
 
     conf = sub.add_parser("settings", help=h("settings"))
     conf.add_argument(

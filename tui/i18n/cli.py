@@ -147,7 +147,18 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.help.accept_reason": ("why the risk is accepted", "接受风险的原因"),
     "cli.help.until": ("the day the acceptance ends", "接受风险的截止日期"),
     "cli.help.org_attest": ("attest an item as done", "确认某事项已完成"),
-    "cli.help.format": ("md, html or json (default md)", "md、html 或 json（默认 md）"),
+    "cli.help.format": (
+        "md, html, json, docx (the document) or xlsx (the findings list); default md",
+        "md、html、json、docx（报告文档）或 xlsx（问题清单）；默认 md",
+    ),
+    "cli.help.prepared_by": (
+        "the cover's prepared by (default: the settings')",
+        "封面的编制人（默认取设置中的值）",
+    ),
+    "cli.help.reviewed_by": (
+        "the cover's reviewed by (default: the settings')",
+        "封面的审核人（默认取设置中的值）",
+    ),
     "cli.help.report_lang": ("report language", "报告语言"),
     "cli.help.since": (
         "start of the period (default: 30 days ago)",
@@ -232,6 +243,10 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     # -- reports ----------------------------------------------------------------------------
     "cli.report.written": ("report written to {path}", "报告已写入 {path}"),
+    "cli.report.since_future": (
+        "--since {day} is after the end of the period ({now})",
+        "--since {day} 晚于报告期结束时间（{now}）",
+    ),
     "cli.report.cannot_write": ("cannot write {path}: {error}", "无法写入 {path}：{error}"),
     "cli.demo.org": ("Shili Tech (demo lab)", "示例科技（演示环境）"),
     # -- issue 13: the fix-first queue, shared steps, deleting, the demo database -----------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from checks.intake import parse_day
 from checks.knowledge.org_items import demands
@@ -19,7 +20,7 @@ from checks.service.reports import attestation_json, build_report
 from checks.store import Store
 from checks.text import inert, json_text
 from checks.workflow.org import ItemState, progress
-from tui.cli.output import EXIT_OK, json_line, say, signed
+from tui.cli.output import EXIT_OK, fail, json_line, say, signed
 from tui.i18n import tr
 
 REPORT_DAYS = 30
@@ -63,23 +64,56 @@ def org(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-def _rendered(data: Report, fmt: str) -> str:
+BINARY = ("docx", "xlsx")
+"""Formats that are files, not text: never written to a terminal."""
+
+
+def _rendered(data: Report, fmt: str) -> str | bytes:
+    if fmt == "docx":
+        from checks.report.docx_doc import to_docx  # python-docx loads only when asked
+
+        return to_docx(data)
+    if fmt == "xlsx":
+        from checks.report.xlsx_sheet import to_xlsx
+
+        return to_xlsx(data)
     if fmt == "json":
         return json_text(data, indent=1) + "\n"
     return to_html(data) if fmt == "html" else to_markdown(data)
 
 
 def report(args: argparse.Namespace, store: Store) -> int:
-    """`assetwatch report [--format F] [--since DAY] [-o FILE]`: the rectification report."""
+    """`assetwatch report [--format F] [--since DAY] [-o FILE]`: the rectification report.
+
+    A Word or Excel file goes to `-o FILE`, to stdout when that is a pipe, else to
+    `assetwatch-report-<time>.<format>` in the current folder: binary never reaches a terminal.
+    """
     lang = args.report_lang or args.lang
     now = store.clock()
     since = parse_day(args.since) if args.since else now - timedelta(days=REPORT_DAYS)
-    text = _rendered(build_report(store, since, now, lang), args.format)
-    if not args.output:
-        sys.stdout.write(text)
+    if since > now:
+        raise fail("cli.report.since_future", day=args.since, now=now.strftime("%Y-%m-%d"))
+    data = build_report(
+        store,
+        since,
+        now,
+        lang,
+        prepared_by=getattr(args, "prepared_by", None),
+        reviewed_by=getattr(args, "reviewed_by", None),
+    )
+    body = _rendered(data, args.format)
+    output = args.output
+    if output is None and args.format in BINARY and sys.stdout.isatty():
+        output = Path(f"assetwatch-report-{now:%Y%m%d-%H%M}.{args.format}")
+    if output is None:
+        if isinstance(body, str):
+            sys.stdout.write(body)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(body)
         return EXIT_OK
-    write_private(args.output, text.encode("utf-8"))
-    say(lang, "cli.report.written", err=True, path=inert(str(args.output)))
+    write_private(output, body.encode("utf-8") if isinstance(body, str) else body)
+    say(lang, "cli.report.written", err=True, path=inert(str(output)))
     return EXIT_OK
 
 
