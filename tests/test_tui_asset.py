@@ -18,6 +18,7 @@ from checks.model import (
 from checks.service import inventory
 from tests.tui_support import cell, notices, recorded_app, select
 from tui.dashboard.dialogs.note import AcceptRiskForm, NoteForm
+from tui.dashboard.dialogs.retire import Confirm, ConfirmRetire
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.help import HelpScreen
 from tui.dashboard.widgets.checklist import ChecklistView
@@ -76,7 +77,13 @@ async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_stor
         # the cursor stays on the step, which now shows as attested
         assert view.highlighted_ref.finding_id == finding_id
         assert view.highlighted_ref.state.index == step and view.highlighted_ref.state.done
+        # a second space asks first; Enter alone (Cancel has the focus) keeps the attestation
         await pilot.press("space")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert step in recorded_store.findings.attestations(finding_id)
+        await pilot.press("space", "ctrl+s")
         await pilot.pause()
         assert step not in recorded_store.findings.attestations(finding_id)
         await pilot.press("n")
@@ -120,6 +127,11 @@ async def test_accepting_a_risk_from_the_checklist(recorded_store, lab):
         app.screen.query_one("#until").value = "next week"
         await pilot.press("ctrl+s")
         assert "YYYY-MM-DD" in str(app.screen.query_one("#error").content)
+        app.screen.query_one("#until").value = "2020-01-01"  # the past: refused, nothing lost
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, AcceptRiskForm)
+        assert "after today" in str(app.screen.query_one("#error").content)
+        assert app.screen.query_one("#reason").value == "vendor patch due in March"
         app.screen.query_one("#until").value = "2099-03-31"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -134,7 +146,8 @@ async def test_accepting_a_risk_from_the_checklist(recorded_store, lab):
 async def retire_www_shili(app, pilot, store):
     select(app, "www.shili-tech.test")
     await pilot.press("x")
-    await pilot.press("enter")
+    assert isinstance(app.screen, ConfirmRetire)
+    await pilot.press("ctrl+s")
     await app.workers.wait_for_complete()  # the re-probe that proves it went dark
     await pilot.pause()
     return store.assets.get("www.shili-tech.test")
@@ -206,6 +219,8 @@ async def test_help_on_the_asset_screen_lists_its_keys_and_the_checklists(record
         assert ids == [
             *(b.id for b in AssetScreen.BINDINGS),
             *(b.id for b in ChecklistView.BINDINGS),
+            "tabs",
+            "move",
             "palette",
         ]
         assert "add" not in ids and "filter" not in ids

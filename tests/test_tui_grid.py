@@ -94,12 +94,18 @@ async def test_help_lists_every_grid_key_and_the_palette_offers_every_action(rec
         assert isinstance(app.screen, HelpScreen)
         ids = {binding_id for _, binding_id in app.screen.keys}
         # lab controls exist in the demo only
-        assert ids == {b.id for b in GridScreen.BINDINGS} - {"lab"} | {"palette"}
+        assert ids == {b.id for b in GridScreen.BINDINGS} - {"lab"} | {"palette", "move"}
         await pilot.press("escape")
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Probe", "Sweep all", "Pause", "Retire", "Import", "Settings"} <= titles
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert len(titles) == len(set(titles))  # each action once
+        assert all(c.help != c.title for c in commands)  # no entry shows its title twice
+        assert {"Probe", "Sweep all", "Pause", "Retire", "Import", "Settings"} <= set(titles)
         assert "Lab" not in titles
-        assert "Sort by name" in titles and "Show findings of at least HIGH" in titles
+        assert "Sort by name" in titles and "Show assets at or above HIGH" in titles
+        assert "Show every asset (no severity filter)" in titles
+        probe = next(c for c in commands if c.title == "Probe")
+        assert probe.help.startswith("r  ")  # the palette names the key
 
 
 async def test_a_palette_command_runs_the_screens_action(recorded_store, lab):

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -132,6 +133,12 @@ class AssetWatchApp(App[None]):
         self.lang = lang
         use_language(lang)
         self.grid.set_language(lang)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the user's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = tr(self.lang, "palette.search")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers the actions of the screen it was opened on."""

@@ -71,6 +71,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "key.save": ("Save", "保存"),
     "key.cancel": ("Cancel", "取消"),
     "key.palette": ("Commands", "命令"),
+    "key.move": ("Move", "移动"),
     "key.clear-filter": ("Clear", "清除"),
     # help and palette
     "help.title": ("Keys", "快捷键"),
@@ -234,7 +235,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "notify.no_selection": ("No asset selected", "未选择资产"),
     "notify.saved": ("Saved {name}", "已保存 {name}"),
     "notify.baseline": ("Baseline of {name} accepted", "{name} 的基线已更新"),
-    "palette.filter_sev": ("Show findings of at least {sev}", "只显示不低于 {sev} 的资产"),
+    "palette.filter_sev": ("Show assets at or above {sev}", "只显示不低于 {sev} 的资产"),
     "palette.sort": ("Sort by {key}", "按{key}排序"),
     "org.default": ("My organisation", "本单位"),
     "lab.title": ("Lab controls (demo)", "实验环境操作（演示）"),
@@ -256,4 +257,73 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "http.protocol": ("bad HTTP", "协议错误"),
     "http.too-many-redirects": ("redirects", "跳转过多"),
     "http.error": ("error", "错误"),
+    # issue 13: the fix-first screen, confirmations, the key bar
+    "key.todo": ("Fix first", "优先整改"),
+    "help.todo": (
+        "fix first: every unresolved finding across assets, worst and most overdue first",
+        "优先整改：所有资产的未解决问题，最严重、最逾期的在前",
+    ),
+    "key.delete": ("Delete", "删除"),
+    "help.delete": (
+        "delete the selected asset from the inventory (asks first; its history is kept)",
+        "从资产清单中删除所选资产（先确认；保留其历史记录）",
+    ),
+    "help.clear-filter": ("clear the applied filters", "清除已应用的筛选"),
+    "help.move": ("move; first, last; a page up or down", "移动；首行、末行；上下翻页"),
+    "help.tabs": (
+        "the asset's tabs: ← → on the tab bar, Tab into its content",
+        "资产页签：在页签栏按 ← →，按 Tab 进入内容",
+    ),
+    "help.close": ("esc, q or ? closes this help", "按 esc、q 或 ? 关闭本帮助"),
+    "sum.open": ("{n} open", "未解决 {n}"),
+    "status.not_firing": ("no longer firing", "已不再触发"),
+    "risk.past_date": ("The date must be after today", "日期须晚于今天"),
+    "baseline.title": (
+        "Accept the home page of {name} as its baseline?",
+        "将 {name} 的当前首页设为基线？",
+    ),
+    "baseline.body": (
+        "Changes up to now stop counting as defacement (content-changed resolves at the next "
+        "probe). Do this only after a change you made yourself.",
+        "此前的页面变化将不再视为篡改（content-changed 将在下次探测时解除）。"
+        "仅在确认是本单位自己改版后执行。",
+    ),
+    "baseline.yes": ("Accept", "设为基线"),
+    "unattest.title": ("Take back the attestation of “{step}”?", "撤销对“{step}”的确认？"),
+    "unattest.body": (
+        "The step is open again and its note and evidence are no longer shown (the audit log "
+        "keeps them).",
+        "该步骤将重新变为待处理，其说明与证据不再显示（审计日志仍保留记录）。",
+    ),
+    "unattest.yes": ("Take back", "撤销"),
+    "delete.title": ("Delete {name} from the inventory?", "从资产清单中删除 {name}？"),
+    "delete.body": (
+        "It is no longer probed or shown. Its probes, findings and audit log stay for the "
+        "report period. To take a live asset off the internet, retire it (x) instead.",
+        "该资产将不再探测和显示；其探测记录、问题与审计日志在报告期内保留。"
+        "如需让仍在线的资产下线，请改用下线（x）。",
+    ),
+    "delete.yes": ("Delete", "删除"),
+    "delete.done": ("Deleted {name}", "已删除 {name}"),
+    "palette.search": ("Search for commands…", "搜索命令…"),
+    "palette.filter_all": ("Show every asset (no severity filter)", "显示全部资产（不按级别筛选）"),
+    "todo.title": ("Fix first: {n} unresolved", "优先整改：未解决 {n} 项"),
+    "todo.owner": ("owner: {owner}", "负责人：{owner}"),
+    "todo.none": ("Nothing to fix.", "没有需要整改的问题。"),
+    "todo.overdue": ("OVERDUE", "已逾期"),
+    "key.todo-owner": ("Owner", "负责人"),
+    "help.todo-owner": (
+        "show one owner's findings (again: the next owner, then all)",
+        "只看某位负责人的问题（再按：下一位，最后全部）",
+    ),
+    "key.todo-open": ("Checklist", "整改清单"),
+    "help.todo-open": ("open the asset's checklist", "打开该资产的整改清单"),
+    "col.asset": ("Asset", "资产"),
+    "col.problem": ("Finding", "问题"),
+    "col.age": ("Age", "已持续"),
+    "col.due": ("Due", "期限"),
+    "report.building": ("Building the report…", "正在生成报告…"),
+    "report.not_ready": ("The report is still being built", "报告仍在生成中"),
+    "import.progress": ("Importing: {n} rows written", "正在导入：已写入 {n} 行"),
+    "import.busy": ("An import is already running", "已有导入正在进行"),
 }

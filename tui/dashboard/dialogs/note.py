@@ -79,17 +79,24 @@ class AcceptRiskForm(TwoFieldForm[Acceptance]):
     """A reason and an expiry date for accepting a finding's risk."""
 
     HEADING = "risk.title"
-    FIELDS = (("reason", "risk.reason", ""), ("until", "risk.until", "2027-03-31"))
+    FIELDS = (("reason", "risk.reason", ""), ("until", "risk.until", "YYYY-MM-DD"))
+
+    def __init__(self, lang: str, now: datetime) -> None:
+        super().__init__(lang)
+        self.now = now
 
     def action_save(self) -> None:
-        """Validate the date and the reason, and close with them."""
+        """Validate the reason, then the date (in the future); an error keeps what was typed."""
         reason, until = self.values()
+        if not reason:
+            self.error(tr(self.lang, "risk.no_reason"))
+            return
         try:
             date = datetime.fromisoformat(until).replace(tzinfo=UTC)
         except ValueError:
             self.error(tr(self.lang, "risk.bad_date"))
             return
-        if not reason:
-            self.error(tr(self.lang, "risk.no_reason"))
+        if date <= self.now:
+            self.error(tr(self.lang, "risk.past_date"))
             return
         self.dismiss(Acceptance(reason, date))

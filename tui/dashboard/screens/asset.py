@@ -11,17 +11,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Sparkline, Static, TabbedContent, TabPane
 
 from checks.model import Asset
 from checks.service import remediation
 from checks.store.views import AssetDetail
 from checks.text import inert
 from tui.dashboard.dialogs.note import Acceptance, AcceptRiskForm, Note, NoteForm
+from tui.dashboard.dialogs.retire import Confirm
 from tui.dashboard.screens import asset_text
 from tui.dashboard.screens.base import AssetActions
+from tui.dashboard.widgets.cells import attested_by
 from tui.dashboard.widgets.checklist import ChecklistView, StepRef
-from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
+from tui.dashboard.widgets.key_bar import KeyBar
+from tui.dashboard.widgets.risk import risk_cell
 from tui.i18n import tr
 
 
@@ -41,6 +44,7 @@ class AssetScreen(AssetActions):
     """Keys of the asset screen (the checklist tab adds its own)."""
 
     HELP_ALSO = (ChecklistView,)
+    HELP_EXTRA = (("←→ Tab", "tabs"), ("↑↓ PgUp PgDn Home End", "move"))
 
     def __init__(self, detail: AssetDetail, lang: str, clock: Callable[[], datetime]) -> None:
         super().__init__(lang)
@@ -70,7 +74,7 @@ class AssetScreen(AssetActions):
                 yield Static(tr(t, "detail.response"), classes="label")
                 yield Sparkline([], id="sparkline")
                 yield VerticalScroll(Static(id="history-body"))
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show(self.detail)
@@ -87,14 +91,15 @@ class AssetScreen(AssetActions):
         self.detail = detail
         t, now = self.lang, self.clock()
         asset = detail.asset
-        title = Text(inert(asset.display), style="bold")
-        title.append(f"  {tr(t, f'kind.{asset.kind}')} · {tr(t, f'life.{asset.lifecycle}')}")
-        if detail.findings:
-            worst = detail.findings[0].finding.severity
-            title.append("  ")
-            title.append(
-                f"{RISK_SYMBOL[worst]} {tr(t, f'risk.{worst}')}", style=risk_style(self.app, worst)
-            )
+        title = Text(inert(asset.display), style="bold", no_wrap=True, overflow="ellipsis")
+        title.append(f"  {tr(t, f'kind.{asset.kind}')} · {tr(t, f'life.{asset.lifecycle}')}  ")
+        # The grid's own row: the header says what the grid says (risk, open findings).
+        rows = self.dash.store.views.asset_rows([asset.id]) if asset.id is not None else []
+        if rows:
+            row = rows[0]
+            title.append_text(risk_cell(self.app, row.risk, row.probed, t, row.pending))
+            if row.open_findings:
+                title.append(f"  {tr(t, 'sum.open', n=row.open_findings)}")
         self.query_one("#asset-title", Static).update(title)
         self.query_one("#overview-body", Static).update(asset_text.overview(detail, t, now))
         findings = asset_text.findings(self.app, detail, t, now)
@@ -122,11 +127,27 @@ class AssetScreen(AssetActions):
         if not ref.state.done:
             self._attest(ref)
         elif ref.finding_id is not None:
-            with self.dash.user_errors():
-                self.dash.store.findings.unattest(ref.finding_id, ref.state.index)
-                self.dash.sync()
+            self._ask_unattest(ref)
         else:
             self.notify(tr(self.lang, "notify.decommission_attested"), markup=False)
+
+    def _ask_unattest(self, ref: StepRef) -> None:
+        """A second space asks before the attestation (and its note) is taken back."""
+        t = self.lang
+        attestation = ref.state.attestation
+        body = tr(t, "unattest.body")
+        if attestation is not None:
+            body = f"{attested_by(attestation)}\n\n{body}"
+        title = tr(t, "unattest.title", step=ref.state.step.text.text(t))
+        ask = Confirm(t, title, body, tr(t, "unattest.yes"))
+        self.app.push_screen(ask, partial(self._unattest, ref))
+
+    def _unattest(self, ref: StepRef, confirmed: bool | None) -> None:
+        if not confirmed or ref.finding_id is None:
+            return
+        with self.dash.user_errors():
+            self.dash.store.findings.unattest(ref.finding_id, ref.state.index)
+            self.dash.sync()
 
     @on(ChecklistView.NoteRequested)
     def _note_requested(self, event: ChecklistView.NoteRequested) -> None:
@@ -139,7 +160,7 @@ class AssetScreen(AssetActions):
     @on(ChecklistView.AcceptRequested)
     def _accept_requested(self, event: ChecklistView.AcceptRequested) -> None:
         done = partial(self._accepted, event.finding_id)
-        self.app.push_screen(AcceptRiskForm(self.lang), done)
+        self.app.push_screen(AcceptRiskForm(self.lang, self.clock()), done)
 
     def _accepted(self, finding_id: int, acceptance: Acceptance | None) -> None:
         if acceptance is None:

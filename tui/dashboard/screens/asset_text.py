@@ -8,7 +8,7 @@ import humanize
 from rich.text import Text
 from textual.app import App
 
-from checks.model import HttpEntry, Registration
+from checks.model import Finding, FindingRecord, FindingStatus, HttpEntry, Registration
 from checks.names import display_name
 from checks.store.views import AssetDetail
 from checks.text import inert
@@ -118,9 +118,12 @@ def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Text
             f"{RISK_SYMBOL[f.severity]} {tr(t, f'risk.{f.severity}')} ",
             style=risk_style(app, f.severity),
         )
-        text.append(f"{f.title.text(t)}  ", style="bold")
+        text.append(f.title.text(t), style="bold")
+        if f.subject:
+            text.append(f"  {inert(f.subject)}", style="bold")
+        text.append(f"  [{finding_state(record, t)}]  ")
         text.append(f"{f.check}\n", style="dim")
-        text.append(f"  {inert(f.evidence)}\n")
+        text.append(f"  {inert(evidence_text(f, t))}\n")
         first = humanize.naturaltime(record.first_seen, when=now)
         last = humanize.naturaltime(record.last_seen, when=now)
         text.append(
@@ -128,6 +131,20 @@ def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Text
             style="dim",
         )
     return text
+
+
+def finding_state(record: FindingRecord, lang: str) -> str:
+    """The finding's status in words, and whether its check still fires."""
+    state = tr(lang, f"status.{record.status}")
+    if not record.firing and record.status != FindingStatus.RESOLVED:
+        state += " · " + tr(lang, "status.not_firing")
+    return state
+
+
+def evidence_text(finding: Finding, lang: str) -> str:
+    """The evidence in the user's language where the check wrote a sentence (`key=value` reads
+    the same in both)."""
+    return finding.evidence
 
 
 def history(d: AssetDetail, lang: str, now: datetime) -> Text:

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from checks.intake import ParsedFile
 from checks.lab.controls import control_by_id
@@ -37,6 +37,7 @@ from tui.dashboard.screens.org import OrgScreen
 from tui.dashboard.screens.report import ReportScreen
 from tui.dashboard.widgets.asset_table import AssetTable
 from tui.dashboard.widgets.filter_box import FilterBox
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.dashboard.widgets.summary_bar import SummaryBar
 from tui.i18n import tr
 
@@ -45,23 +46,26 @@ class GridScreen(AssetActions):
     """Every asset, worst first; the app tells it what changed (`data_changed`)."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", id="open", show=False),
+        Binding("enter", "open", "Open", id="open"),
+        Binding("t", "todo", "Fix first", id="todo"),
         Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear", id="clear-filter"),
         Binding("f", "cycle_severity", "Severity", id="severity"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
         Binding("r", "reprobe", "Probe", id="reprobe"),
-        Binding("R", "sweep_all", "Sweep all", id="sweep", show=False),
-        Binding("p", "pause", "Pause", id="pause"),
         Binding("a", "add", "Add", id="add"),
-        Binding("e", "edit", "Edit", id="edit", show=False),
+        Binding("e", "edit", "Edit", id="edit"),
         Binding("x", "retire", "Retire", id="retire"),
-        Binding("b", "accept_baseline", "Baseline", id="baseline", show=False),
-        Binding("i", "import_file", "Import", id="import", show=False),
-        Binding("o", "settings", "Settings", id="settings", show=False),
-        Binding("g", "org", "Demands", id="org", show=False),
-        Binding("w", "report", "Report", id="report", show=False),
-        Binding("d", "discovered", "Discovered", id="discovered", show=False),
-        Binding("c", "channels", "Alerts", id="channels", show=False),
+        Binding("g", "org", "Demands", id="org"),
+        Binding("w", "report", "Report", id="report"),
+        Binding("d", "discovered", "Discovered", id="discovered"),
+        Binding("i", "import_file", "Import", id="import"),
+        Binding("R", "sweep_all", "Sweep all", id="sweep"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("b", "accept_baseline", "Baseline", id="baseline"),
+        Binding("o", "settings", "Settings", id="settings"),
+        Binding("c", "channels", "Alerts", id="channels"),
+        Binding("delete", "delete_asset", "Delete", id="delete"),
         Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -90,7 +94,7 @@ class GridScreen(AssetActions):
         yield SummaryBar(id="summary")
         yield FilterBox(id="filter", compact=True, placeholder="/")
         yield AssetTable(self.lang, self.clock, id="grid")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @property
     def table(self) -> AssetTable:
@@ -111,6 +115,10 @@ class GridScreen(AssetActions):
         """The lab's key exists only in the demo."""
         return self.dash.lab is not None if action == "lab" else True
 
+    def applies(self, action: str) -> bool:
+        """esc clears the filters only while one is applied."""
+        return bool(self.filter_text or self.severity_filter) if action == "clear_filter" else True
+
     # -- what is shown -----------------------------------------------------------------------
 
     def _visible(self, row: AssetRow) -> bool:
@@ -121,6 +129,7 @@ class GridScreen(AssetActions):
         visible = [r for r in self.rows.values() if self._visible(r)]
         self.table.show_rows(visible, sort_key(SORTS[self.sort_index]))
         self.update_summary()
+        self.refresh_keys()
 
     def resort(self) -> None:
         """Sort again (after a sweep), keeping the cursor's asset in place."""
@@ -144,9 +153,13 @@ class GridScreen(AssetActions):
     def data_changed(self, changed: set[int]) -> None:
         """Reload these assets' rows and update their cells in place."""
         fresh = self.dash.store.views.asset_rows(changed)
+        key = sort_key(SORTS[self.sort_index])
+        moved = any(r.id not in self.rows or key(self.rows[r.id]) != key(r) for r in fresh)
         for row in fresh:
             self.rows[row.id] = row
         self.table.update_rows(fresh, self._visible)
+        if moved:  # a row's risk (or other sort key) changed: worst first, always
+            self.resort()
         self.update_summary()
 
     def set_language(self, lang: str) -> None:
@@ -158,6 +171,7 @@ class GridScreen(AssetActions):
         self.table.set_columns(self.app.size.width)
         self.show_all()
         self.refresh_bindings()
+        self.refresh_keys()
 
     def watch_filter_text(self) -> None:
         self.show_all()
@@ -202,6 +216,15 @@ class GridScreen(AssetActions):
     def _filter_done(self) -> None:
         box = self.query_one(FilterBox)
         box.display = bool(box.value)
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the text and severity filters: every asset again."""
+        box = self.query_one(FilterBox)
+        box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self.severity_filter = 0
         self.table.focus()
 
     def action_cycle_severity(self) -> None:
@@ -304,9 +327,15 @@ class GridScreen(AssetActions):
         """The grid's keys, then every severity filter and every sort."""
         yield from super().commands()
         t = self.lang
+        severity_help = f"f  {tr(t, 'help.severity')}"
+        title = tr(t, "palette.filter_all")
+        yield SystemCommand(title, severity_help, partial(setattr, self, "severity_filter", 0))
         for index, severity in enumerate(SEVERITY_FILTERS[1:], start=1):
             title = tr(t, "palette.filter_sev", sev=tr(t, f"risk.{severity}"))
-            yield SystemCommand(title, title, partial(setattr, self, "severity_filter", index))
+            yield SystemCommand(
+                title, severity_help, partial(setattr, self, "severity_filter", index)
+            )
+        sort_help = f"s  {tr(t, 'help.sort')}"
         for index, key in enumerate(SORTS):
             title = tr(t, "palette.sort", key=tr(t, f"sort.{key}"))
-            yield SystemCommand(title, title, partial(setattr, self, "sort_index", index))
+            yield SystemCommand(title, sort_help, partial(setattr, self, "sort_index", index))

@@ -7,7 +7,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checks.knowledge.org_items import ItemMode, OrgItem, demands
@@ -17,6 +17,7 @@ from checks.workflow.org import ItemState, progress
 from tui.dashboard.dialogs.note import Note, NoteForm
 from tui.dashboard.screens.base import DashboardScreen
 from tui.dashboard.widgets.cells import attested_by, progress_bar
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.i18n import tr
 
 NO_NOTE = Note("", "")
@@ -43,7 +44,7 @@ class OrgScreen(DashboardScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text(tr(self.lang, "org.title"), style="bold"), id="asset-title")
         yield OptionList(id="org-items")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show(org.states(self.dash.store))

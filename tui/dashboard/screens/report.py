@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from checks.errors import UserError
 from checks.report import Report
@@ -18,6 +18,7 @@ from checks.service.files import write_private
 from checks.service.reports import build_report
 from checks.text import inert, json_text
 from tui.dashboard.screens.base import DashboardScreen
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.i18n import tr
 
 
@@ -44,7 +45,7 @@ class ReportScreen(DashboardScreen):
         self.markdown = to_markdown(self.report)
         with VerticalScroll():
             yield Markdown(self.markdown)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_write(self) -> None:
         """Write the report as Markdown, HTML and JSON next to the database."""
