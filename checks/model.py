@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from checks.lang import Bilingual as Bilingual
 from checks.lang import Lang as Lang
@@ -122,6 +122,8 @@ class Asset:
     retired_at: datetime | None = None
     interval_s: int | None = None
     """Re-probe interval for this asset; None means the global setting."""
+    deleted_at: datetime | None = None
+    """When it was deleted from the inventory (kept, with its findings, for the report)."""
 
     @property
     def host(self) -> str:
@@ -417,6 +419,26 @@ class Attestation:
     """A file path or a link."""
     evidence_sha256: str = ""
     """The SHA-256 (hex) of the evidence file when `evidence` is a path; empty for a link."""
+
+
+@dataclass(frozen=True, slots=True)
+class TodoItem:
+    """An unresolved finding in the fix-first queue (`checks.service.workday.todo`)."""
+
+    record: FindingRecord
+    asset: Asset
+    owner: str
+    """The asset's owner ("" when nobody is recorded)."""
+    due_at: datetime | None
+    """First seen plus the deadline of its severity; None when the severity has none."""
+    overdue: bool
+    age: timedelta
+    """Since the finding was first seen."""
+
+    @property
+    def subject(self) -> str:
+        """Which file, port or name of the asset (empty when the check fires once per asset)."""
+        return self.record.finding.subject
 
 
 @dataclass(frozen=True, slots=True)

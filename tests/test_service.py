@@ -285,3 +285,142 @@ async def test_a_sweep_starts_no_new_probe_while_its_reader_is_behind():
     assert len(started) <= 4 + 4 + 1  # in flight, waiting to be read, and the one read
     rest = [o async for o in outcomes]
     assert len(rest) == 99 and len(started) == 100
+
+
+# -- issue 13: the fix-first queue, shared steps, evidence hashes, deleting an asset ----------
+
+HR = "www.renli-hr.test"
+
+
+def test_the_queue_is_worst_first_with_deadlines_and_owners(recorded_store):
+    from checks.service import workday
+
+    store = recorded_store
+    queue = workday.todo(store)
+    ranks = [t.record.finding.severity.rank for t in queue]
+    assert queue and ranks == sorted(ranks, reverse=True)
+    assert all(t.record.status in workday.QUEUED for t in queue)
+    critical = next(t for t in queue if t.asset.name == HR)
+    assert critical.record.finding.severity.value == "critical"
+    assert critical.due_at == critical.record.first_seen + timedelta(days=1)
+    assert not critical.overdue and critical.age == timedelta(minutes=3)
+    assert critical.owner == "人事部 李娜"
+    # Two days on, the critical ones are overdue; a low one (30 days) is not.
+    later = workday.todo(store, now=store.clock() + timedelta(days=2))
+    assert all(t.overdue for t in later if t.record.finding.severity.value == "critical")
+    assert not any(t.overdue for t in later if t.record.finding.severity.value == "low")
+    # Owner filter: a part of the owner, any case; "-" is nobody's.
+    assert {t.asset.name for t in workday.todo(store, owner="李娜")} == {HR, "renli-hr.cn"}
+    assert {t.asset.name for t in workday.todo(store, owner="-")} == {"files.shili-tech.test"}
+    # A deadline is a setting; 0 means none.
+    store.settings.set("due_days_critical", "0")
+    assert workday.todo(store, owner="李娜")[0].due_at is None
+
+
+def test_an_accepted_risk_leaves_the_queue_until_it_expires(recorded_store):
+    from checks.service import workday
+
+    store = recorded_store
+    record = store.findings.one(HR, "seo-spam")
+    assert record is not None and record.id is not None
+    store.findings.accept_risk(record.id, "court order pending", store.clock() + timedelta(days=3))
+    assert record.id not in {t.record.id for t in workday.todo(store)}
+    store.clock.now += timedelta(days=4)
+    assert record.id in {t.record.id for t in workday.todo(store)}
+
+
+def test_a_step_several_findings_share_is_attested_once_for_all(recorded_store):
+    store = recorded_store
+    asset = inventory.asset_named(store, HR)
+    work = {w.key: w for w in remediation.asset_worklist(store, asset)}
+    both = work["retired-asset-alive.1"]
+    assert [r.finding.check for r in both.findings] == [
+        "retired-still-resolves",
+        "retired-still-serving",
+    ]
+    # One action several playbooks ask for: the ICP filing is cancelled once.
+    assert len(work["cancel-icp-filing"].findings) == 3
+    assert not work["icp-unlisted.2"].shared  # a finding's own steps stay its own
+    keys = ["retired-asset-alive.1", "cancel-icp-filing"]
+    after = remediation.attest_steps(store, asset, keys, note="signed off", who="李娜")
+    done = {w.key: w for w in after}
+    assert done["retired-asset-alive.1"].done and done["cancel-icp-filing"].done
+    assert done["cancel-icp-filing"].attestation is not None
+    assert done["cancel-icp-filing"].attestation.note == "signed off"
+    for record, index in zip(both.findings, both.indexes, strict=True):
+        assert record.id is not None and index in store.findings.attestations(record.id)
+    logged = [e for e in store.audit.events() if e.action == "step.attest"]
+    assert len(logged) == 2 + 3 and {e.detail["key"] for e in logged} == set(keys)
+    # Taking it back takes it back everywhere.
+    back = {w.key: w for w in remediation.unattest_step(store, asset, "cancel-icp-filing")}
+    assert not back["cancel-icp-filing"].done and back["retired-asset-alive.1"].done
+    assert [e.action for e in store.audit.events()].count("step.unattest") == 3
+
+
+def test_attesting_several_steps_is_all_or_nothing(recorded_store):
+    store = recorded_store
+    asset = inventory.asset_named(store, HR)
+    for keys in (
+        ["retired-asset-alive.2", "no-such-step"],
+        ["retired-asset-alive.2", "icp-cancel.1"],
+    ):
+        with pytest.raises(UserError) as raised:
+            remediation.attest_steps(store, asset, keys)
+        assert raised.value.zh and raised.value.en != raised.value.zh
+    work = {w.key: w for w in remediation.asset_worklist(store, asset)}
+    assert not work["retired-asset-alive.2"].done
+    assert not [e for e in store.audit.events() if e.action == "step.attest"]
+
+
+def test_evidence_files_are_hashed_and_links_kept(recorded_store, tmp_path):
+    import hashlib
+
+    store = recorded_store
+    asset = inventory.asset_named(store, HR)
+    shot = tmp_path / "beian-empty.png"
+    shot.write_bytes(b"\x89PNG screenshot")
+    after = remediation.attest_steps(
+        store, asset, ["cancel-icp-filing"], note="order 123", evidence=str(shot)
+    )
+    signed = next(w for w in after if w.key == "cancel-icp-filing").attestation
+    assert signed is not None
+    assert signed.evidence == str(shot.resolve())
+    assert signed.evidence_sha256 == hashlib.sha256(b"\x89PNG screenshot").hexdigest()
+    link = "https://beian.miit.gov.cn/#/Integrated/recordQuery"
+    after = remediation.attest_steps(store, asset, ["cancel-police-filing"], evidence=link)
+    signed = next(w for w in after if w.key == "cancel-police-filing").attestation
+    assert signed is not None and (signed.evidence, signed.evidence_sha256) == (link, "")
+    with pytest.raises(UserError) as raised:
+        remediation.attest_steps(
+            store, asset, ["retired-asset-alive.2"], evidence=str(tmp_path / "missing.png")
+        )
+    assert "not found" in raised.value.en and "不存在" in raised.value.zh
+    with pytest.raises(UserError, match="folder"):
+        remediation.evidence_file(str(tmp_path))
+
+
+def test_a_deleted_asset_leaves_the_inventory_but_not_the_record(recorded_store):
+    from checks.service import workday
+
+    store = recorded_store
+    asset = inventory.asset_named(store, "docs.shili-tech.test")
+    before = store.findings.query(asset_id=asset.id, active_only=False)
+    assert before
+    inventory.delete(store, asset, who="赵磊")
+    assert store.assets.get(asset.name) is None
+    assert asset.name not in {a.name for a in store.assets.all()}
+    assert asset.name not in {r.asset.name for r in store.views.asset_rows()}
+    assert not store.findings.query(asset_id=asset.id, active_only=False)
+    assert asset.name not in {t.asset.name for t in workday.todo(store)}
+    kept = store.findings.query(asset_id=asset.id, active_only=False, include_deleted=True)
+    assert [r.id for r in kept] == [r.id for r in before]
+    gone = store.assets.by_id(asset.id or 0)
+    assert gone is not None and gone.name == asset.name and gone.deleted_at is not None
+    event = store.audit.last("asset.delete")
+    assert event is not None and event.detail["name"] == asset.name and event.actor == "赵磊"
+    with pytest.raises(UserError):
+        inventory.delete(store, asset)
+    # The name can be added again: a new asset, the old record kept apart.
+    again = inventory.add(store, Asset(asset.name)).asset
+    assert again.id != asset.id and inventory.asset_named(store, asset.name).id == again.id
+    assert store.assets.by_id(asset.id or 0) is not None

@@ -172,9 +172,11 @@ async def test_retiring_starts_the_decommission_checklist_and_is_logged(recorded
         assert 0 in store.attestations.decommission(asset.id)
 
 
-async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, lab):
+async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, lab, tmp_path):
     """Bug B2: `n` attested the step with no note, as a side effect of reading it."""
     store = recorded_store
+    shutdown = tmp_path / "shutdown.pdf"  # evidence given as a path must exist (issue 13)
+    shutdown.write_bytes(b"%PDF-1.4 signed")
     app = recorded_app(store, lab)
     async with app.run_test(size=(120, 40)) as pilot:
         asset = await retire_www_shili(app, pilot, store)
@@ -186,14 +188,12 @@ async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, 
         assert isinstance(app.screen, NoteForm)
         assert store.attestations.decommission(asset.id) == {}
         app.screen.query_one("#note").value = "CEO signed the shutdown"
-        app.screen.query_one("#evidence").value = "/srv/evidence/shutdown.pdf"
+        app.screen.query_one("#evidence").value = str(shutdown)
         await pilot.press("ctrl+s")
         await pilot.pause()
         attested = store.attestations.decommission(asset.id)[index]
-        assert (attested.note, attested.evidence) == (
-            "CEO signed the shutdown",
-            "/srv/evidence/shutdown.pdf",
-        )
+        assert (attested.note, attested.evidence) == ("CEO signed the shutdown", str(shutdown))
+        assert attested.evidence_sha256
         assert "CEO signed the shutdown" in str(view.highlighted_option.prompt)
 
 

@@ -49,6 +49,9 @@ class Step:
     """For auto steps: how assetwatch verifies it."""
     check: str = ""
     """For `Verifier.CLEAR`: the check that must no longer fire."""
+    share: str = ""
+    """The same action in another playbook has this id too: on one asset it is done once
+    (`checks.workflow.checklists.step_key`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ def _step(raw: dict[str, Any]) -> Step:
         raw.get("law", ""),
         Verifier(verify) if verify else None,
         check,
+        raw.get("share", ""),
     )
 
 

@@ -157,3 +157,16 @@ def retire(store: Store, asset: Asset, who: str | None = None) -> Asset:
     if asset.lifecycle != Lifecycle.ACTIVE:
         return asset
     return save(store, replace(asset, lifecycle=Lifecycle.RETIRING), who).asset
+
+
+def delete(store: Store, asset: Asset, who: str | None = None) -> None:
+    """Delete an asset from the inventory (logged in the audit log).
+
+    It is no longer listed, probed, counted or shown in the queue; its findings, attestations
+    and probe history stay in the database, so a report whose period covers it still names it
+    (`store.findings.query(include_deleted=True)`). Adding the name again starts a new asset.
+
+    Raises:
+        UserError: no such asset in the inventory.
+    """
+    store.assets.delete(asset, who)

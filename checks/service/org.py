@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.errors import UserError
 from checks.knowledge.org_items import items
 from checks.model import FindingStatus
+from checks.service.remediation import evidence_file
 from checks.store import Store
 from checks.workflow.org import Facts, ItemState, evaluate
 
@@ -42,4 +43,5 @@ def attest(
     """
     if item_id not in {i.id for i in items()}:
         raise UserError(f"no checklist item {item_id!r}", f"没有清单事项 {item_id!r}")
-    store.attestations.attest_org(item_id, note, evidence, who)
+    evidence, sha256 = evidence_file(evidence)
+    store.attestations.attest_org(item_id, note, evidence, who, evidence_sha256=sha256)

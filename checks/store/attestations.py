@@ -20,13 +20,19 @@ class Attestations:
         self._audit = audit
 
     def _row(
-        self, note: str, evidence: str, who: str | None, at: datetime | None = None
+        self,
+        note: str,
+        evidence: str,
+        who: str | None,
+        at: datetime | None = None,
+        sha256: str = "",
     ) -> dict[str, str]:
         return {
             "actor": who or actor(),
             "at": ts(at or self._clock()),
             "note": note,
             "evidence": evidence,
+            "evidence_sha256": sha256,
         }
 
     def attest_decommission(
@@ -37,40 +43,59 @@ class Attestations:
         evidence: str = "",
         who: str | None = None,
         at: datetime | None = None,
+        evidence_sha256: str = "",
     ) -> None:
         """Attest a manual step of an asset's decommission checklist (logged).
 
         Args:
             at: when it was done, if not now (an inventory of what was retired long ago).
+            evidence_sha256: the evidence file's hash, when the evidence is a file.
         """
+        row = self._row(note, evidence, who, at, evidence_sha256)
         with self._db.atomic():
             self._db.table("decommission_steps").upsert(
-                {"asset_id": asset_id, "step": step, **self._row(note, evidence, who, at)},
-                pk=("asset_id", "step"),
+                {"asset_id": asset_id, "step": step, **row}, pk=("asset_id", "step")
             )
+            extra = {"sha256": evidence_sha256} if evidence_sha256 else {}
             self._audit.log(
-                "decommission.attest", asset_id, who, step=step + 1, note=note, evidence=evidence
+                "decommission.attest",
+                asset_id,
+                who,
+                step=step + 1,
+                note=note,
+                evidence=evidence,
+                **extra,
             )
 
     def decommission(self, asset_id: int) -> dict[int, Attestation]:
         """Step index -> attestation, for one asset."""
         rows = self._db.execute(
-            "SELECT step, actor, at, note, evidence FROM decommission_steps WHERE asset_id = ?",
+            "SELECT step, actor, at, note, evidence, evidence_sha256 FROM decommission_steps "
+            "WHERE asset_id = ?",
             [asset_id],
         )
         return {r[0]: attestation(*r[1:]) for r in rows}
 
     def attest_org(
-        self, item_id: str, note: str = "", evidence: str = "", who: str | None = None
+        self,
+        item_id: str,
+        note: str = "",
+        evidence: str = "",
+        who: str | None = None,
+        evidence_sha256: str = "",
     ) -> None:
         """Attest an item of the organisation checklist (logged)."""
+        row = self._row(note, evidence, who, sha256=evidence_sha256)
         with self._db.atomic():
-            self._db.table("org_attestations").upsert(
-                {"item_id": item_id, **self._row(note, evidence, who)}, pk="item_id"
+            self._db.table("org_attestations").upsert({"item_id": item_id, **row}, pk="item_id")
+            extra = {"sha256": evidence_sha256} if evidence_sha256 else {}
+            self._audit.log(
+                "org.attest", None, who, item=item_id, note=note, evidence=evidence, **extra
             )
-            self._audit.log("org.attest", None, who, item=item_id, note=note, evidence=evidence)
 
     def org(self) -> dict[str, Attestation]:
         """Item id -> attestation."""
-        rows = self._db.execute("SELECT item_id, actor, at, note, evidence FROM org_attestations")
+        rows = self._db.execute(
+            "SELECT item_id, actor, at, note, evidence, evidence_sha256 FROM org_attestations"
+        )
         return {r[0]: attestation(*r[1:]) for r in rows}

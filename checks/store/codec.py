@@ -73,13 +73,20 @@ def row_to_asset(row: dict[str, Any]) -> Asset:
         created_at=parse_ts(row["created_at"]),
         retiring_at=parse_ts(row["retiring_at"]),
         retired_at=parse_ts(row["retired_at"]),
+        deleted_at=parse_ts(row.get("deleted_at")),
     )
 
 
-def attestation(actor: str, at: str, note: str | None, evidence: str | None) -> Attestation:
+def attestation(
+    actor: str, at: str, note: str | None, evidence: str | None, sha256: str | None = ""
+) -> Attestation:
     """An Attestation from the columns every attestation table shares."""
     return Attestation(
-        actor, parse_ts(at) or datetime.min.replace(tzinfo=UTC), note or "", evidence or ""
+        actor,
+        parse_ts(at) or datetime.min.replace(tzinfo=UTC),
+        note or "",
+        evidence or "",
+        sha256 or "",
     )
 
 

@@ -66,15 +66,24 @@ class Findings:
         min_severity: Severity = Severity.INFO,
         asset_id: int | None = None,
         active_only: bool = True,
+        include_deleted: bool = False,
     ) -> list[FindingRecord]:
         """Stored findings, worst first, then by asset name and check id.
 
         Args:
             status: only findings in this state.
+            include_deleted: also the findings of assets deleted from the inventory (the
+                report's period still names them); left out otherwise.
             active_only: only findings whose check fires now, whose risk is not accepted and
                 whose check is not switched off (what `scan` reports and `--fail-on` weighs).
         """
-        where, args = ("WHERE f.asset_id = ?", [asset_id]) if asset_id is not None else ("", [])
+        clauses, args = [], []
+        if asset_id is not None:
+            clauses.append("f.asset_id = ?")
+            args.append(asset_id)
+        if not include_deleted:
+            clauses.append("a.deleted_at IS NULL")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM findings f JOIN assets a ON a.id = f.asset_id {where}", args
         ).fetchall()
@@ -258,8 +267,15 @@ class Findings:
         note: str = "",
         evidence: str = "",
         who: str | None = None,
+        evidence_sha256: str = "",
+        key: str = "",
     ) -> FindingStatus:
         """Attest a manual step of a finding's playbook (logged); returns the new status.
+
+        Args:
+            evidence_sha256: the evidence file's hash (the service checks and hashes the file).
+            key: the step's identity in the asset's worklist, logged when several findings
+                share the step (`checks.workflow.checklists.step_key`).
 
         Raises:
             UserError: no such finding, or the step is not a manual step of its playbook.
@@ -274,12 +290,15 @@ class Findings:
             )
         with self._db.atomic():
             self._db.execute(
-                "INSERT INTO attestations (finding_id, round, step, actor, at, note, evidence) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(finding_id, round, step) DO UPDATE SET "
+                "INSERT INTO attestations (finding_id, round, step, actor, at, note, evidence, "
+                "evidence_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(finding_id, round, step) DO UPDATE SET "
                 "actor = excluded.actor, at = excluded.at, note = excluded.note, "
-                "evidence = excluded.evidence",
-                [finding_id, round_, step, who or actor(), ts(self._clock()), note, evidence],
+                "evidence = excluded.evidence, evidence_sha256 = excluded.evidence_sha256",
+                [finding_id, round_, step, who or actor(), ts(self._clock()), note, evidence]
+                + [evidence_sha256],
             )
+            extra = {"sha256": evidence_sha256} if evidence_sha256 else {}
             self._audit.log(
                 "step.attest",
                 asset_id,
@@ -289,6 +308,8 @@ class Findings:
                 step=step + 1,
                 note=note,
                 evidence=evidence,
+                **extra,
+                **({"key": key} if key else {}),
             )
             return self.refresh(finding_id)
 
@@ -312,7 +333,8 @@ class Findings:
     def attestations(self, finding_id: int) -> dict[int, Attestation]:
         """The current round's attestations of a finding, by step index."""
         rows = self._db.execute(
-            "SELECT a.step, a.actor, a.at, a.note, a.evidence FROM attestations a "
+            "SELECT a.step, a.actor, a.at, a.note, a.evidence, a.evidence_sha256 "
+            "FROM attestations a "
             "JOIN findings f ON f.id = a.finding_id AND a.round = f.reopened WHERE f.id = ?",
             [finding_id],
         ).fetchall()

@@ -37,21 +37,67 @@ class Assets:
         self._clock = clock
         self._audit = audit
 
-    def all(self, lifecycle: Lifecycle | None = None) -> list[Asset]:
-        """The inventory, by name."""
-        where, args = ("lifecycle = ?", [str(lifecycle)]) if lifecycle else (None, [])
+    def all(self, lifecycle: Lifecycle | None = None, include_deleted: bool = False) -> list[Asset]:
+        """The inventory, by name (without the deleted assets unless asked)."""
+        clauses, args = [] if include_deleted else ["deleted_at IS NULL"], []
+        if lifecycle:
+            clauses.append("lifecycle = ?")
+            args.append(str(lifecycle))
+        where = " AND ".join(clauses) or None
         return [
             row_to_asset(r)
             for r in self._db.table("assets").rows_where(where, args, order_by="name")
         ]
 
     def get(self, name: str) -> Asset | None:
-        """The asset with this stored name, or None."""
-        rows = list(self._db.table("assets").rows_where("name = ?", [name], limit=1))
+        """The asset with this stored name, or None (a deleted one is not in the inventory)."""
+        rows = list(
+            self._db.table("assets").rows_where("name = ? AND deleted_at IS NULL", [name], limit=1)
+        )
         return row_to_asset(rows[0]) if rows else None
 
+    def _deleted(self, names: Iterable[str]) -> dict[str, int]:
+        """Name -> id of the deleted assets among `names` (a new one of that name revives it)."""
+        wanted = list(names)
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                self._db.execute(
+                    f"SELECT name, id FROM assets WHERE deleted_at IS NOT NULL AND name IN "
+                    f"({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
+    def delete(self, asset: Asset, who: str | None = None, source: str = "") -> None:
+        """Take an asset out of the inventory (logged): it is no longer listed, probed or
+        counted, but its row, findings, attestations and history stay for the report.
+
+        Raises:
+            UserError: no such asset in the inventory.
+        """
+        if asset.id is None or self.get(asset.name) is None:
+            raise UserError(f"no asset named {asset.display}", f"没有名为 {asset.display} 的资产")
+        with self._db.atomic():
+            self._db.execute(
+                "UPDATE assets SET deleted_at = ?, updated_at = ? WHERE id = ?",
+                [ts(self._clock()), ts(self._clock()), asset.id],
+            )
+            self._audit.log(
+                "asset.delete",
+                asset.id,
+                who,
+                source=source,
+                name=asset.name,
+                kind=str(asset.kind),
+                owner=asset.owner,
+                lifecycle=str(asset.lifecycle),
+            )
+
     def by_id(self, asset_id: int) -> Asset | None:
-        """The asset with this id, or None."""
+        """The asset with this id, deleted or not, or None."""
         rows = list(self._db.table("assets").rows_where("id = ?", [asset_id], limit=1))
         return row_to_asset(rows[0]) if rows else None
 
@@ -62,7 +108,7 @@ class Assets:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             rows = self._db.table("assets").rows_where(
-                f"name IN ({','.join('?' * len(chunk))})", chunk
+                f"deleted_at IS NULL AND name IN ({','.join('?' * len(chunk))})", chunk
             )
             found.update((r["name"], row_to_asset(r)) for r in rows)
         return found
@@ -118,6 +164,7 @@ class Assets:
             f"INSERT INTO assets ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         )
         with self._db.atomic():
+            self._revive(r["name"] for r in inserts)
             for start in range(0, len(inserts), 5000):
                 chunk = inserts[start : start + 5000]
                 self._db.conn.executemany(insert, ([r.get(c) for c in columns] for r in chunk))
@@ -134,6 +181,17 @@ class Assets:
                 events.append(("asset.update", asset_id, {"source": source, "changes": changes}))
             self._audit.log_many(events, who)
         return [old is None for _, old in pairs]
+
+    def _revive(self, names: Iterable[str]) -> None:
+        """A deleted asset added again: its old row makes way for the new one.
+
+        The old row (and the findings and history the report needs) stays, under a name that
+        cannot be typed as a host (`name#deleted-ID`); the audit log keeps the real name.
+        """
+        for name, asset_id in self._deleted(names).items():
+            self._db.execute(
+                "UPDATE assets SET name = ? WHERE id = ?", [f"{name}#deleted-{asset_id}", asset_id]
+            )
 
     def hosts(self) -> frozenset[str]:
         """The host of every asset (for unknown-asset)."""
@@ -160,6 +218,7 @@ class Assets:
         row = asset_row(asset)
         with self._db.atomic():
             if old is None:
+                self._revive([asset.name])
                 row.update(created_at=now, updated_at=now)
                 row.update(_lifecycle_dates(None, asset.lifecycle, now))
                 new_id = self._db.table("assets").insert(row).last_pk

@@ -346,3 +346,17 @@ def m010_history(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migration
+def m011_workday(db: Database) -> None:
+    """The admin's day: an evidence file's SHA-256 beside every attestation, and assets that
+    are deleted from the inventory yet kept (with their findings and history) for the report."""
+    db.executescript(
+        """
+        ALTER TABLE attestations ADD COLUMN evidence_sha256 TEXT NOT NULL DEFAULT '';
+        ALTER TABLE decommission_steps ADD COLUMN evidence_sha256 TEXT NOT NULL DEFAULT '';
+        ALTER TABLE org_attestations ADD COLUMN evidence_sha256 TEXT NOT NULL DEFAULT '';
+        ALTER TABLE assets ADD COLUMN deleted_at TEXT;
+        """
+    )

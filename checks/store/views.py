@@ -131,7 +131,7 @@ class Views:
             id_list = list(ids)
             if not id_list:
                 return []
-            where = f"WHERE a.id IN ({','.join(f':id{i}' for i in range(len(id_list)))})"
+            where = f"AND a.id IN ({','.join(f':id{i}' for i in range(len(id_list)))})"
             args = {f"id{i}": v for i, v in enumerate(id_list)}
         sql = f"""
             SELECT a.*, p.dns_status AS p_dns, p.addresses AS p_addresses, p.cname AS p_cname,
@@ -151,7 +151,7 @@ class Views:
                         findings.check_id AND d.asset_id IN (0, findings.asset_id))
                 GROUP BY asset_id
             ) f ON f.asset_id = a.id
-            {where}
+            WHERE a.deleted_at IS NULL {where}
         """
         cursor = self._db.execute(sql, {"now": ts(self._clock()), **args})
         names = [d[0] for d in cursor.description]

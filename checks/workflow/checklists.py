@@ -124,3 +124,71 @@ def checklists(
         )
         out.append(Checklist(record, book, states))
     return out
+
+
+StepKey = str
+"""A step's identity on one asset: its `share` id, else `PLAYBOOK.N` (N counted from 1)."""
+
+
+def step_key(book: Playbook, index: int) -> StepKey:
+    """The identity of step `index` of `book`: several findings of one asset that reach the
+    same key (the same playbook, or a step several playbooks share) do it once."""
+    return book.steps[index].share or f"{book.id}.{index + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkStep:
+    """A step of an asset's merged worklist and the findings it covers.
+
+    A step that several findings share (same playbook, or the same `share` id) appears once;
+    the steps of one finding alone keep that finding. Done when it holds for every finding it
+    covers; a manual step's attestation is then the latest of theirs.
+    """
+
+    key: StepKey
+    step: Step
+    done: bool
+    attestation: Attestation | None
+    findings: tuple[FindingRecord, ...]
+    """The findings whose checklists have this step, worst first."""
+    indexes: tuple[int, ...]
+    """The step's index in each finding's playbook, in the order of `findings`."""
+
+    @property
+    def shared(self) -> bool:
+        """More than one finding has this step."""
+        return len(self.findings) > 1
+
+    @property
+    def manual(self) -> bool:
+        """Attested by a person (not verified by assetwatch)."""
+        return self.step.kind == StepKind.MANUAL
+
+
+def worklist(lists: Sequence[Checklist]) -> list[WorkStep]:
+    """Merge one asset's checklists: each step once, at the first finding that has it.
+
+    Args:
+        lists: the asset's checklists, worst finding first (`checklists`).
+    """
+    covered: dict[StepKey, list[tuple[Checklist, StepState]]] = {}
+    for checklist in lists:
+        for state in checklist.steps:
+            key = step_key(checklist.book, state.index)
+            covered.setdefault(key, []).append((checklist, state))
+    out = []
+    for key, pairs in covered.items():
+        states = [state for _, state in pairs]
+        done = all(s.done for s in states)
+        signed = [s.attestation for s in states if s.attestation is not None]
+        out.append(
+            WorkStep(
+                key,
+                states[0].step,
+                done,
+                max(signed, key=lambda a: a.at) if done and signed else None,
+                tuple(c.record for c, _ in pairs),
+                tuple(s.index for s in states),
+            )
+        )
+    return out
