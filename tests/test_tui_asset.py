@@ -63,40 +63,67 @@ async def test_markup_and_escapes_from_the_network_stay_literal(recorded_store, 
             assert not any("red" in str(s.style) for s in text.spans)
 
 
-async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_store, lab):
+async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_store, lab, tmp_path):
+    signoff = tmp_path / "signoff.pdf"
+    signoff.write_bytes(b"%PDF-1.4 signed")
     app = recorded_app(recorded_store, lab)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter", "right", "right")
         view = open_checklist(app)
-        view.highlighted = first(view, lambda r: r.manual and not r.state.done)
+        view.highlighted = at = first(view, lambda r: r.manual and not r.done)
         ref = view.highlighted_ref
-        finding_id, step = ref.finding_id, ref.state.index
+        finding_id, key = ref.finding_id, ref.key
+        index = next(s.index for s in ref_steps(app, finding_id) if s.key == key)
+
+        def attested():
+            return recorded_store.findings.attestations(finding_id)
+
         await pilot.press("space")
         await pilot.pause()
-        assert step in recorded_store.findings.attestations(finding_id)
-        # the cursor stays on the step, which now shows as attested
-        assert view.highlighted_ref.finding_id == finding_id
-        assert view.highlighted_ref.state.index == step and view.highlighted_ref.state.done
+        assert index in attested()
+        # the cursor moved on to the next manual step to attest; the step shows as attested
+        assert view.highlighted > at
+        assert view.ref_at(at).done and view.ref_at(at).key == key
+        view.highlighted = at
         # a second space asks first; Enter alone (Cancel has the focus) keeps the attestation
         await pilot.press("space")
         assert isinstance(app.screen, Confirm)
         await pilot.press("enter")
         await pilot.pause()
-        assert step in recorded_store.findings.attestations(finding_id)
+        assert index in attested()
         await pilot.press("space", "ctrl+s")
         await pilot.pause()
-        assert step not in recorded_store.findings.attestations(finding_id)
+        assert index not in attested()
         await pilot.press("n")
         assert isinstance(app.screen, NoteForm)
         app.screen.query_one("#note").value = "owner signed the form"
-        app.screen.query_one("#evidence").value = "/srv/evidence/signoff.pdf"
+        app.screen.query_one("#evidence").value = "/srv/evidence/no-such-file.pdf"
+        await pilot.press("ctrl+s")  # evidence that is not there: refused, what was typed kept
+        assert isinstance(app.screen, NoteForm)
+        assert app.screen.query_one("#note").value == "owner signed the form"
+        assert "no-such-file.pdf" in str(app.screen.query_one("#error").content)
+        app.screen.query_one("#evidence").value = str(signoff)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        attested = recorded_store.findings.attestations(finding_id)[step]
-        assert attested.note == "owner signed the form"
-        assert attested.evidence == "/srv/evidence/signoff.pdf"
+        attestation = attested()[index]
+        assert attestation.note == "owner signed the form"
+        assert attestation.evidence == str(signoff) and attestation.evidence_sha256
         assert recorded_store.audit.events()[-1].action == "step.attest"
-        assert "owner signed the form" in str(view.highlighted_option.prompt)
+        assert "owner signed the form" in str(view.get_option_at_index(at).prompt)
+
+
+def ref_steps(app, finding_id):
+    """The worklist keys and playbook indexes of one finding's steps."""
+    from types import SimpleNamespace
+
+    from checks.workflow.checklists import step_key
+
+    detail = app.screen.detail
+    checklist = next(c for c in detail.checklists if c.record.id == finding_id)
+    return [
+        SimpleNamespace(index=s.index, key=step_key(checklist.book, s.index))
+        for s in checklist.steps
+    ]
 
 
 async def test_an_auto_step_is_not_attested_by_hand(recorded_store, lab):
@@ -183,7 +210,7 @@ async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, 
         await pilot.press("enter", "right", "right")
         view = open_checklist(app)
         view.highlighted = first(view, lambda r: r.finding_id is None and r.manual)
-        index = view.highlighted_ref.state.index
+        index = view.highlighted_ref.index
         await pilot.press("n")
         assert isinstance(app.screen, NoteForm)
         assert store.attestations.decommission(asset.id) == {}

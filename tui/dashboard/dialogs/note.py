@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
+from checks.errors import UserError
+from checks.service import remediation
 from tui.dashboard.dialogs.base import FormDialog
 from tui.i18n import tr
 
@@ -42,10 +45,15 @@ class TwoFieldForm(FormDialog[R]):
     FIELDS: tuple[tuple[str, str, str], ...] = ()
     """(id, label string key, placeholder) of the two fields."""
 
+    about = ""
+    """What the form acts on (the steps being attested), shown under its heading."""
+
     def compose(self) -> ComposeResult:
         t = self.lang
         with Vertical(classes="dialog small"):
             yield Label(tr(t, self.HEADING), classes="title")
+            if self.about:
+                yield Static(Text(self.about), classes="about")
             for field_id, label, placeholder in self.FIELDS:
                 yield Label(tr(t, label))
                 yield Input(id=field_id, compact=True, placeholder=placeholder)
@@ -69,9 +77,20 @@ class NoteForm(TwoFieldForm[Note]):
         ("evidence", "note.evidence", "/srv/evidence/… or https://…"),
     )
 
+    def __init__(self, lang: str, about: str = "") -> None:
+        """Args: about: what is being attested (the steps), plain text."""
+        super().__init__(lang)
+        self.about = about
+
     def action_save(self) -> None:
-        """Close with the note and the evidence."""
+        """Close with the note and the evidence; evidence that is neither a file nor a link is
+        refused here, with what was typed kept."""
         note, evidence = self.values()
+        try:
+            remediation.evidence_file(evidence)
+        except UserError as exc:
+            self.error(exc.text(self.lang))
+            return
         self.dismiss(Note(note, evidence))
 
 

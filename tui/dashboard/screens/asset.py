@@ -46,10 +46,24 @@ class AssetScreen(AssetActions):
     HELP_ALSO = (ChecklistView,)
     HELP_EXTRA = (("←→ Tab", "tabs"), ("↑↓ PgUp PgDn Home End", "move"))
 
-    def __init__(self, detail: AssetDetail, lang: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        detail: AssetDetail,
+        lang: str,
+        clock: Callable[[], datetime],
+        *,
+        tab: str = "overview",
+        finding: int | None = None,
+    ) -> None:
+        """Args:
+        tab: the tab to open on (`checklist` from the fix-first screen).
+        finding: on the checklist, put the cursor on this finding's first step to do.
+        """
         super().__init__(lang)
         self.detail = detail
         self.clock = clock
+        self.tab = tab
+        self.finding = finding
 
     @property
     def asset_id(self) -> int | None:
@@ -63,7 +77,7 @@ class AssetScreen(AssetActions):
     def compose(self) -> ComposeResult:
         t = self.lang
         yield Static(id="asset-title")
-        with TabbedContent():
+        with TabbedContent(initial=self.tab):
             with TabPane(tr(t, "tab.overview"), id="overview"):
                 yield VerticalScroll(Static(id="overview-body"))
             with TabPane(tr(t, "tab.findings"), id="findings"):
@@ -78,6 +92,11 @@ class AssetScreen(AssetActions):
 
     def on_mount(self) -> None:
         self.show(self.detail)
+        if self.tab == "checklist":
+            view = self.query_one("#checklist-body", ChecklistView)
+            if self.finding is not None:
+                view.highlight_finding(self.finding)
+            view.focus()
 
     def data_changed(self, changed: set[int]) -> None:
         """Reload the asset when it changed."""
@@ -111,51 +130,59 @@ class AssetScreen(AssetActions):
 
     # -- the checklist tab asks; this attests -----------------------------------------------
 
-    def _attest(self, ref: StepRef, note: str = "", evidence: str = "") -> None:
-        store = self.dash.store
-        index = ref.state.index
+    def _attest(self, refs: list[StepRef], note: str = "", evidence: str = "") -> None:
+        """Attest manual steps not yet done: worklist steps together (one transaction, for
+        every finding each covers), decommission steps one by one."""
+        store, asset = self.dash.store, self.detail.asset
+        todo = [r for r in refs if r.manual and not r.done]
         with self.dash.user_errors():
-            if ref.finding_id is None:
-                remediation.attest_decommission(store, self.detail.asset, index, note, evidence)
-            else:
-                store.findings.attest(ref.finding_id, index, note, evidence)
-            self.dash.sync()
+            keys = [r.key for r in todo if not r.decommission]
+            if keys:
+                remediation.attest_steps(store, asset, keys, note, evidence)
+            for ref in todo:
+                if ref.decommission:
+                    remediation.attest_decommission(store, asset, ref.index, note, evidence)
+        self.dash.sync()
 
     @on(ChecklistView.StepToggled)
     def _toggled(self, event: ChecklistView.StepToggled) -> None:
-        ref = event.ref
-        if not ref.state.done:
-            self._attest(ref)
-        elif ref.finding_id is not None:
-            self._ask_unattest(ref)
+        refs = event.refs
+        if len(refs) > 1 or not refs[0].done:
+            self._attest(refs)
+        elif not refs[0].decommission:
+            self._ask_unattest(refs[0])
         else:
             self.notify(tr(self.lang, "notify.decommission_attested"), markup=False)
 
     def _ask_unattest(self, ref: StepRef) -> None:
         """A second space asks before the attestation (and its note) is taken back."""
         t = self.lang
-        attestation = ref.state.attestation
         body = tr(t, "unattest.body")
-        if attestation is not None:
-            body = f"{attested_by(attestation)}\n\n{body}"
-        title = tr(t, "unattest.title", step=ref.state.step.text.text(t))
+        if ref.attestation is not None:
+            body = f"{attested_by(ref.attestation)}\n\n{body}"
+        if len(ref.covers) > 1:
+            body += "\n" + tr(t, "unattest.shared", n=len(ref.covers))
+        title = tr(t, "unattest.title", step=ref.step.text.text(t))
         ask = Confirm(t, title, body, tr(t, "unattest.yes"))
         self.app.push_screen(ask, partial(self._unattest, ref))
 
     def _unattest(self, ref: StepRef, confirmed: bool | None) -> None:
-        if not confirmed or ref.finding_id is None:
+        if not confirmed:
             return
         with self.dash.user_errors():
-            self.dash.store.findings.unattest(ref.finding_id, ref.state.index)
-            self.dash.sync()
+            remediation.unattest_step(self.dash.store, self.detail.asset, ref.key)
+        self.dash.sync()
 
     @on(ChecklistView.NoteRequested)
     def _note_requested(self, event: ChecklistView.NoteRequested) -> None:
-        self.app.push_screen(NoteForm(self.lang), partial(self._noted, event.ref))
+        t = self.lang
+        about = "\n".join(f"☐ {r.step.text.text(t)}" for r in event.refs)
+        form = NoteForm(t, about)
+        self.app.push_screen(form, partial(self._noted, event.refs))
 
-    def _noted(self, ref: StepRef, note: Note | None) -> None:
+    def _noted(self, refs: list[StepRef], note: Note | None) -> None:
         if note is not None:
-            self._attest(ref, note.note, note.evidence)
+            self._attest(refs, note.note, note.evidence)
 
     @on(ChecklistView.AcceptRequested)
     def _accept_requested(self, event: ChecklistView.AcceptRequested) -> None:

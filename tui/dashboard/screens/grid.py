@@ -23,9 +23,11 @@ from checks.lab.controls import control_by_id
 from checks.model import Asset, Lang, Settings
 from checks.service import inventory
 from checks.store.views import AssetRow
+from checks.text import inert
 from tui.dashboard.bindings import localize
 from tui.dashboard.dialogs.asset_form import AssetForm
 from tui.dashboard.dialogs.import_form import ImportForm
+from tui.dashboard.dialogs.retire import Confirm
 from tui.dashboard.dialogs.settings import SettingsForm, stored_text
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.base import AssetActions
@@ -35,6 +37,7 @@ from tui.dashboard.screens.grid_view import SEVERITY_FILTERS, SORTS, shown, sort
 from tui.dashboard.screens.lab import LabScreen
 from tui.dashboard.screens.org import OrgScreen
 from tui.dashboard.screens.report import ReportScreen
+from tui.dashboard.screens.todo import TodoScreen
 from tui.dashboard.widgets.asset_table import AssetTable
 from tui.dashboard.widgets.filter_box import FilterBox
 from tui.dashboard.widgets.key_bar import KeyBar
@@ -157,7 +160,11 @@ class GridScreen(AssetActions):
         moved = any(r.id not in self.rows or key(self.rows[r.id]) != key(r) for r in fresh)
         for row in fresh:
             self.rows[row.id] = row
+        gone = (changed & self.rows.keys()) - {r.id for r in fresh}  # deleted meanwhile
+        for asset_id in gone:
+            del self.rows[asset_id]
         self.table.update_rows(fresh, self._visible)
+        self.table.remove_ids(gone)
         if moved:  # a row's risk (or other sort key) changed: worst first, always
             self.resort()
         self.update_summary()
@@ -196,6 +203,17 @@ class GridScreen(AssetActions):
         detail = self.dash.store.views.asset_detail(asset.id) if asset and asset.id else None
         if detail is not None:
             self.app.push_screen(AssetScreen(detail, self.lang, self.clock))
+
+    def open_checklist(self, asset_id: int, finding_id: int | None = None) -> None:
+        """Open an asset's screen on its checklist, at the steps of `finding_id`."""
+        detail = self.dash.store.views.asset_detail(asset_id)
+        if detail is not None:
+            screen = AssetScreen(detail, self.lang, self.clock, tab="checklist", finding=finding_id)
+            self.app.push_screen(screen)
+
+    def action_todo(self) -> None:
+        """Fix first: every unresolved finding across assets, worst first."""
+        self.app.push_screen(TodoScreen(self.lang, self.clock, self.open_checklist))
 
     @on(DataTable.RowSelected, "#grid")
     def _row_selected(self) -> None:
@@ -246,6 +264,24 @@ class GridScreen(AssetActions):
             saved = inventory.add(self.dash.store, asset)
             self.saved(saved)
             self.dash.reprobe(saved.asset)
+
+    def action_delete_asset(self) -> None:
+        """Delete the selected asset from the inventory, after confirmation (logged)."""
+        asset = self._selected()
+        if asset is None:
+            return
+        t = self.lang
+        title = tr(t, "delete.title", name=inert(asset.display))
+        ask = Confirm(t, title, tr(t, "delete.body"), tr(t, "delete.yes"))
+        self.app.push_screen(ask, partial(self._delete, asset))
+
+    def _delete(self, asset: Asset, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        with self.dash.user_errors():
+            inventory.delete(self.dash.store, asset)
+            self.notify(tr(self.lang, "delete.done", name=asset.display), markup=False)
+            self.dash.sync()
 
     def action_import_file(self) -> None:
         """Import a CSV or JSON file, showing its per-row errors first."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import humanize
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from checks.rules.web import EXPIRING_DAYS
@@ -70,6 +70,13 @@ def columns_for(width: int) -> list[Column]:
     return widened
 
 
+ROW_KEYS: list[BindingType] = [
+    Binding("home", "scroll_top", "First", show=False),
+    Binding("end", "scroll_bottom", "Last", show=False),
+]
+"""Home and End go to the first and the last row of a table (DataTable's own scroll sideways)."""
+
+
 class NameCell(Text):
     """The name cell; carries the asset id so that sorting can find the row's data."""
 
@@ -86,11 +93,7 @@ class AssetTable(DataTable[Any]):
     AssetTable { height: 1fr; }
     """
 
-    BINDINGS = [
-        Binding("home", "scroll_top", "First", show=False),
-        Binding("end", "scroll_bottom", "Last", show=False),
-    ]
-    """Home and End go to the first and the last row (DataTable's own scroll sideways)."""
+    BINDINGS = ROW_KEYS
 
     def __init__(self, lang: str, clock: Callable[[], datetime], **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -195,6 +198,13 @@ class AssetTable(DataTable[Any]):
                     if old.get(column.key) != sig:
                         old[column.key] = sig
                         self.update_cell(str(row.id), column.key, cell)
+
+    def remove_ids(self, ids: set[int]) -> None:
+        """Drop the rows of these assets (deleted from the inventory)."""
+        for asset_id in ids:
+            self._rows.pop(asset_id, None)
+            if self._cells.pop(asset_id, None) is not None:
+                self.remove_row(str(asset_id))
 
     def resort(self, sort_key: SortKey) -> None:
         """Re-sort in place; the cursor stays on the same asset at the same screen line."""
