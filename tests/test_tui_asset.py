@@ -109,7 +109,7 @@ async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_stor
         assert attestation.note == "owner signed the form"
         assert attestation.evidence == str(signoff) and attestation.evidence_sha256
         assert recorded_store.audit.events()[-1].action == "step.attest"
-        assert "owner signed the form" in str(view.get_option_at_index(at).prompt)
+        assert "owner signed the form" in view.plain_at(at)
 
 
 def ref_steps(app, finding_id):
@@ -166,7 +166,7 @@ async def test_accepting_a_risk_from_the_checklist(recorded_store, lab):
         record = next(r for r in records if r.id == finding_id)
         assert record.status == FindingStatus.ACCEPTED
         assert record.accepted_reason == "vendor patch due in March"
-        heading = str(view.get_option_at_index(0).prompt)
+        heading = view.plain_at(0)
         assert "[accepted risk]" in heading  # the screen redrew from the store
 
 
@@ -221,7 +221,7 @@ async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, 
         attested = store.attestations.decommission(asset.id)[index]
         assert (attested.note, attested.evidence) == ("CEO signed the shutdown", str(shutdown))
         assert attested.evidence_sha256
-        assert "CEO signed the shutdown" in str(view.highlighted_option.prompt)
+        assert "CEO signed the shutdown" in view.plain_at(view.highlighted)
 
 
 async def test_cancelling_the_note_attests_nothing(recorded_store, lab):

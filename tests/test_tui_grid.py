@@ -80,7 +80,7 @@ async def test_enter_opens_the_asset_screen_with_evidence_and_steps(recorded_sto
         findings = str(screen.query_one("#findings-body").content)
         assert "已下线资产仍在提供网页服务" in findings
         view = screen.query_one("#checklist-body")
-        lines = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        lines = [view.plain_at(i) for i in range(view.option_count)]
         assert any("注销ICP备案" in line for line in lines)
         assert lines[0].startswith("‼") and "[待处理]" in lines[0]
         await pilot.press("escape")

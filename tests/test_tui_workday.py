@@ -8,13 +8,18 @@ from datetime import timedelta
 
 import pytest
 from rich.cells import cell_len
+from textual.widgets import TabbedContent
 
 from checks.model import Lifecycle, Severity
+from checks.service import workday
 from tests.tui_support import cell, names_in_order, recorded_app, select
+from tui.dashboard.dialogs.note import NoteForm
 from tui.dashboard.dialogs.retire import Confirm, ConfirmRetire
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.grid import GridScreen
+from tui.dashboard.screens.todo import TodoScreen
 from tui.dashboard.widgets.asset_table import columns_for
+from tui.dashboard.widgets.checklist import ChecklistView
 from tui.dashboard.widgets.key_bar import KeyBar, fit
 from tui.dashboard.widgets.risk import risk_style
 from tui.dashboard.widgets.summary_bar import SummaryBar
@@ -186,3 +191,132 @@ async def test_text_cut_to_fit_ends_with_an_ellipsis(recorded_store, lab):
         assert rendered.overflow == "ellipsis" and rendered.no_wrap
         lines = rendered.wrap(app.console, width)
         assert len(lines) == 1 and str(lines[0]).endswith("…")
+
+
+async def test_fix_first_lists_every_unresolved_finding_worst_first_and_opens_its_checklist(
+    recorded_store, lab
+):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TodoScreen)
+        table = screen.table
+        assert table.row_count == len(screen.items) == len(workday.todo(store)) > 10
+        ranks = [i.record.finding.severity.rank for i in screen.items]
+        assert ranks == sorted(ranks, reverse=True)
+        # three findings of one check on one site are three rows that say which file
+        portal = [
+            str(table.get_cell(str(i.record.id), "problem").plain)
+            for i in screen.items
+            if i.record.finding.check == "sensitive-file-exposed"
+        ]
+        assert len(portal) == len(set(portal)) >= 2
+        assert all(p.startswith("/") for p in portal)
+        # owner filter: o cycles owners, esc shows everybody again
+        await pilot.press("o")
+        owner = screen.owner
+        assert owner and {i.owner for i in screen.items} <= {owner}
+        assert table.row_count < len(workday.todo(store))
+        assert owner in str(screen.query_one("#todo-title").content)
+        await pilot.press("escape")
+        assert screen.owner is None and isinstance(app.screen, TodoScreen)
+        # enter: the asset's checklist, at that finding's first step to do
+        await pilot.press("down", "down")
+        item = screen.selected_item()
+        await pilot.press("enter")
+        asset_screen = app.screen
+        assert isinstance(asset_screen, AssetScreen)
+        assert asset_screen.detail.asset.id == item.asset.id
+        view = asset_screen.query_one(ChecklistView)
+        assert view.has_focus and asset_screen.query_one(TabbedContent).active == "checklist"
+        assert item.record.id in view.highlighted_ref.covers
+
+
+async def test_fix_first_marks_overdue_findings_in_words_and_reverse(recorded_store, lab):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    later = store.clock() + timedelta(days=40)  # every deadline has passed
+    app.grid.clock = app.clock = lambda: later
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        screen = app.screen
+        late = [i for i in screen.items if i.overdue]
+        assert late
+        due = screen.table.get_cell(str(late[0].record.id), "due")
+        assert due.plain.startswith("!") and "reverse" in str(due.style)
+        assert f"{len(late)} OVERDUE" in str(screen.query_one("#todo-title").content)
+
+
+async def test_a_shared_step_is_shown_once_and_attested_for_every_finding(recorded_store, lab):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    async with app.run_test(size=(120, 40)) as pilot:
+        select(app, "www.renli-hr.test")
+        await pilot.press("enter", "right", "right")
+        view = app.screen.query_one(ChecklistView)
+        view.focus()
+        refs = [r for i in range(view.option_count) if (r := view.ref_at(i)) is not None]
+        keys = [r.key for r in refs if not r.decommission]
+        assert len(keys) == len(set(keys))  # each step once
+        shared = next(r for r in refs if len(r.covers) > 1 and r.manual and not r.done)
+        at = next(i for i in range(view.option_count) if view.ref_at(i) == shared)
+        assert "done once, also for" in view.plain_at(at)
+        view.highlighted = at
+        await pilot.press("space")
+        await pilot.pause()
+        for finding_id in shared.covers:
+            assert store.findings.attestations(finding_id)  # one key, every finding
+
+
+async def test_marked_steps_are_attested_together_with_one_note(recorded_store, lab):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    async with app.run_test(size=(120, 40)) as pilot:
+        select(app, "portal.yuanqu-park.test")
+        await pilot.press("enter", "right", "right")
+        view = app.screen.query_one(ChecklistView)
+        view.focus()
+        manual = [
+            i
+            for i in range(view.option_count)
+            if (r := view.ref_at(i)) is not None and r.manual and not r.done
+        ]
+        view.highlighted = manual[0]
+        await pilot.press("m")
+        view.highlighted = manual[2]
+        await pilot.press("m")
+        picked = [view.ref_at(manual[0]), view.ref_at(manual[2])]
+        assert view.plain_at(manual[0]).lstrip().startswith("▶")
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        assert picked[1].step.text.text("en") in str(form.about)  # the form says what it attests
+        form.query_one("#note").value = "removed .git, .env and phpinfo.php"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        events = [e for e in store.audit.events() if e.action == "step.attest"]
+        covered = sum(len(r.covers) for r in picked)
+        assert len(events) == covered
+        assert {e.detail["note"] for e in events} == {"removed .git, .env and phpinfo.php"}
+        assert not view.marked
+
+
+async def test_deleting_an_asset_asks_then_takes_it_off_the_grid(recorded_store, lab):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        select(app, "files.shili-tech.test")
+        rows = app.grid.table.row_count
+        await pilot.press("delete")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")  # Cancel
+        await pilot.pause()
+        assert store.assets.get("files.shili-tech.test") is not None
+        await pilot.press("delete", "ctrl+s")
+        await pilot.pause()
+        assert store.assets.get("files.shili-tech.test") is None
+        assert app.grid.table.row_count == rows - 1
+        assert "files.shili-tech.test" not in names_in_order(app)
+        assert store.audit.events()[-1].action == "asset.delete"

@@ -314,8 +314,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "todo.owner": ("owner: {owner}", "负责人：{owner}"),
     "todo.none": ("Nothing to fix.", "没有需要整改的问题。"),
     "todo.overdue": ("{n} OVERDUE", "逾期 {n} 项"),
-    "todo.late": ("late", "逾期"),
-    "step.covers": ("also for: {what}", "同时适用于：{what}"),
+    "step.covers": ("done once, also for: {what}", "只需做一次，同时适用于：{what}"),
     "unattest.shared": (
         "The step is shared: it opens again for all {n} findings it covers.",
         "该步骤为共用步骤：其涵盖的 {n} 个问题都将重新变为待处理。",

@@ -90,6 +90,18 @@ class AssetScreen(AssetActions):
                 yield VerticalScroll(Static(id="history-body"))
         yield KeyBar()
 
+    def shown_bindings(self) -> list[Binding]:
+        """On the checklist tab its keys come first (after esc): attest, note, mark, accept."""
+        own = super().shown_bindings()
+        if self.query_one(TabbedContent).active != "checklist":
+            return own
+        steps = [b for b in ChecklistView.BINDINGS if isinstance(b, Binding)]
+        return [*own[:1], *steps, *own[1:]]
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_keys()
+
     def on_mount(self) -> None:
         self.show(self.detail)
         if self.tab == "checklist":

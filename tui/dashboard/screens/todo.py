@@ -40,19 +40,19 @@ class TodoColumn:
 
 TODO_COLUMNS = (
     TodoColumn("risk", 6),
-    TodoColumn("asset", 18, 24),
+    TodoColumn("asset", 16, 24),
     TodoColumn("problem", 18, 40),
-    TodoColumn("owner", 8, 10),
+    TodoColumn("owner", 6, 12),
     TodoColumn("age", 4),
-    TodoColumn("due", 10),
+    TodoColumn("due", 6),
 )
 
 
 def todo_columns(width: int) -> list[TodoColumn]:
-    """The columns widened to `width`: the finding and the asset first."""
+    """The columns widened to `width`: the finding first, then the asset, then the owner."""
     spare = width - SCROLLBAR - sum(c.width + CELL_PADDING for c in TODO_COLUMNS)
     out = []
-    for column in sorted(TODO_COLUMNS, key=lambda c: -c.grow):
+    for column in sorted(TODO_COLUMNS, key=lambda c: -c.grow):  # the widest growth first
         extra = max(0, min(column.grow, spare))
         spare -= extra
         out.append(replace(column, width=column.width + extra))
@@ -81,14 +81,15 @@ def problem_text(item: TodoItem, lang: str) -> Text:
     return text
 
 
-def due_text(item: TodoItem, lang: str) -> Text:
-    """The due day; an overdue one says so in words, in reverse (not by colour alone)."""
+def due_text(item: TodoItem) -> Text:
+    """The due day; an overdue one is marked `!` and in reverse (not by colour alone), and the
+    title counts them in words."""
     if item.due_at is None:
         return Text("—", style="dim")
     day = f"{item.due_at.astimezone():%m-%d}"
     if item.overdue:
-        return Text(f"{day} {tr(lang, 'todo.late')}", style="bold reverse")
-    return Text(day)
+        return Text(f"!{day}", style="bold reverse")
+    return Text(f" {day}")
 
 
 class TodoTable(DataTable[Any]):
@@ -179,7 +180,7 @@ class TodoScreen(DashboardScreen):
                     "problem": problem_text(item, t),
                     "owner": Text(inert(item.owner) or "—", style="" if item.owner else "dim"),
                     "age": Text(age_text(item.age, t), justify="right"),
-                    "due": due_text(item, t),
+                    "due": due_text(item),
                 }
                 for cell in cells.values():
                     cell.no_wrap, cell.overflow = True, "ellipsis"

@@ -71,8 +71,8 @@ def columns_for(width: int) -> list[Column]:
 
 
 ROW_KEYS: list[BindingType] = [
-    Binding("home", "scroll_top", "First", show=False),
-    Binding("end", "scroll_bottom", "Last", show=False),
+    Binding("home", "scroll_top", "First", id="first", show=False),
+    Binding("end", "scroll_bottom", "Last", id="last", show=False),
 ]
 """Home and End go to the first and the last row of a table (DataTable's own scroll sideways)."""
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -99,13 +101,14 @@ class ChecklistView(OptionList):
         self.marked: set[str] = set()
         """Option ids of the marked steps."""
         self._findings: dict[int | None, Checklist] = {}
+        self._plain: dict[str, str] = {}
         localize(self, lang)
 
     def show(self, detail: AssetDetail) -> None:
         """Rebuild the list from the asset's checklists, keeping the highlighted step."""
         keep = self.highlighted_option.id if self.highlighted_option else None
         options: list[Option] = []
-        self._refs = {}
+        self._refs, self._plain = {}, {}
         if detail.decommission:
             options.append(self._heading("decommission", self._decommission_head(detail)))
             for state in detail.decommission:
@@ -152,7 +155,12 @@ class ChecklistView(OptionList):
     # -- rendering -----------------------------------------------------------------------
 
     def _heading(self, option_id: str, text: Text) -> Option:
+        self._plain[option_id] = text.plain
         return Option(text, id=option_id, disabled=True)
+
+    def plain_at(self, index: int) -> str:
+        """The text of the option at `index`, as the admin reads it."""
+        return self._plain.get(self.get_option_at_index(index).id or "", "")
 
     def _decommission_head(self, detail: AssetDetail) -> Text:
         done = sum(s.done for s in detail.decommission)
@@ -173,22 +181,30 @@ class ChecklistView(OptionList):
         return head
 
     def _step(self, option_id: str, ref: StepRef) -> Option:
+        """A step as two columns, so that a long step wraps under its own text (not under the
+        tick): its mark, then its kind, text, the law, the findings it covers, who attested."""
         t, findings = self.lang, self._findings
         marks = ("☐", "☑") if ref.manual else ("·", "✓")
-        mark = marks[ref.done]
         picked = "▶" if option_id in self.marked else " "
-        line = Text(f" {picked}{mark} ", style="bold" if ref.done or picked != " " else "")
-        line.append(f"[{tr(t, f'step.{ref.step.kind}')}] ", style="dim")
-        line.append(ref.step.text.text(t))
+        style = "bold" if ref.done or picked != " " else ""
+        mark = Text(f" {picked}{marks[ref.done]} ", style=style)
+        body = Text()
+        body.append(f"[{tr(t, f'step.{ref.step.kind}')}] ", style="dim")
+        body.append(ref.step.text.text(t))
         if ref.step.law:
-            line.append(f"  ({cite(ref.step.law, t)})", style="dim")
-        if len(ref.covers) > 1:
-            others = [finding_label(findings[i].record, t) for i in ref.covers if i in findings]
-            line.append("\n    ⇄ " + tr(t, "step.covers", what="; ".join(others)), style="dim")
+            body.append(f"  ({cite(ref.step.law, t)})", style="dim")
+        others = [finding_label(findings[i].record, t) for i in ref.covers[1:] if i in findings]
+        if others:
+            body.append("\n⇄ " + tr(t, "step.covers", what="; ".join(others)), style="dim")
         if ref.attestation is not None:
-            line.append(f"\n    {attested_by(ref.attestation)}", style="italic")
+            body.append(f"\n{attested_by(ref.attestation)}", style="italic")
+        grid = Table.grid()
+        grid.add_column(width=cell_len(mark.plain), no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(mark, body)
         self._refs[option_id] = ref
-        return Option(line, id=option_id)
+        self._plain[option_id] = mark.plain + body.plain
+        return Option(grid, id=option_id)
 
     # -- keys ------------------------------------------------------------------------------
 
