@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
@@ -18,10 +18,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Input
 
+from checks.errors import UserError
 from checks.intake import ParsedFile
 from checks.lab.controls import control_by_id
 from checks.model import Asset, Lang, Settings
 from checks.service import inventory
+from checks.service.inventory import Imported
+from checks.store import Store
 from checks.store.views import AssetRow
 from checks.text import inert
 from tui.dashboard.bindings import localize
@@ -92,6 +95,8 @@ class GridScreen(AssetActions):
         self.clock = clock
         self.rows: dict[int, AssetRow] = {}
         """Every asset's row, shown or filtered out."""
+        self.importing: int | None = None
+        """Rows an import running in the background has written so far (None: no import)."""
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
@@ -147,6 +152,8 @@ class GridScreen(AssetActions):
             view.append(tr(t, "sum.severity", sev=tr(t, f"risk.{severity}")))
         if self.filter_text:
             view.append(tr(t, "sum.filter", text=self.filter_text))
+        if self.importing is not None:
+            view.insert(0, tr(t, "import.progress", n=self.importing))
         org = self.dash.store.settings.read().org_name or tr(t, "org.default")
         summary = self.query_one(SummaryBar)
         failing = self.dash.store.deliveries.failing_channels()
@@ -285,21 +292,54 @@ class GridScreen(AssetActions):
 
     def action_import_file(self) -> None:
         """Import a CSV or JSON file, showing its per-row errors first."""
+        if self.importing is not None:
+            self.notify(tr(self.lang, "import.busy"), severity="warning", markup=False)
+            return
         self.app.push_screen(ImportForm(self.lang), self._imported)
 
     def _imported(self, parsed: ParsedFile | None) -> None:
         if parsed is None:
             return
+        self.importing = 0
+        self.update_summary()
+        self.import_rows(parsed)
+
+    @work(thread=True, exclusive=True, group="import", name="import", exit_on_error=False)
+    def import_rows(self, parsed: ParsedFile) -> None:
+        """Write the imported rows on a worker thread with its own database connection, so that
+        keys stay answered through a long file; progress shows on the summary line."""
+        store = Store(self.dash.db_path, clock=self.dash.clock)
+        try:
+            done = inventory.import_parsed(
+                store, parsed, on_progress=partial(self.app.call_from_thread, self._import_progress)
+            )
+        except UserError as exc:
+            self.app.call_from_thread(self._import_ended, None, exc)
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self._import_ended, (done, len(parsed.errors)), None)
+
+    def _import_progress(self, rows: int) -> None:
+        self.importing = rows
+        self.update_summary()
+
+    def _import_ended(self, result: tuple[Imported, int] | None, error: UserError | None) -> None:
         t = self.lang
-        with self.dash.user_errors():
-            done = inventory.import_parsed(self.dash.store, parsed)
-            bad = len(parsed.errors)
-            text = tr(t, "import.done", n=done.rows, new=done.new, old=done.existing, bad=bad)
-            self.notify(text, markup=False)
-            if done.held:
-                self.notify(tr(t, "import.held", n=done.held), severity="warning", markup=False)
-            self.dash.sync()
-            self.dash.reschedule()
+        self.importing = None
+        if error is not None or result is None:
+            text = error.text(t) if error is not None else ""
+            self.notify(text, severity="error", markup=False)
+            self.update_summary()
+            return
+        done, bad = result
+        text = tr(t, "import.done", n=done.rows, new=done.new, old=done.existing, bad=bad)
+        self.notify(text, markup=False)
+        if done.held:
+            self.notify(tr(t, "import.held", n=done.held), severity="warning", markup=False)
+        self.dash.sync()
+        self.update_summary()
+        self.dash.reschedule()
 
     def action_settings(self) -> None:
         """Edit the organisation's settings."""
