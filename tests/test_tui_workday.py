@@ -320,3 +320,23 @@ async def test_deleting_an_asset_asks_then_takes_it_off_the_grid(recorded_store,
         assert app.grid.table.row_count == rows - 1
         assert "files.shili-tech.test" not in names_in_order(app)
         assert store.audit.events()[-1].action == "asset.delete"
+
+
+def test_chinese_wraps_between_characters_under_its_own_text():
+    from rich.console import Console
+    from rich.text import Text
+
+    from tui.dashboard.widgets.wrap import Hanging, wrap
+
+    body = Text(
+        "[人工] 排查webshell与后门：查杀工具扫描，近期修改文件、.htaccess/.user.ini、计划任务"
+    )
+    console = Console(width=30, record=True)
+    console.print(Hanging(Text("  ☐ "), body))
+    lines = console.export_text().splitlines()
+    assert lines[0].startswith("  ☐ [人工] 排查")  # not left alone on its line
+    assert all(line.startswith("    ") for line in lines[1:])  # the hanging indent
+    assert all(cell_len(line) <= 30 for line in lines)
+    assert any(".htaccess/.user.ini" in line for line in lines)  # one line: never split
+    assert not any(line.strip().startswith(("，", "、", "：")) for line in lines)
+    assert [line.plain for line in wrap(Text("a" * 25), 10)] == ["a" * 10, "a" * 10, "a" * 5]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import humanize
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App
 
@@ -13,7 +14,16 @@ from checks.names import display_name
 from checks.store.views import AssetDetail
 from checks.text import inert
 from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
-from tui.i18n import tr
+from tui.i18n import STRINGS, tr
+
+LABEL_WIDTH = 9
+"""Display cells of a label column in the certificate and registration blocks."""
+
+
+def _label(lang: str, key: str) -> str:
+    """A label padded to LABEL_WIDTH display cells (Chinese is two cells a character)."""
+    word = tr(lang, f"label.{key}")
+    return word + " " * max(1, LABEL_WIDTH - cell_len(word))
 
 
 def _line(text: Text, label: str, value: str, style: str = "") -> None:
@@ -57,13 +67,19 @@ def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
     if certs:
         cert = certs[0]
         text.append(f"\n{tr(t, 'detail.tls')}\n", style="bold underline")
-        text.append(f"  subject  {inert(cert.subject)}\n  issuer   {inert(cert.issuer)}\n")
-        text.append(f"  SANs     {inert(', '.join(cert.sans))}\n")
-        text.append(f"  valid    {cert.not_before:%Y-%m-%d} → {cert.not_after:%Y-%m-%d} ")
-        text.append(f"({(cert.not_after - now).days}d)\n", style="bold")
-        verdict = "verified" if cert.verified else f"NOT verified: {cert.verify_error}"
-        name = "ok" if cert.hostname_ok else "MISMATCH"
-        text.append(f"  chain    {inert(verdict)}; name {name}\n")
+        text.append(f"  {_label(t, 'subject')}{inert(cert.subject)}\n")
+        text.append(f"  {_label(t, 'issuer')}{inert(cert.issuer)}\n")
+        text.append(f"  {_label(t, 'sans')}{inert(', '.join(cert.sans))}\n")
+        text.append(
+            f"  {_label(t, 'valid')}{cert.not_before:%Y-%m-%d} → {cert.not_after:%Y-%m-%d} "
+        )
+        text.append(f"({tr(t, 'age.d', n=(cert.not_after - now).days)})\n", style="bold")
+        if cert.verified:
+            verdict = tr(t, "cert.verified")
+        else:
+            verdict = tr(t, "cert.not_verified", why=cert.verify_error)
+        name = tr(t, "cert.name_ok" if cert.hostname_ok else "cert.name_mismatch")
+        text.append(f"  {_label(t, 'chain')}{inert(verdict)}; {name}\n")
     return text
 
 
@@ -77,13 +93,15 @@ def _registration(text: Text, reg: Registration, lang: str, now: datetime) -> No
     if not reg.registered:
         text.append(f"  {tr(lang, 'detail.unregistered')}  {inert(reg.source)}\n", style="bold")
         return
+    t = lang
     if reg.expires is not None:
-        text.append(f"  expires  {reg.expires:%Y-%m-%d} ")
-        text.append(f"({(reg.expires - now).days}d)\n", style="bold")
+        text.append(f"  {_label(t, 'expires')}{reg.expires:%Y-%m-%d} ")
+        text.append(f"({tr(t, 'age.d', n=(reg.expires - now).days)})\n", style="bold")
     if reg.created is not None:
-        text.append(f"  created  {reg.created:%Y-%m-%d}\n")
-    text.append(f"  status   {inert(', '.join(reg.statuses) or '—')}\n")
-    text.append(f"  source   {inert(reg.source)}  {inert(reg.registrar)}\n", style="dim")
+        text.append(f"  {_label(t, 'created')}{reg.created:%Y-%m-%d}\n")
+    text.append(f"  {_label(t, 'status')}{inert(', '.join(reg.statuses) or '—')}\n")
+    source = f"  {_label(t, 'source')}{inert(reg.source)}  {inert(reg.registrar)}\n"
+    text.append(source, style="dim")
 
 
 def _entry(text: Text, entry: HttpEntry) -> None:
@@ -156,7 +174,12 @@ def history(d: AssetDetail, lang: str, now: datetime) -> Text:
         text.append(f"{ms:.0f} ms\n" if ms is not None else "—\n")
     text.append(f"\n{tr(lang, 'detail.events')}\n", style="bold underline")
     for event in reversed(d.events):
-        text.append(f"  {event.at:%Y-%m-%d %H:%M}  {inert(event.actor)}  {event.action}")
+        key = f"event.{event.action}"
+        what = tr(lang, key) if key in STRINGS else event.action
+        text.append(f"  {event.at:%Y-%m-%d %H:%M}  {inert(event.actor)}  {what}")
+        for field in ("step", "note", "reason"):
+            if event.detail.get(field):
+                text.append("  " + inert(str(event.detail[field])), style="italic")
         changes = event.detail.get("changes")
         if changes:
             listed = ", ".join(f"{k}: {a!s} → {b!s}" for k, (a, b) in changes.items())

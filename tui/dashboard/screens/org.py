@@ -18,6 +18,7 @@ from tui.dashboard.dialogs.note import Note, NoteForm
 from tui.dashboard.screens.base import DashboardScreen
 from tui.dashboard.widgets.cells import attested_by, progress_bar
 from tui.dashboard.widgets.key_bar import KeyBar
+from tui.dashboard.widgets.wrap import Hanging
 from tui.i18n import tr
 
 NO_NOTE = Note("", "")
@@ -78,8 +79,8 @@ class OrgScreen(DashboardScreen):
         t = self.lang
         # ☑ done, ☐ not done, ? could not be verified (unknown is never ☑)
         mark = "☑" if state.done else "?" if state.not_verified else "☐"
-        line = Text(f"  {mark} ", style="bold" if state.done else "")
-        line.append(f"[{tr(t, f'mode.{state.item.mode}')}] ", style="dim")
+        lead = Text(f"  {mark} ", style="bold" if state.done else "")
+        line = Text(f"[{tr(t, f'mode.{state.item.mode}')}] ", style="dim")
         line.append(state.item.text.text(t))
         if state.detail:
             line.append(f"  {inert(state.detail)}", style="dim")
@@ -89,7 +90,7 @@ class OrgScreen(DashboardScreen):
         if state.attestation is not None:
             line.append(f"  {attested_by(state.attestation)}", style="italic")
         self.items[state.item.id] = state.item
-        return Option(line, id=state.item.id)
+        return Option(Hanging(lead, line), id=state.item.id)
 
     def highlighted_item(self) -> OrgItem | None:
         """The item under the cursor."""

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.cells import cell_len
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -28,6 +26,7 @@ from checks.workflow.checklists import Checklist, StepKey, worklist
 from tui.dashboard.bindings import localize
 from tui.dashboard.widgets.cells import attested_by, progress_bar
 from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
+from tui.dashboard.widgets.wrap import Hanging
 from tui.i18n import tr
 
 
@@ -181,8 +180,8 @@ class ChecklistView(OptionList):
         return head
 
     def _step(self, option_id: str, ref: StepRef) -> Option:
-        """A step as two columns, so that a long step wraps under its own text (not under the
-        tick): its mark, then its kind, text, the law, the findings it covers, who attested."""
+        """A step: its mark, then (wrapped under itself, Chinese too) its kind, text, the law,
+        the findings it covers, who attested."""
         t, findings = self.lang, self._findings
         marks = ("☐", "☑") if ref.manual else ("·", "✓")
         picked = "▶" if option_id in self.marked else " "
@@ -198,13 +197,9 @@ class ChecklistView(OptionList):
             body.append("\n⇄ " + tr(t, "step.covers", what="; ".join(others)), style="dim")
         if ref.attestation is not None:
             body.append(f"\n{attested_by(ref.attestation)}", style="italic")
-        grid = Table.grid()
-        grid.add_column(width=cell_len(mark.plain), no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(mark, body)
         self._refs[option_id] = ref
         self._plain[option_id] = mark.plain + body.plain
-        return Option(grid, id=option_id)
+        return Option(Hanging(mark, body), id=option_id)
 
     # -- keys ------------------------------------------------------------------------------
 
