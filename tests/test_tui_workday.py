@@ -340,3 +340,17 @@ def test_chinese_wraps_between_characters_under_its_own_text():
     assert any(".htaccess/.user.ini" in line for line in lines)  # one line: never split
     assert not any(line.strip().startswith(("，", "、", "：")) for line in lines)
     assert [line.plain for line in wrap(Text("a" * 25), 10)] == ["a" * 10, "a" * 10, "a" * 5]
+
+
+async def test_the_checklist_tab_takes_the_focus_and_arrows_still_switch_tabs(recorded_store, lab):
+    app = recorded_app(recorded_store, lab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "right", "right")
+        screen = app.screen
+        tabs = screen.query_one(TabbedContent)
+        assert tabs.active == "checklist" and screen.query_one(ChecklistView).has_focus
+        assert "space" in key_bar(app)
+        await pilot.press("right")
+        assert tabs.active == "history"
+        await pilot.press("left")
+        assert tabs.active == "checklist" and screen.query_one(ChecklistView).has_focus

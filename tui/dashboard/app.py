@@ -197,7 +197,9 @@ class AssetWatchApp(App[None]):
             self.run_sweep(assets, config)
 
     def action_sweep_all(self) -> None:
-        """Sweep every asset now (and resume background probing)."""
+        """Sweep every asset now (and resume background probing, saying so)."""
+        if self.paused:
+            self.notify(tr(self.lang, "notify.resumed"), markup=False)
         self.set_reactive(AssetWatchApp.paused, False)
         self.start_sweep(None)
 
@@ -215,10 +217,12 @@ class AssetWatchApp(App[None]):
         self.sweeping = False
         self.grid.update_summary()
 
-    def reprobe(self, asset: Asset) -> None:
-        """Probe one asset now, outside the schedule."""
+    def reprobe(self, asset: Asset, *, tell: bool = False) -> None:
+        """Probe one asset now, outside the schedule (`tell`: say so, for the `r` key)."""
         with self.user_errors():
             self.probe_now([asset], self.probe_config())
+            if tell:
+                self.notify(tr(self.lang, "notify.probing", name=asset.display), markup=False)
 
     # -- the workers -----------------------------------------------------------------------
 

@@ -326,6 +326,11 @@ DASHBOARD: dict[str, tuple[str, str]] = {
         "标记所选人工步骤；随后按 space 或 n 一次确认全部已标记步骤",
     ),
     "todo.nobody": ("nobody", "无人负责"),
+    "notify.probing": ("Probing {name}…", "正在探测 {name}…"),
+    "notify.resumed": (
+        "Background probing resumed (R sweeps and resumes; p pauses again)",
+        "后台探测已恢复（R 扫描并恢复；按 p 可再次暂停）",
+    ),
     "label.subject": ("subject", "主体"),
     "label.issuer": ("issuer", "颁发者"),
     "label.sans": ("SANs", "备用名称"),

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Sparkline, Static, TabbedContent, TabPane, Tabs
 
 from checks.model import Asset
 from checks.service import remediation
@@ -38,13 +38,17 @@ class AssetScreen(AssetActions):
         Binding("x", "retire", "Retire", id="retire"),
         Binding("b", "accept_baseline", "Baseline", id="baseline"),
         Binding("p", "pause", "Pause", id="pause"),
+        Binding("left", "tab(-1)", "Previous tab", id="tab-prev", show=False, key_display="←"),
+        Binding("right", "tab(1)", "Next tab", id="tab-next", show=False, key_display="→"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
     """Keys of the asset screen (the checklist tab adds its own)."""
 
+    TABS = ("overview", "findings", "checklist", "history")
+
     HELP_ALSO = (ChecklistView,)
-    HELP_EXTRA = (("←→ Tab", "tabs"), ("↑↓ PgUp PgDn Home End", "move"))
+    HELP_EXTRA = (("Tab", "tabs"), ("↑↓ PgUp PgDn Home End", "move"))
 
     def __init__(
         self,
@@ -100,7 +104,19 @@ class AssetScreen(AssetActions):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        """The checklist's keys work at once: its list takes the focus (← → still switch)."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "checklist":
+            self.query_one("#checklist-body", ChecklistView).focus()
+        else:
+            tabs.query_one(Tabs).focus()  # ← → keep switching tabs
         self.refresh_keys()
+
+    def action_tab(self, step: int) -> None:
+        """The previous or next tab (from the checklist; the tab bar does this itself)."""
+        tabs = self.query_one(TabbedContent)
+        at = self.TABS.index(tabs.active) if tabs.active in self.TABS else 0
+        tabs.active = self.TABS[(at + step) % len(self.TABS)]
 
     def on_mount(self) -> None:
         self.show(self.detail)

@@ -171,7 +171,7 @@ class AssetActions(DashboardScreen):
     def action_reprobe(self) -> None:
         """Re-probe the selected asset now."""
         if asset := self._selected():
-            self.dash.reprobe(asset)
+            self.dash.reprobe(asset, tell=True)
 
     def action_edit(self) -> None:
         """Edit the selected asset."""
