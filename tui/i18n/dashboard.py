@@ -315,6 +315,14 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "todo.none": ("Nothing to fix.", "没有需要整改的问题。"),
     "todo.overdue": ("{n} OVERDUE", "逾期 {n} 项"),
     "step.covers": ("done once, also for: {what}", "只需做一次，同时适用于：{what}"),
+    "step.covers_all": (
+        "its steps below are done once, also for: {what}",
+        "以下步骤只需做一次，同时适用于：{what}",
+    ),
+    "step.listed_under": (
+        "every step is shared: listed (and done once) under {what}",
+        "全部步骤为共用步骤：列在（并只需做一次于）{what} 之下",
+    ),
     "unattest.shared": (
         "The step is shared: it opens again for all {n} findings it covers.",
         "该步骤为共用步骤：其涵盖的 {n} 个问题都将重新变为待处理。",

@@ -8,7 +8,7 @@ attested together, with one note (`n`) or without (`space`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,6 +101,8 @@ class ChecklistView(OptionList):
         """Option ids of the marked steps."""
         self._findings: dict[int | None, Checklist] = {}
         self._plain: dict[str, str] = {}
+        self._common: dict[int | None, set[int]] = {}
+        """Per heading finding: the findings that share every step listed under it."""
         localize(self, lang)
 
     def show(self, detail: AssetDetail) -> None:
@@ -121,9 +123,17 @@ class ChecklistView(OptionList):
                 work.step, work.done, work.attestation, work.key, finding_id=ids[0], covers=ids
             )
             listed.setdefault(ids[0], []).append(ref)
+        every = [r for refs in listed.values() for r in refs]
         for finding_id, checklist in by_finding.items():
-            options.append(self._heading(f"finding-{finding_id}", self._finding_head(checklist)))
-            for ref in listed.get(finding_id, []):
+            mine = listed.get(finding_id, [])
+            # findings that share every step listed here are named once, in the heading
+            shared = [set(r.covers[1:]) for r in mine]
+            common = set.intersection(*shared) if shared else set()
+            self._common[finding_id] = common
+            elsewhere = [r.finding_id for r in every if finding_id in r.covers[1:]]
+            head = self._finding_head(checklist, common, elsewhere if not mine else [])
+            options.append(self._heading(f"finding-{finding_id}", head))
+            for ref in mine:
                 options.append(self._step(f"work-{ref.key}", ref))
         self.marked &= self._refs.keys()
         self.clear_options()
@@ -131,6 +141,12 @@ class ChecklistView(OptionList):
         option_ids = [o.id for o in options]
         if keep in option_ids:
             self.highlighted = option_ids.index(keep)
+        else:  # the first manual step to attest, else the first step
+            steps = [i for i, o in enumerate(options) if o.id in self._refs]
+            todo = [i for i in steps if self._refs[str(options[i].id)].manual]
+            todo = [i for i in todo if not self._refs[str(options[i].id)].done] or steps
+            if todo:
+                self.highlighted = todo[0]
 
     def ref_at(self, index: int) -> StepRef | None:
         """The step the option at `index` stands for (None for a heading)."""
@@ -153,8 +169,8 @@ class ChecklistView(OptionList):
 
     # -- rendering -----------------------------------------------------------------------
 
-    def _heading(self, option_id: str, text: Text) -> Option:
-        self._plain[option_id] = text.plain
+    def _heading(self, option_id: str, text: Text | Hanging) -> Option:
+        self._plain[option_id] = str(text)
         return Option(text, id=option_id, disabled=True)
 
     def plain_at(self, index: int) -> str:
@@ -168,16 +184,33 @@ class ChecklistView(OptionList):
         head.append(f"  {progress_bar(done, total)} {done}/{total}")
         return head
 
-    def _finding_head(self, checklist: Checklist) -> Text:
+    def _labels(self, finding_ids: Iterable[int | None]) -> str:
+        found = self._findings
+        return "; ".join(
+            finding_label(found[i].record, self.lang)
+            for i in dict.fromkeys(finding_ids)
+            if i in found
+        )
+
+    def _finding_head(
+        self, checklist: Checklist, common: set[int], elsewhere: list[int | None]
+    ) -> Hanging:
+        """The finding, its status and progress; the findings its steps are done once with, or
+        (all its steps shared) where they are listed."""
         t = self.lang
         record = checklist.record
         severity = record.finding.severity
         total = len(checklist.steps)
-        head = Text(f"{RISK_SYMBOL[severity]} ", style=risk_style(self.app, severity))
-        head.append(finding_label(record, t), style="bold")
+        lead = Text(f"{RISK_SYMBOL[severity]} ", style=risk_style(self.app, severity))
+        head = Text(finding_label(record, t), style="bold")
         head.append(f"  [{tr(t, f'status.{record.status}')}]  ")
         head.append(f"{progress_bar(checklist.done, total)} {checklist.done}/{total}")
-        return head
+        if common:
+            ids = [i for i in self._findings if i in common]
+            head.append("\n⇄ " + tr(t, "step.covers_all", what=self._labels(ids)), style="dim")
+        if elsewhere:
+            head.append("\n⇄ " + tr(t, "step.listed_under", what=self._labels(elsewhere)))
+        return Hanging(lead, head)
 
     def _step(self, option_id: str, ref: StepRef) -> Option:
         """A step: its mark, then (wrapped under itself, Chinese too) its kind, text, the law,
@@ -192,9 +225,10 @@ class ChecklistView(OptionList):
         body.append(ref.step.text.text(t))
         if ref.step.law:
             body.append(f"  ({cite(ref.step.law, t)})", style="dim")
-        others = [finding_label(findings[i].record, t) for i in ref.covers[1:] if i in findings]
+        common = self._common.get(ref.finding_id, set())
+        others = [i for i in ref.covers[1:] if i in findings and i not in common]
         if others:
-            body.append("\n⇄ " + tr(t, "step.covers", what="; ".join(others)), style="dim")
+            body.append("\n⇄ " + tr(t, "step.covers", what=self._labels(others)), style="dim")
         if ref.attestation is not None:
             body.append(f"\n{attested_by(ref.attestation)}", style="italic")
         self._refs[option_id] = ref
