@@ -123,8 +123,8 @@ def test_scan_json_contract_and_exit_codes(capsys, lab, db, tmp_path):
     assert json_lines(out) == []
 
 
-def test_demo_scan_reports_each_incident_where_expected(capsys):
-    code, out, _ = run(capsys, "--lang", "en", "demo", "--scan", "--json")
+def test_demo_scan_reports_each_incident_where_expected(capsys, db):
+    code, out, _ = run(capsys, "--lang", "en", "demo", "--db", db, "--scan", "--json")
     assert code == 1
     found = {(f["asset"], f["check"]) for f in json_lines(out)}
     expected = {
@@ -185,8 +185,8 @@ def test_demo_scan_reports_each_incident_where_expected(capsys):
     assert healthy == set()
 
 
-def test_demo_speaks_chinese(capsys):
-    _, out, _ = run(capsys, "--lang", "zh", "demo", "--scan")
+def test_demo_speaks_chinese(capsys, db):
+    _, out, _ = run(capsys, "--lang", "zh", "demo", "--db", db, "--scan")
     assert "已下线资产仍在提供网页服务" in out
     assert normalize_name("官网.示例.test") not in out
 
@@ -262,7 +262,7 @@ def test_checklist_attest_and_accept_risk(capsys, lab, db):
         "--who",
         "alice",
     )
-    assert code == 0 and "in-progress" in out
+    assert code == 0 and "https-not-enforced: in progress" in out
     _, out, _ = run(capsys, "--db", db, "findings", "--json")
     statuses = {
         f["check"]: f["status"] for f in json_lines(out) if f["asset"] == "news.shili-tech.test"

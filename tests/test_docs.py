@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
+
+import pytest
 
 from checks.knowledge.catalog import CATALOG
 from tui.cli import build_parser
@@ -119,3 +122,51 @@ def test_the_install_ships_every_package_and_data_file():
     on_disk_data = {p for top in ("checks", "tui") for p in (root / top).rglob("*.tcss")}
     on_disk_data |= set((root / "checks" / "data").glob("*.json"))
     assert on_disk_data and on_disk_data <= shipped_data
+
+
+def _story() -> list[list[str]]:
+    """The README story's command lines, as argument lists (without `assetwatch`)."""
+    import shlex
+
+    block = README.split("<!-- story:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert all(line[0] == "assetwatch" for line in lines)
+    return [line[1:] for line in lines]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_readme_story_works_to_its_last_line(lang, tmp_path, monkeypatch, capsys):
+    """Issue 13: the retired HR site from critical to resolved, literally, in both languages."""
+    import json
+
+    from tui.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    codes, outputs = [], []
+    for argv in _story():
+        codes.append(main(["--lang", lang, *argv]))
+        outputs.append(capsys.readouterr())
+    # The first sweep finds the critical findings; the rest of the story runs without error.
+    assert codes[0] == 1 and 2 not in codes, [o.err for o in outputs]
+    assert "hr-story.db" in outputs[0].err  # the demo says where its database is, and keeps it
+    assert (tmp_path / "hr-story.db").exists()
+    queue = outputs[1].out
+    assert queue.index("retired-still-serving") < queue.index("icp-filed-but-retired")
+    resolved = "已整改" if lang == "zh" else "resolved"
+    attested = outputs[5].out + outputs[6].out
+    assert attested.count(resolved) == 4
+    assert "SHA-256" in outputs[5].out
+    assert "retired-still" not in outputs[7].out  # the queue keeps only the filing work
+    assert "www.renli-hr.test" in outputs[8].out  # the report names the site
+    # The report's findings fixed: the four critical findings of the HR site, with evidence.
+    assert main(["--lang", lang, "--db", "hr-story.db", "report", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    fixed = {f["check"] for f in report["findings_fixed"] if f["asset"] == "www.renli-hr.test"}
+    assert fixed == {
+        "retired-still-resolves",
+        "retired-still-serving",
+        "seo-spam",
+        "injected-script",
+    }
+    sums = (tmp_path / "hr-evidence" / "SHA256SUMS").read_bytes()
+    assert hashlib.sha256(sums).hexdigest() in json.dumps(report["attestations"])

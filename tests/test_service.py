@@ -424,3 +424,27 @@ def test_a_deleted_asset_leaves_the_inventory_but_not_the_record(recorded_store)
     again = inventory.add(store, Asset(asset.name)).asset
     assert again.id != asset.id and inventory.asset_named(store, asset.name).id == again.id
     assert store.assets.by_id(asset.id or 0) is not None
+
+
+def test_importing_a_deleted_name_starts_a_new_asset(recorded_store, tmp_path):
+    store = recorded_store
+    asset = inventory.asset_named(store, "docs.shili-tech.test")
+    inventory.delete(store, asset)
+    rows = tmp_path / "assets.csv"
+    rows.write_text("name,owner\ndocs.shili-tech.test,市场部\n", encoding="utf-8")
+    done = inventory.import_file(store, rows)
+    assert (done.new, done.errors) == (1, ())
+    again = inventory.asset_named(store, "docs.shili-tech.test")
+    assert again.id != asset.id and again.owner == "市场部"
+    old = store.assets.by_id(asset.id or 0)
+    assert old is not None and old.deleted_at is not None
+    assert store.findings.query(asset_id=asset.id, active_only=False, include_deleted=True)
+
+
+def test_a_url_given_as_a_name_becomes_host_and_url():
+    asset = inventory.from_url(
+        Asset("https://hr.example.com:8443/portal", urls=("http://x.test/",))
+    )
+    assert asset.name == "hr.example.com"
+    assert asset.urls == ("https://hr.example.com:8443/portal", "http://x.test/")
+    assert inventory.from_url(Asset("hr.example.com")) == Asset("hr.example.com")

@@ -7,19 +7,25 @@ from datetime import UTC, datetime, timedelta
 from checks.knowledge.playbooks import Step, StepKind, Verifier
 from checks.model import (
     Asset,
+    Attestation,
     Bilingual,
     CertInfo,
     DnsAnswer,
     DnsStatus,
+    Finding,
+    FindingRecord,
     FindingStatus,
     HttpEntry,
     HttpError,
     Lifecycle,
     ProbeOutcome,
+    Severity,
 )
 from checks.workflow.checklists import auto_step_done
 from checks.workflow.decommission import transition
 from checks.workflow.findings import status_of
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 def test_every_auto_step_kind_is_verified_from_probe_data():
@@ -126,3 +132,34 @@ def test_only_the_decommission_checklist_retires_an_existing_asset():
     assert transition(retiring, active).lifecycle == active  # a retirement can be called off
     assert transition(retired, active).lifecycle == active  # back in service
     assert transition(retired, retiring).lifecycle == retired
+
+
+def _record(check: str, fid: int, subject: str = "") -> FindingRecord:
+    finding = Finding("hr.test", check, Severity.CRITICAL, check, check, "e=1", subject)
+    return FindingRecord(finding, FindingStatus.OPEN, NOW, NOW, id=fid, firing=False)
+
+
+def test_a_shared_step_is_done_only_when_every_finding_has_it():
+    from checks.knowledge.playbooks import playbook_for
+    from checks.workflow.checklists import checklists, step_key, worklist
+
+    serving, resolves = _record("retired-still-serving", 1), _record("retired-still-resolves", 2)
+    book = playbook_for("retired-still-serving")
+    assert book is not None
+    first = book.manual[0]
+    early = Attestation("li", NOW - timedelta(hours=2), "signed")
+    late = Attestation("li", NOW - timedelta(hours=1), "signed again")
+    # Attested for one finding only (a second one appeared later): not done yet.
+    work = worklist(checklists([serving, resolves], None, {1: {first: early}}, NOW))
+    shared = next(w for w in work if w.key == step_key(book, first))
+    assert shared.shared and shared.findings == (serving, resolves)
+    assert shared.indexes == (first, first)
+    assert not shared.done and shared.attestation is None
+    attested = {1: {first: early}, 2: {first: late}}
+    work = worklist(checklists([serving, resolves], None, attested, NOW))
+    shared = next(w for w in work if w.key == step_key(book, first))
+    assert shared.done and shared.attestation == late  # the latest of theirs
+    # Each key once; a step with a share id has that id as its key.
+    keys = [w.key for w in work]
+    assert len(keys) == len(set(keys)) == len(book.steps)
+    assert "cancel-icp-filing" in keys

@@ -176,6 +176,7 @@ def finding_object(event: AlertEvent, lang: str) -> dict[str, Any] | None:
         "first_seen": _iso(event.first_seen),
         "last_seen": _iso(event.last_seen),
         "status": event.status,
+        "subject": event.subject,
     }
 
 

@@ -40,6 +40,7 @@ def _files(outcome: ProbeOutcome, findings: list[FindingRecord], asset: Asset) -
     rows = [
         {
             "check": r.finding.check,
+            "subject": r.finding.subject,
             "severity": str(r.finding.severity),
             "status": str(r.status),
             "evidence": r.finding.evidence,

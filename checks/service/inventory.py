@@ -14,7 +14,7 @@ from pathlib import Path
 from checks.errors import UserError
 from checks.intake import ParsedFile, Row, RowError, merge, read_rows
 from checks.model import Asset, Lifecycle
-from checks.names import normalize_name
+from checks.names import host_of, normalize_name
 from checks.store import Store
 from checks.workflow.decommission import Transition, transition
 
@@ -39,6 +39,16 @@ def asset_named(store: Store, name: str) -> Asset:
     if asset is None:
         raise UserError(f"no asset named {name}", f"没有名为 {name} 的资产")
     return asset
+
+
+def from_url(asset: Asset) -> Asset:
+    """An asset named by a URL (`add https://host/path`) is named by its host, and the URL
+    becomes the first of its URLs (the one the probes ask)."""
+    if "://" not in asset.name:
+        return asset
+    url = asset.name
+    urls = (url, *(u for u in asset.urls if u != url))
+    return replace(asset, name=normalize_name(host_of(url)), urls=urls)
 
 
 def save(store: Store, asset: Asset, who: str | None = None, source: str = "") -> Saved:

@@ -171,17 +171,32 @@ def key_of(record: FindingRecord, step: int) -> StepKey:
 
 
 def finding_of(store: Store, asset: Asset, check_id: str, subject: str = "") -> FindingRecord:
-    """The finding of `check_id` on the asset.
+    """The finding of `check_id` on the asset; `subject` picks one when the check fired for
+    several files, ports or names of it.
 
     Raises:
-        UserError: the asset has no such finding.
+        UserError: the asset has no such finding, or several and no subject says which.
     """
-    record = store.findings.one(asset.name, check_id, subject)
-    if record is None or record.id is None:
+    found = [
+        r
+        for r in store.findings.query(asset_id=asset.id, active_only=False)
+        if r.finding.check == check_id and r.id is not None
+    ]
+    if subject:
+        found = [r for r in found if r.finding.subject == subject]
+    if not found:
+        what = f"{check_id} ({subject})" if subject else check_id
         raise UserError(
-            f"{asset.display} has no {check_id} finding", f"{asset.display} 没有 {check_id} 问题"
+            f"{asset.display} has no {what} finding", f"{asset.display} 没有 {what} 问题"
         )
-    return record
+    unresolved = [r for r in found if r.status != FindingStatus.RESOLVED] or found
+    if len({r.finding.subject for r in unresolved}) > 1:
+        listed = ", ".join(sorted(r.finding.subject for r in unresolved))
+        raise UserError(
+            f"{asset.display} has several {check_id} findings; say which with --subject ({listed})",
+            f"{asset.display} 有多个 {check_id} 问题；请用 --subject 指明（{listed}）",
+        )
+    return unresolved[0]
 
 
 def accept_baseline(store: Store, asset: Asset, who: str | None = None) -> Baseline:

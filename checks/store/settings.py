@@ -13,6 +13,11 @@ from checks.store.audit import AuditLog, actor
 from checks.store.codec import ts
 
 
+def typed(key: str, raw: str) -> object:
+    """A stored setting's value, typed; None when `raw` is not a valid value for `key`."""
+    return _typed(key, raw)
+
+
 def _typed(key: str, raw: str) -> object:
     if key == "lang":
         return Lang(raw) if raw in tuple(Lang) else None

@@ -121,7 +121,19 @@ def finding_json(record: FindingRecord, lang: str) -> dict[str, Any]:
         "first_seen": ts(record.first_seen),
         "last_seen": ts(record.last_seen),
         "status": str(record.status),
+        "subject": f.subject,
     }
+
+
+def severity_word(severity: Severity, lang: str) -> str:
+    """CRITICAL, HIGH... in English tables; 严重, 高危... in Chinese ones."""
+    word = tr(lang, f"cli.severity.{severity}")
+    return word.upper() if lang == Lang.EN else word
+
+
+def subject_suffix(subject: str) -> str:
+    """What follows a finding's title: which file, port or name (" — /.env"), or nothing."""
+    return f" — {subject}" if subject else ""
 
 
 def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: TextIO) -> None:
@@ -135,10 +147,10 @@ def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: 
         return
     rows = [
         [
-            r.finding.severity.upper(),
+            severity_word(r.finding.severity, lang),
             display_name(r.finding.asset),
             r.finding.check,
-            r.finding.title.text(lang),
+            r.finding.title.text(lang) + subject_suffix(r.finding.subject),
         ]
         for r in records
     ]
@@ -149,7 +161,7 @@ def print_findings(records: list[FindingRecord], lang: str, as_json: bool, out: 
         lines += [row, "    " + inert(r.finding.evidence)[:EVIDENCE_MAX]]
     out.write("\n".join(lines) + "\n")
     counts = {s: sum(1 for r in records if r.finding.severity == s) for s in Severity}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    summary = ", ".join(f"{n} {severity_word(s, lang).lower()}" for s, n in counts.items() if n)
     out.write("\n" + tr(lang, "cli.findings.summary", n=len(records), summary=summary) + "\n")
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
 
+import platformdirs
+
 from checks.model import Kind, Lifecycle, Severity
 from checks.service.pages import DEFAULT_URL
 from checks.service.sweeps import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
@@ -77,6 +79,10 @@ def add_inventory_parsers(sub: Subparsers, lang: str) -> None:
     add.add_argument("--tag", action="append", default=[], help=h("tag"))
     add.add_argument("--notes", default="", help=h("notes"))
 
+    delete = sub.add_parser("delete", help=h("delete"))
+    delete.add_argument("name", help=h("asset"))
+    delete.add_argument("--yes", action="store_true", help=h("yes"))
+
     retire = sub.add_parser("retire", help=h("retire"))
     retire.add_argument("name", help=h("asset"))
 
@@ -124,6 +130,17 @@ def add_scan_parsers(sub: Subparsers, lang: str) -> None:
 
     demo = sub.add_parser("demo", help=h("demo"))
     demo.add_argument("--scan", action="store_true", help=h("demo_scan"))
+    # dest of its own: a subcommand's default would overwrite the global --db given before it
+    folder = str(Path(platformdirs.user_data_dir("assetwatch", appauthor=False)) / "demo")
+    demo.add_argument("--db", dest="demo_db", metavar="PATH", help=h("demo_db", folder=folder))
+    demo.add_argument("--clean", action="store_true", help=h("demo_clean", folder=folder))
+    demo.add_argument(
+        "--play",
+        action="append",
+        default=[],
+        metavar="CONTROL",
+        help=h("demo_play"),
+    )
     add_sweep_options(demo, h)
 
 
@@ -150,10 +167,17 @@ def add_remediation_parsers(sub: Subparsers, lang: str) -> None:
     plan = sub.add_parser("checklist", help=h("checklist"))
     plan.add_argument("name", help=h("asset"))
 
+    todo = sub.add_parser("todo", help=h("todo"))
+    todo.add_argument("--owner", help=h("todo_owner"))
+    todo.add_argument("--json", action="store_true", help=h("json"))
+
     att = sub.add_parser("attest", help=h("attest"))
     att.add_argument("name", help=h("asset"))
-    att.add_argument("check", help=h("check"))
-    att.add_argument("step", type=int, help=h("step"))
+    att.add_argument("check", nargs="?", help=h("check"))
+    att.add_argument("step", nargs="?", type=int, help=h("step"))
+    att.add_argument(
+        "--step", dest="keys", action="append", default=[], metavar="KEY", help=h("step_key")
+    )
     att.add_argument("--note", default="", help=h("note"))
     att.add_argument("--evidence", default="", help=h("evidence_path"))
     att.add_argument("--who", default=None, help=h("who"))
@@ -181,6 +205,12 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     rep.add_argument("--lang", dest="report_lang", choices=LANGS, help=h("report_lang"))
     rep.add_argument("--since", metavar="YYYY-MM-DD", help=h("since"))
     rep.add_argument("-o", "--output", type=Path, help=h("output"))
+
+    conf = sub.add_parser("settings", help=h("settings"))
+    conf.add_argument(
+        "--set", dest="changes", action="append", default=[], metavar="KEY=VALUE", help=h("set")
+    )
+    conf.add_argument("--json", action="store_true", help=h("json"))
 
     evi = sub.add_parser("evidence", help=h("evidence"))
     evi.add_argument("name", help=h("asset"))

@@ -138,7 +138,12 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.help.check": ("check id of the finding", "问题的检查项 id"),
     "cli.help.step": ("step number, as `checklist` shows", "步骤编号（见 `checklist`）"),
     "cli.help.who": ("who did it (default: you)", "执行人（默认当前用户）"),
-    "cli.help.subject": ("for checks that fire per URL or port", "按网址或端口区分时使用"),
+    "cli.help.subject": (
+        "which of several findings of the check: its file, port or name (shown after — in "
+        "`checklist`, `findings` and `todo`; `subject` in their JSON)",
+        "同一检查项有多个问题时指明哪一个：文件、端口或名称（见 `checklist`、`findings`、"
+        "`todo` 中 — 之后的内容，JSON 中的 `subject`）",
+    ),
     "cli.help.accept_reason": ("why the risk is accepted", "接受风险的原因"),
     "cli.help.until": ("the day the acceptance ends", "接受风险的截止日期"),
     "cli.help.org_attest": ("attest an item as done", "确认某事项已完成"),
@@ -217,10 +222,6 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.findings.summary": ("{n} open findings: {summary}", "共 {n} 个未处理问题：{summary}"),
     # -- remediation ------------------------------------------------------------------------
     "cli.checklist.nothing": ("Nothing to fix.", "无需整改。"),
-    "cli.attest.done": (
-        "step {step} attested; the finding is {status}",
-        "第 {step} 步已确认；该问题状态：{status}",
-    ),
     "cli.accept.done": (
         "risk accepted until {until}; the finding is {status}",
         "已接受风险至 {until}；该问题状态：{status}",
@@ -233,6 +234,122 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.report.written": ("report written to {path}", "报告已写入 {path}"),
     "cli.report.cannot_write": ("cannot write {path}: {error}", "无法写入 {path}：{error}"),
     "cli.demo.org": ("Shili Tech (demo lab)", "示例科技（演示环境）"),
+    # -- issue 13: the fix-first queue, shared steps, deleting, the demo database -----------
+    "cli.help.todo": (
+        "the fix-first queue: every unresolved finding, worst first, with owner and due date",
+        "优先整改队列：全部未解决问题，最严重的在前，含负责人与整改期限",
+    ),
+    "cli.help.todo_owner": (
+        'only assets whose owner contains this ("-": nobody\'s)',
+        "只看负责人包含此文字的资产（“-”表示无人负责）",
+    ),
+    "cli.help.delete": (
+        "delete an asset from the inventory (its findings and history are kept for reports)",
+        "从资产清单中删除资产（其问题与历史记录保留，供报告使用）",
+    ),
+    "cli.help.yes": ("do not ask (for scripts)", "不再询问（供脚本使用）"),
+    "cli.help.step_key": (
+        "a step's key as `checklist` shows it (repeatable; PLAYBOOK.2,3,5 for several); "
+        "a step several findings share is attested for all of them",
+        "`checklist` 显示的步骤编号（可重复；多个可写作 PLAYBOOK.2,3,5）；"
+        "多个问题共有的步骤一次确认即对全部生效",
+    ),
+    "cli.help.demo_db": (
+        "the demo's database (kept; default: a fresh one under {folder})",
+        "演示数据库（保留；默认在 {folder} 下新建）",
+    ),
+    "cli.help.demo_clean": (
+        "remove the demo databases (and reports written beside them) under {folder}",
+        "删除 {folder} 下的演示数据库（及其旁边写出的报告）",
+    ),
+    "cli.help.settings": (
+        "the stored settings (deadlines per severity, report signatures, probing...)",
+        "已保存的设置（各级别整改期限、报告署名、探测参数等）",
+    ),
+    "cli.help.set": (
+        "change a setting (repeatable; an empty value unsets it), e.g. due_days_high=5",
+        "修改设置（可重复；值为空即恢复默认），例如 due_days_high=5",
+    ),
+    "cli.settings.bad": ("{change}: give KEY=VALUE", "{change}：请写作 键=值"),
+    "cli.col.due": ("DUE", "期限"),
+    "cli.col.age": ("AGE", "已有"),
+    "cli.severity.critical": ("critical", "严重"),
+    "cli.severity.high": ("high", "高危"),
+    "cli.severity.medium": ("medium", "中危"),
+    "cli.severity.low": ("low", "低危"),
+    "cli.severity.info": ("info", "提示"),
+    "cli.status.open": ("open", "待处理"),
+    "cli.status.in-progress": ("in progress", "整改中"),
+    "cli.status.resolved": ("resolved", "已整改"),
+    "cli.status.accepted": ("accepted risk", "已接受风险"),
+    "cli.todo.overdue": ("{day} OVERDUE", "{day} 已逾期"),
+    "cli.todo.days": ("{n}d", "{n}天"),
+    "cli.todo.empty": ("Nothing to fix.", "无需整改。"),
+    "cli.todo.summary": (
+        "{n} to fix, {late} overdue; `assetwatch checklist NAME` shows what to do",
+        "待整改 {n} 项，已逾期 {late} 项；`assetwatch checklist 名称` 查看整改步骤",
+    ),
+    "cli.delete.ask": (
+        "Delete {name} from the inventory? Its findings and history stay for reports. [y/N]",
+        "从资产清单中删除 {name}？其问题与历史记录将保留供报告使用。[y/N]",
+    ),
+    "cli.delete.needs_yes": (
+        "not deleting {name}: no terminal to ask on; give --yes",
+        "未删除 {name}：没有可询问的终端；请加 --yes",
+    ),
+    "cli.delete.kept": ("{name} kept", "已保留 {name}"),
+    "cli.delete.done": (
+        "deleted {name} from the inventory; its findings and history are kept for reports",
+        "已从资产清单中删除 {name}；其问题与历史记录保留供报告使用",
+    ),
+    "cli.checklist.head": (
+        "{name}: {done} of {total} steps done, {findings} findings",
+        "{name}：共 {total} 个步骤，已完成 {done} 个，涉及 {findings} 个问题",
+    ),
+    "cli.checklist.hint": (
+        "Attest several steps with one note: assetwatch attest {name} --step KEY --step KEY "
+        '--note "..." [--evidence FILE|URL]; a shared step counts for every finding it names.',
+        '一次确认多个步骤：assetwatch attest {name} --step 编号 --step 编号 --note "..." '
+        "[--evidence 文件|链接]；共有步骤对其列出的每个问题都生效。",
+    ),
+    "cli.checklist.also": ("also for: {checks}", "同时适用：{checks}"),
+    "cli.checklist.above": ("done once above: {keys}", "已在上方一并处理：{keys}"),
+    "cli.attest.what": (
+        "give the steps: --step KEY (as `assetwatch checklist {name}` shows), or CHECK STEP",
+        "请指定步骤：--step 编号（见 `assetwatch checklist {name}`），或 检查项 步骤号",
+    ),
+    "cli.attest.steps": (
+        "attested {steps} steps with one note:",
+        "已用同一说明确认 {steps} 个步骤：",
+    ),
+    "cli.attest.finding": ("  {check}: {status}", "  {check}：{status}"),
+    "cli.attest.hash": ("evidence SHA-256 {sha256}", "证据 SHA-256 {sha256}"),
+    "cli.demo.db": (
+        "demo database: {path} (kept; `assetwatch --db {path} report` reads it after you quit; "
+        "`assetwatch demo --clean` removes it)",
+        "演示数据库：{path}（保留；退出后可用 `assetwatch --db {path} report` 读取；"
+        "`assetwatch demo --clean` 删除）",
+    ),
+    "cli.help.demo_play": (
+        "before the sweep, play a lab control (what `L` does in the dashboard; repeatable): "
+        "hr-dns, hr-down, oa-down...",
+        "扫描前执行实验环境操作（相当于仪表盘中的 `L`；可重复）：hr-dns、hr-down、oa-down……",
+    ),
+    "cli.demo.no_control": (
+        "no lab control {control} (there are: {known})",
+        "没有实验环境操作 {control}（可用：{known}）",
+    ),
+    "cli.demo.not_demo": (
+        "{path} holds an inventory the demo did not make; the demo seeds only its own "
+        "databases (give another --db, or none for a fresh one)",
+        "{path} 中已有非演示生成的资产清单；演示只写入自己的数据库"
+        "（请换一个 --db，或不指定以新建）",
+    ),
+    "cli.demo.played": ("lab: {what}", "实验环境：{what}"),
+    "cli.demo.cleaned": (
+        "removed {n} demo files under {folder}",
+        "已删除 {folder} 下 {n} 个演示文件",
+    ),
     "cli.internal_error": (
         "assetwatch: internal error; please report it with the trace above",
         "assetwatch：内部错误，请附上面的错误信息报告",

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 
 from checks.store import Store
-from tui.cli.commands import alerts, domains, inventory, remediation, reports, scan
+from tui.cli.commands import alerts, domains, inventory, remediation, reports, scan, workday
 from tui.cli.commands.dashboard import dashboard, demo
 
 StoreCommand = Callable[[argparse.Namespace, Store], int]
@@ -16,6 +16,7 @@ StoreCommand = Callable[[argparse.Namespace, Store], int]
 COMMANDS: dict[str, StoreCommand] = {
     "add": inventory.add,
     "retire": inventory.retire,
+    "delete": inventory.delete,
     "decommission": inventory.decommission,
     "list": inventory.list_assets,
     "import": inventory.import_file,
@@ -24,6 +25,8 @@ COMMANDS: dict[str, StoreCommand] = {
     "checks": scan.checks,
     "baseline": remediation.baseline,
     "checklist": remediation.checklist,
+    "todo": workday.todo,
+    "settings": workday.settings,
     "attest": remediation.attest,
     "accept-risk": remediation.accept_risk,
     "org": reports.org,

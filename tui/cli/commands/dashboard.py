@@ -7,15 +7,19 @@ Textual is imported only inside `open_dashboard`: headless commands and cron job
 from __future__ import annotations
 
 import argparse
-import tempfile
+import shutil
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
+
 from checks.service.sweeps import ProbeOverrides
 from checks.store import Store
+from checks.text import inert
 from tui.cli.commands.scan import probe_overrides, sweep_and_report
-from tui.cli.output import EXIT_ERROR, EXIT_OK
+from tui.cli.output import EXIT_ERROR, EXIT_OK, fail, say
 from tui.i18n import tr
 
 if TYPE_CHECKING:
@@ -73,26 +77,97 @@ def discover_on_lab(store: Store, lab: LabView, wired: ProbeOverrides) -> None:
     )
 
 
+def demo_folder() -> Path:
+    """Where `assetwatch demo` keeps its databases when `--db` does not say (`--clean`)."""
+    return Path(platformdirs.user_data_dir("assetwatch", appauthor=False)) / "demo"
+
+
+def demo_db(args: argparse.Namespace) -> Path:
+    """The demo's database: `demo --db PATH` (or the global `--db`), else a fresh one."""
+    named = args.demo_db or args.db
+    if named:
+        return Path(named)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    path = demo_folder() / f"demo-{stamp}.db"
+    n = 1
+    while path.exists():
+        n += 1
+        path = demo_folder() / f"demo-{stamp}-{n}.db"
+    return path
+
+
+DEMO_MARK = "demo_lab"
+"""The setting that marks a database the demo made: only such a one is seeded again."""
+
+
+def claim_for_demo(store: Store) -> None:
+    """Mark a new database as the demo's; refuse one that holds a real inventory.
+
+    `demo --db ~/assetwatch.db` must not pour the lab's incidents into the user's inventory.
+
+    Raises:
+        UserError: the database has assets and was not made by the demo.
+    """
+    if store.settings.get(DEMO_MARK):
+        return
+    if store.assets.all(include_deleted=True):
+        raise fail("cli.demo.not_demo", path=str(store.path))
+    store.settings.set(DEMO_MARK, "1", who="assetwatch demo")
+
+
+def play(lab: Lab, control: str) -> None:
+    """Play a lab control by id (`demo --play`).
+
+    Raises:
+        UserError: no such control.
+    """
+    try:
+        lab.apply(control)
+    except KeyError:
+        known = ", ".join(c.id for c in lab.controls())
+        raise fail("cli.demo.no_control", control=control, known=known) from None
+
+
+def clean_demo(args: argparse.Namespace) -> int:
+    """`assetwatch demo --clean`: remove the demo folder (databases, reports beside them)."""
+    folder = demo_folder()
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    shutil.rmtree(folder, ignore_errors=True)
+    say(args.lang, "cli.demo.cleaned", n=len(files), folder=inert(str(folder)))
+    return EXIT_OK
+
+
 def demo(args: argparse.Namespace) -> int:
-    """`assetwatch demo [--scan] [--json]`: the loopback lab in a temporary database."""
+    """`assetwatch demo [--db PATH] [--scan] [--play CONTROL]... [--clean]`: the loopback lab
+    on a database that is kept (its path is printed before and after)."""
+    if args.clean:
+        return clean_demo(args)
     from checks.lab import Lab  # only the demo needs the lab's servers and CA
+    from checks.lab.controls import control_by_id
     from checks.lab.robots import RobotLab, demo_channels
 
     overrides = probe_overrides(args)
-    with (
-        Lab() as lab,
-        RobotLab() as robots,
-        tempfile.TemporaryDirectory(prefix="assetwatch-demo-") as folder,
-    ):
-        store = Store(args.db or Path(folder) / "demo.db")
+    path = demo_db(args)
+    headless = args.scan or args.json
+    # On stderr for a headless sweep: its stdout is the findings (JSON lines with --json).
+    say(args.lang, "cli.demo.db", err=bool(headless), path=inert(str(path.resolve())))
+    with Lab() as lab, RobotLab() as robots:
+        store = Store(path)
         try:
+            claim_for_demo(store)
             lab.seed(store)
+            for control in args.play:
+                play(lab, control)
+                text = control_by_id(control).text.text(args.lang)
+                say(args.lang, "cli.demo.played", err=bool(headless), what=text)
             wired = demo_overrides(lab, overrides)
             discover_on_lab(store, lab, wired)
-            if args.scan or args.json:
+            if headless:
                 return sweep_and_report(args, store, wired)
             store.settings.set("org_name", tr(args.lang, "cli.demo.org"))
             demo_channels(store, robots, args.lang)  # alerts go to the lab's robots
             return open_dashboard(args, store, wired, lab)
         finally:
             store.close()
+            if not headless:
+                say(args.lang, "cli.demo.db", path=inert(str(path.resolve())))

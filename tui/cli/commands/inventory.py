@@ -36,7 +36,7 @@ def add(args: argparse.Namespace, store: Store) -> int:
         "tags": list(args.tag),
         "notes": args.notes,
     }
-    stored = service.add(store, build_asset(row)).asset
+    stored = service.add(store, service.from_url(build_asset(row))).asset
     say(
         args.lang,
         "cli.add.done",
@@ -44,6 +44,25 @@ def add(args: argparse.Namespace, store: Store) -> int:
         kind=stored.kind,
         lifecycle=stored.lifecycle,
     )
+    return EXIT_OK
+
+
+def delete(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch delete NAME [--yes]`: out of the inventory, kept for the report (logged).
+
+    On a terminal it asks first; a script says `--yes` (without it, nothing is deleted).
+    """
+    asset = service.asset_named(store, args.name)
+    name = inert(asset.display)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise fail("cli.delete.needs_yes", name=asset.display)
+        answer = input(tr(args.lang, "cli.delete.ask", name=name) + " ")
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            say(args.lang, "cli.delete.kept", name=name)
+            return EXIT_OK
+    service.delete(store, asset)
+    say(args.lang, "cli.delete.done", name=name)
     return EXIT_OK
 
 
