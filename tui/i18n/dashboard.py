@@ -71,7 +71,6 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "key.save": ("Save", "保存"),
     "key.cancel": ("Cancel", "取消"),
     "key.palette": ("Commands", "命令"),
-    "key.move": ("Move", "移动"),
     "key.clear-filter": ("Clear", "清除"),
     # help and palette
     "help.title": ("Keys", "快捷键"),
