@@ -48,6 +48,11 @@ class TwoFieldForm(FormDialog[R]):
     about = ""
     """What the form acts on (the steps being attested), shown under its heading."""
 
+    def on_mount(self) -> None:
+        # query, not query_one: a form pushed as the app quits is never composed
+        for field in self.query(f"#{self.FIELDS[0][0]}"):
+            field.focus()
+
     def compose(self) -> ComposeResult:
         t = self.lang
         with Vertical(classes="dialog small"):
@@ -59,9 +64,6 @@ class TwoFieldForm(FormDialog[R]):
                 yield Input(id=field_id, compact=True, placeholder=placeholder)
             yield Label("", id="error", classes="error")
             yield from self.buttons()
-
-    def on_mount(self) -> None:
-        self.query_one(f"#{self.FIELDS[0][0]}", Input).focus()
 
     def values(self) -> list[str]:
         """The fields' text, stripped, in order."""

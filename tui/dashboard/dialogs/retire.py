@@ -27,6 +27,8 @@ class Confirm(ModalScreen[bool]):
     """
 
     BINDINGS = FORM_BINDINGS
+    AUTO_FOCUS = "#cancel"
+    """Cancel has the focus: Enter alone never goes ahead."""
 
     def __init__(self, lang: str, title: str, body: str, yes: str) -> None:
         super().__init__()
@@ -44,9 +46,6 @@ class Confirm(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (^s)", variant="error", id="ok", compact=True)
                 yield Button(f"{tr(t, 'key.cancel')} (esc)", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
 
     def action_save(self) -> None:
         """Go ahead."""
