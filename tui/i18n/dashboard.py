@@ -93,7 +93,10 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "help.quit": ("quit", "退出"),
     "help.baseline": ("accept the current home page as the baseline", "将当前首页设为基线"),
     "help.palette": ("command palette: every action", "命令面板：全部操作"),
-    "help.back": ("back to the grid", "返回列表"),
+    "help.back": (
+        "back to the grid (on fix first: clear the owner filter first)",
+        "返回列表（优先整改页：先清除负责人筛选）",
+    ),
     # asset screen
     "tab.overview": ("Overview", "概况"),
     "tab.findings": ("Findings", "问题"),
@@ -271,7 +274,10 @@ DASHBOARD: dict[str, tuple[str, str]] = {
         "从资产清单中删除所选资产（先确认；保留其历史记录）",
     ),
     "help.clear-filter": ("clear the applied filters", "清除已应用的筛选"),
-    "help.move": ("move; first, last; a page up or down", "移动；首行、末行；上下翻页"),
+    "help.move": (
+        "a page up or down (Home, End: the first and the last row; ↑↓ one row)",
+        "上下翻页（Home、End：首行、末行；↑↓：逐行）",
+    ),
     "help.tabs": (
         "the asset's tabs: ← → on the tab bar, Tab into its content",
         "资产页签：在页签栏按 ← →，按 Tab 进入内容",

@@ -48,7 +48,7 @@ class AssetScreen(AssetActions):
     TABS = ("overview", "findings", "checklist", "history")
 
     HELP_ALSO = (ChecklistView,)
-    HELP_EXTRA = (("Tab", "tabs"), ("↑↓ PgUp PgDn Home End", "move"))
+    HELP_EXTRA = (("Tab", "tabs"), ("PgUp PgDn", "move"))
 
     def __init__(
         self,

@@ -95,7 +95,7 @@ class DashboardScreen(Screen[None]):
         keys = [(key_name(b), b.id or "") for b in [*self.own_bindings(), *widgets]]
         return [*keys, *self.HELP_EXTRA, ("^p", "palette")]
 
-    HELP_EXTRA: ClassVar[tuple[tuple[str, str], ...]] = (("↑↓ PgUp PgDn Home End", "move"),)
+    HELP_EXTRA: ClassVar[tuple[tuple[str, str], ...]] = (("PgUp PgDn", "move"),)
     """Keys of this screen's widgets that help lists besides its bindings: (keys, help id)."""
 
     def shown_bindings(self) -> list[Binding]:
