@@ -23,7 +23,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "risk.info": ("INFO", "提示"),
     "risk.ok": ("OK", "正常"),
     "risk.new": ("new", "待测"),
-    "risk.pending": ("steps", "待确认"),
+    "risk.pending": ("steps", "待办"),
     # lifecycle and kinds
     "life.active": ("active", "在用"),
     "life.retiring": ("retiring", "下线中"),

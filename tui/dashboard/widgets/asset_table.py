@@ -33,7 +33,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("risk", 6, 0),
+    Column("risk", 7, 0),
     Column("name", 24, 0, 24),
     Column("kind", 7, 4),
     Column("owner", 12, 1, 10),
