@@ -16,7 +16,7 @@ from checks.model import (
     Severity,
 )
 from checks.service import inventory
-from tests.tui_support import cell, notices, recorded_app, select
+from tests.tui_support import cell, notices, plain, recorded_app, select, texts
 from tui.dashboard.dialogs.note import AcceptRiskForm, NoteForm
 from tui.dashboard.dialogs.retire import Confirm, ConfirmRetire
 from tui.dashboard.screens.asset import AssetScreen
@@ -57,10 +57,11 @@ async def test_markup_and_escapes_from_the_network_stay_literal(recorded_store, 
         await pilot.press("slash", *"markup", "enter", "enter")
         assert isinstance(app.screen, AssetScreen)
         for body in ("#overview-body", "#findings-body"):
-            text = app.screen.query_one(body).content
-            assert "[bold red]pwned[/]" in text.plain
-            assert "\\x1b[31m" in text.plain and "\x1b" not in text.plain
-            assert not any("red" in str(s.style) for s in text.spans)
+            content = app.screen.query_one(body).content
+            shown = plain(content)
+            assert "[bold red]pwned[/]" in shown
+            assert "\\x1b[31m" in shown and "\x1b" not in shown
+            assert not any("red" in str(s.style) for t in texts(content) for s in t.spans)
 
 
 async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_store, lab, tmp_path):

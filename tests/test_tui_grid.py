@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks.model import Lifecycle, Severity
 from checks.names import display_name
-from tests.tui_support import cell, names_in_order, recorded_app
+from tests.tui_support import cell, names_in_order, plain, recorded_app
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.grid import GridScreen
 from tui.dashboard.screens.help import HelpScreen
@@ -77,7 +77,7 @@ async def test_enter_opens_the_asset_screen_with_evidence_and_steps(recorded_sto
         screen = app.screen
         assert isinstance(screen, AssetScreen)
         assert screen.detail.asset.lifecycle == Lifecycle.RETIRED
-        findings = str(screen.query_one("#findings-body").content)
+        findings = plain(screen.query_one("#findings-body").content)
         assert "已下线资产仍在提供网页服务" in findings
         view = screen.query_one("#checklist-body")
         lines = [view.plain_at(i) for i in range(view.option_count)]

@@ -6,14 +6,16 @@ from datetime import datetime
 
 import humanize
 from rich.cells import cell_len
+from rich.console import Group
 from rich.text import Text
 from textual.app import App
 
-from checks.model import Finding, FindingRecord, FindingStatus, HttpEntry, Registration
+from checks.model import FindingRecord, FindingStatus, HttpEntry, Registration
 from checks.names import display_name
 from checks.store.views import AssetDetail
 from checks.text import inert
 from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
+from tui.dashboard.widgets.wrap import Hanging
 from tui.i18n import STRINGS, tr
 
 LABEL_WIDTH = 9
@@ -124,31 +126,33 @@ def _entry(text: Text, entry: HttpEntry) -> None:
             text.append(f"      {hop.status} {inert(hop.url)}\n", style="dim")
 
 
-def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Text:
-    """Every unresolved finding: severity, title, check, evidence, first and last seen."""
+def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Group | Text:
+    """Every unresolved finding: severity, title, subject, status, check; then, wrapped under the
+    title, its evidence and when it was first and last seen."""
     t = lang
     if not d.findings:
         return Text(tr(t, "detail.no_findings"), style="italic")
-    text = Text()
+    parts: list[Hanging] = []
     for record in d.findings:
         f = record.finding
-        text.append(
-            f"{RISK_SYMBOL[f.severity]} {tr(t, f'risk.{f.severity}')} ",
+        lead = Text(
+            f"{RISK_SYMBOL[f.severity]} {tr(t, f'risk.{f.severity}')}",
             style=risk_style(app, f.severity),
         )
-        text.append(f.title.text(t), style="bold")
+        lead.append(" ")
+        body = Text()
+        body.append(f.title.text(t), style="bold")
         if f.subject:
-            text.append(f"  {inert(f.subject)}", style="bold")
-        text.append(f"  [{finding_state(record, t)}]  ")
-        text.append(f"{f.check}\n", style="dim")
-        text.append(f"  {inert(evidence_text(f, t))}\n")
+            body.append(f"  {inert(f.subject)}", style="bold")
+        body.append(f"  [{finding_state(record, t)}]  ")
+        body.append(f"{f.check}\n", style="dim")
+        body.append(f"{inert(f.evidence)}\n")
         first = humanize.naturaltime(record.first_seen, when=now)
         last = humanize.naturaltime(record.last_seen, when=now)
-        text.append(
-            f"  {tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n\n",
-            style="dim",
-        )
-    return text
+        seen = f"{tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n"
+        body.append(seen, style="dim")
+        parts.append(Hanging(lead, body))
+    return Group(*parts)
 
 
 def finding_state(record: FindingRecord, lang: str) -> str:
@@ -157,12 +161,6 @@ def finding_state(record: FindingRecord, lang: str) -> str:
     if not record.firing and record.status != FindingStatus.RESOLVED:
         state += " · " + tr(lang, "status.not_firing")
     return state
-
-
-def evidence_text(finding: Finding, lang: str) -> str:
-    """The evidence in the user's language where the check wrote a sentence (`key=value` reads
-    the same in both)."""
-    return finding.evidence
 
 
 def history(d: AssetDetail, lang: str, now: datetime) -> Text:

@@ -80,7 +80,8 @@ class OrgScreen(DashboardScreen):
         # ☑ done, ☐ not done, ? could not be verified (unknown is never ☑)
         mark = "☑" if state.done else "?" if state.not_verified else "☐"
         lead = Text(f"  {mark} ", style="bold" if state.done else "")
-        line = Text(f"[{tr(t, f'mode.{state.item.mode}')}] ", style="dim")
+        line = Text()
+        line.append(f"[{tr(t, f'mode.{state.item.mode}')}] ", style="dim")
         line.append(state.item.text.text(t))
         if state.detail:
             line.append(f"  {inert(state.detail)}", style="dim")

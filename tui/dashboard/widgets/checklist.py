@@ -202,7 +202,8 @@ class ChecklistView(OptionList):
         severity = record.finding.severity
         total = len(checklist.steps)
         lead = Text(f"{RISK_SYMBOL[severity]} ", style=risk_style(self.app, severity))
-        head = Text(finding_label(record, t), style="bold")
+        head = Text()
+        head.append(finding_label(record, t), style="bold")
         head.append(f"  [{tr(t, f'status.{record.status}')}]  ")
         head.append(f"{progress_bar(checklist.done, total)} {checklist.done}/{total}")
         if common:
