@@ -8,6 +8,7 @@ With names (`org-zh help`), only those are made again.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -26,7 +27,10 @@ SHOTS: list[tuple[str, str, tuple[int, int], Sequence[str]]] = [
     ("main-wide", "en", (120, 40), ()),
     ("asset", "en", (80, 24), ("enter",)),
     ("asset-findings-zh", "zh", (80, 24), ("enter", "right")),
-    ("checklist", "en", (80, 24), ("enter", "right", "right", "tab")),
+    ("checklist", "en", (80, 24), ("enter", "right", "right")),
+    ("todo", "en", (80, 24), ("t",)),
+    ("todo-zh", "zh", (120, 40), ("t",)),
+    ("main-nocolor", "en", (80, 24), ()),
     ("org-zh", "zh", (80, 24), ("g",)),
     ("report-zh", "zh", (120, 40), ("w",)),
     ("form", "en", (80, 24), ("a",)),
@@ -42,11 +46,14 @@ async def shoot(
     store.settings.set(
         "org_name", "示例科技（演示环境）" if lang == "zh" else "Shili Tech (demo lab)"
     )
+    if name.endswith("-nocolor"):
+        os.environ["NO_COLOR"] = "1"  # the app reads (and removes) it when it starts
     app = make_app(store, lab.overrides(), lang=lang)
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()  # the first sweep; its results are on screen
         await pilot.pause()
         await pilot.press(*keys)
+        await app.workers.wait_for_complete()  # the report builds on a worker
         await pilot.pause()
         app.save_screenshot(f"{name}.svg", path=str(HERE))
     store.close()

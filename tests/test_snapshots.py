@@ -74,3 +74,33 @@ def test_palette(snap_compare, recorded_store, lab):
 def test_discovered(snap_compare, recorded_store, lab):
     app = recorded_app(recorded_store, lab, "zh")
     assert snap_compare(app, run_before=press("d"), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fix_first(snap_compare, recorded_store, lab, lang):
+    app = recorded_app(recorded_store, lab, lang)
+    assert snap_compare(app, run_before=press("t"), terminal_size=(80, 24))
+
+
+def test_fix_first_filtered_by_owner(snap_compare, recorded_store, lab):
+    app = recorded_app(recorded_store, lab)
+    assert snap_compare(app, run_before=press("t", "o"), terminal_size=(80, 24))
+
+
+# The key bar of every screen at 80×24: the grid, the asset screen, the checklist tab, the
+# organisation checklist, the report, the Discovered list and the alert channels are above
+# (test_grid, test_asset_screen, test_asset_checklist_tab, test_org_checklist, test_report,
+# test_discovered, test_tui_channels); fix first here; the grid with a filter applied (esc Clear).
+def test_key_bar_with_a_filter_applied(snap_compare, recorded_store, lab):
+    app = recorded_app(recorded_store, lab, "zh")
+    assert snap_compare(app, run_before=press("f"), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize(
+    "keys", [(), ("enter", "right"), ("t",)], ids=["grid", "findings", "fix-first"]
+)
+def test_no_color(snap_compare, recorded_store, lab, monkeypatch, keys):
+    """NO_COLOR: severities in bold and reverse, never grey on grey."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = recorded_app(recorded_store, lab)
+    assert snap_compare(app, run_before=press(*keys), terminal_size=(80, 24))

@@ -16,8 +16,9 @@ from checks.model import (
     Severity,
 )
 from checks.service import inventory
-from tests.tui_support import cell, notices, recorded_app, select
+from tests.tui_support import cell, notices, plain, recorded_app, select, texts
 from tui.dashboard.dialogs.note import AcceptRiskForm, NoteForm
+from tui.dashboard.dialogs.retire import Confirm, ConfirmRetire
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.help import HelpScreen
 from tui.dashboard.widgets.checklist import ChecklistView
@@ -56,40 +57,74 @@ async def test_markup_and_escapes_from_the_network_stay_literal(recorded_store, 
         await pilot.press("slash", *"markup", "enter", "enter")
         assert isinstance(app.screen, AssetScreen)
         for body in ("#overview-body", "#findings-body"):
-            text = app.screen.query_one(body).content
-            assert "[bold red]pwned[/]" in text.plain
-            assert "\\x1b[31m" in text.plain and "\x1b" not in text.plain
-            assert not any("red" in str(s.style) for s in text.spans)
+            content = app.screen.query_one(body).content
+            shown = plain(content)
+            assert "[bold red]pwned[/]" in shown
+            assert "\\x1b[31m" in shown and "\x1b" not in shown
+            assert not any("red" in str(s.style) for t in texts(content) for s in t.spans)
 
 
-async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_store, lab):
+async def test_checklist_attests_manual_steps_with_space_and_notes(recorded_store, lab, tmp_path):
+    signoff = tmp_path / "signoff.pdf"
+    signoff.write_bytes(b"%PDF-1.4 signed")
     app = recorded_app(recorded_store, lab)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter", "right", "right")
         view = open_checklist(app)
-        view.highlighted = first(view, lambda r: r.manual and not r.state.done)
+        view.highlighted = at = first(view, lambda r: r.manual and not r.done)
         ref = view.highlighted_ref
-        finding_id, step = ref.finding_id, ref.state.index
+        finding_id, key = ref.finding_id, ref.key
+        index = next(s.index for s in ref_steps(app, finding_id) if s.key == key)
+
+        def attested():
+            return recorded_store.findings.attestations(finding_id)
+
         await pilot.press("space")
         await pilot.pause()
-        assert step in recorded_store.findings.attestations(finding_id)
-        # the cursor stays on the step, which now shows as attested
-        assert view.highlighted_ref.finding_id == finding_id
-        assert view.highlighted_ref.state.index == step and view.highlighted_ref.state.done
+        assert index in attested()
+        # the cursor moved on to the next manual step to attest; the step shows as attested
+        assert view.highlighted > at
+        assert view.ref_at(at).done and view.ref_at(at).key == key
+        view.highlighted = at
+        # a second space asks first; Enter alone (Cancel has the focus) keeps the attestation
         await pilot.press("space")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")
         await pilot.pause()
-        assert step not in recorded_store.findings.attestations(finding_id)
+        assert index in attested()
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert index not in attested()
         await pilot.press("n")
         assert isinstance(app.screen, NoteForm)
         app.screen.query_one("#note").value = "owner signed the form"
-        app.screen.query_one("#evidence").value = "/srv/evidence/signoff.pdf"
+        app.screen.query_one("#evidence").value = "/srv/evidence/no-such-file.pdf"
+        await pilot.press("ctrl+s")  # evidence that is not there: refused, what was typed kept
+        assert isinstance(app.screen, NoteForm)
+        assert app.screen.query_one("#note").value == "owner signed the form"
+        assert "no-such-file.pdf" in str(app.screen.query_one("#error").content)
+        app.screen.query_one("#evidence").value = str(signoff)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        attested = recorded_store.findings.attestations(finding_id)[step]
-        assert attested.note == "owner signed the form"
-        assert attested.evidence == "/srv/evidence/signoff.pdf"
+        attestation = attested()[index]
+        assert attestation.note == "owner signed the form"
+        assert attestation.evidence == str(signoff) and attestation.evidence_sha256
         assert recorded_store.audit.events()[-1].action == "step.attest"
-        assert "owner signed the form" in str(view.highlighted_option.prompt)
+        assert "owner signed the form" in view.plain_at(at)
+
+
+def ref_steps(app, finding_id):
+    """The worklist keys and playbook indexes of one finding's steps."""
+    from types import SimpleNamespace
+
+    from checks.workflow.checklists import step_key
+
+    detail = app.screen.detail
+    checklist = next(c for c in detail.checklists if c.record.id == finding_id)
+    return [
+        SimpleNamespace(index=s.index, key=step_key(checklist.book, s.index))
+        for s in checklist.steps
+    ]
 
 
 async def test_an_auto_step_is_not_attested_by_hand(recorded_store, lab):
@@ -120,6 +155,11 @@ async def test_accepting_a_risk_from_the_checklist(recorded_store, lab):
         app.screen.query_one("#until").value = "next week"
         await pilot.press("ctrl+s")
         assert "YYYY-MM-DD" in str(app.screen.query_one("#error").content)
+        app.screen.query_one("#until").value = "2020-01-01"  # the past: refused, nothing lost
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, AcceptRiskForm)
+        assert "after today" in str(app.screen.query_one("#error").content)
+        assert app.screen.query_one("#reason").value == "vendor patch due in March"
         app.screen.query_one("#until").value = "2099-03-31"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -127,14 +167,15 @@ async def test_accepting_a_risk_from_the_checklist(recorded_store, lab):
         record = next(r for r in records if r.id == finding_id)
         assert record.status == FindingStatus.ACCEPTED
         assert record.accepted_reason == "vendor patch due in March"
-        heading = str(view.get_option_at_index(0).prompt)
+        heading = view.plain_at(0)
         assert "[accepted risk]" in heading  # the screen redrew from the store
 
 
 async def retire_www_shili(app, pilot, store):
     select(app, "www.shili-tech.test")
     await pilot.press("x")
-    await pilot.press("enter")
+    assert isinstance(app.screen, ConfirmRetire)
+    await pilot.press("ctrl+s")
     await app.workers.wait_for_complete()  # the re-probe that proves it went dark
     await pilot.pause()
     return store.assets.get("www.shili-tech.test")
@@ -170,7 +211,7 @@ async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, 
         await pilot.press("enter", "right", "right")
         view = open_checklist(app)
         view.highlighted = first(view, lambda r: r.finding_id is None and r.manual)
-        index = view.highlighted_ref.state.index
+        index = view.highlighted_ref.index
         await pilot.press("n")
         assert isinstance(app.screen, NoteForm)
         assert store.attestations.decommission(asset.id) == {}
@@ -181,7 +222,7 @@ async def test_n_on_a_decommission_step_asks_for_the_note_first(recorded_store, 
         attested = store.attestations.decommission(asset.id)[index]
         assert (attested.note, attested.evidence) == ("CEO signed the shutdown", str(shutdown))
         assert attested.evidence_sha256
-        assert "CEO signed the shutdown" in str(view.highlighted_option.prompt)
+        assert "CEO signed the shutdown" in view.plain_at(view.highlighted)
 
 
 async def test_cancelling_the_note_attests_nothing(recorded_store, lab):
@@ -206,6 +247,8 @@ async def test_help_on_the_asset_screen_lists_its_keys_and_the_checklists(record
         assert ids == [
             *(b.id for b in AssetScreen.BINDINGS),
             *(b.id for b in ChecklistView.BINDINGS),
+            "tabs",
+            "move",
             "palette",
         ]
         assert "add" not in ids and "filter" not in ids

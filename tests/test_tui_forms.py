@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.worker import Worker
+
 from checks.knowledge.playbooks import decommission
 from checks.model import Lifecycle
 from checks.service.sweeps import config_from
@@ -107,6 +109,12 @@ async def test_import_form_shows_row_errors(recorded_store, lab, tmp_path):
         said = notices(messages)
         assert "Imported 2 rows: 1 new, 1 existing; 1 skipped" in said
         assert any(n.startswith("1 rows asked for retired") for n in said)
+        # the rows were written on a worker thread (keys stay answered through a long file)
+        workers = [m.worker for m in messages if isinstance(m, Worker.StateChanged)]
+        assert any(w.name == "import" and w._thread_worker for w in workers)
+        assert app.grid.importing is None and "Importing" not in str(
+            app.grid.query_one("#summary").content
+        )
 
 
 async def test_settings_change_the_organisation_and_are_logged(recorded_store, lab):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks.model import Lifecycle, Severity
 from checks.names import display_name
-from tests.tui_support import cell, names_in_order, recorded_app
+from tests.tui_support import cell, names_in_order, plain, recorded_app
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.grid import GridScreen
 from tui.dashboard.screens.help import HelpScreen
@@ -77,10 +77,10 @@ async def test_enter_opens_the_asset_screen_with_evidence_and_steps(recorded_sto
         screen = app.screen
         assert isinstance(screen, AssetScreen)
         assert screen.detail.asset.lifecycle == Lifecycle.RETIRED
-        findings = str(screen.query_one("#findings-body").content)
+        findings = plain(screen.query_one("#findings-body").content)
         assert "已下线资产仍在提供网页服务" in findings
         view = screen.query_one("#checklist-body")
-        lines = [str(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        lines = [view.plain_at(i) for i in range(view.option_count)]
         assert any("注销ICP备案" in line for line in lines)
         assert lines[0].startswith("‼") and "[待处理]" in lines[0]
         await pilot.press("escape")
@@ -94,12 +94,18 @@ async def test_help_lists_every_grid_key_and_the_palette_offers_every_action(rec
         assert isinstance(app.screen, HelpScreen)
         ids = {binding_id for _, binding_id in app.screen.keys}
         # lab controls exist in the demo only
-        assert ids == {b.id for b in GridScreen.BINDINGS} - {"lab"} | {"palette"}
+        assert ids == {b.id for b in GridScreen.BINDINGS} - {"lab"} | {"palette", "move"}
         await pilot.press("escape")
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Probe", "Sweep all", "Pause", "Retire", "Import", "Settings"} <= titles
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert len(titles) == len(set(titles))  # each action once
+        assert all(c.help != c.title for c in commands)  # no entry shows its title twice
+        assert {"Probe", "Sweep all", "Pause", "Retire", "Import", "Settings"} <= set(titles)
         assert "Lab" not in titles
-        assert "Sort by name" in titles and "Show findings of at least HIGH" in titles
+        assert "Sort by name" in titles and "Show assets at or above HIGH" in titles
+        assert "Show every asset (no severity filter)" in titles
+        probe = next(c for c in commands if c.title == "Probe")
+        assert probe.help.startswith("r  ")  # the palette names the key
 
 
 async def test_a_palette_command_runs_the_screens_action(recorded_store, lab):

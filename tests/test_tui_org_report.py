@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.knowledge.org_items import demands
 from tests.tui_support import notices, recorded_app
 from tui.dashboard.dialogs.note import NoteForm
+from tui.dashboard.screens.grid import GridScreen
 from tui.dashboard.screens.org import OrgScreen
 from tui.dashboard.screens.report import ReportScreen
 
@@ -60,7 +61,10 @@ async def test_report_screen_reads_and_writes_the_report(recorded_store, lab):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("w")
         assert isinstance(app.screen, ReportScreen)
+        await app.workers.wait_for_complete()  # built on a worker thread
+        await pilot.pause()
         assert app.screen.markdown.startswith("# 关于网络安全问题整改情况的报告")
+        assert not app.screen.query_one("#report-state").display
         await pilot.press("w")
         await pilot.pause()
         written = sorted(recorded_store.path.parent.glob("assetwatch-report-*"))
@@ -79,3 +83,22 @@ async def test_an_item_that_cannot_be_verified_shows_a_question_mark_and_why(rec
         view = app.screen.query_one("#org-items")
         prompt = str(view.get_option_at_index(option_of(view, "no-sensitive-exposure")).prompt)
         assert prompt.lstrip().startswith("?") and "not verified: checks_off=" in prompt
+
+
+async def test_the_report_builds_in_a_worker_and_keys_stay_answered(recorded_store, lab):
+    from textual.worker import Worker
+
+    messages = []
+    app = recorded_app(recorded_store, lab)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        assert "Building the report" in str(screen.query_one("#report-state").content)
+        builds = [m.worker for m in messages if isinstance(m, Worker.StateChanged)]
+        assert any(w.name == "report" and w._thread_worker for w in builds)  # off the UI loop
+        await pilot.press("escape")  # answered while it builds (or just after)
+        assert isinstance(app.screen, GridScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, GridScreen)  # a late result changes nothing

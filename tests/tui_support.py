@@ -7,6 +7,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from rich.console import Group
+from rich.text import Text
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
@@ -16,6 +18,7 @@ from checks.lab import LabView
 from checks.service.sweeps import ProbeOverrides
 from checks.store import Store
 from tui.dashboard import AssetWatchApp, make_app
+from tui.dashboard.widgets.wrap import Hanging
 
 
 def recorded_app(
@@ -72,6 +75,22 @@ def cell(app: AssetWatchApp, name: str, column: str) -> str:
     """The plain text of one asset's cell in the grid."""
     row = next(r for r in app.grid.rows.values() if r.asset.name == name)
     return str(app.grid.table.get_cell(str(row.id), column).plain)
+
+
+def texts(renderable) -> list[Text]:
+    """The Rich Text pieces of a Static's content (a Text, or a Group of Text and Hanging)."""
+    if isinstance(renderable, Text):
+        return [renderable]
+    if isinstance(renderable, Hanging):
+        return [renderable.lead, renderable.body]
+    if isinstance(renderable, Group):
+        return [t for r in renderable.renderables for t in texts(r)]
+    raise TypeError(type(renderable))
+
+
+def plain(renderable) -> str:
+    """The text of a Static's content, unwrapped."""
+    return "".join(t.plain for t in texts(renderable))
 
 
 def notices(messages: list[Message]) -> list[str]:

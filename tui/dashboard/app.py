@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -133,6 +134,12 @@ class AssetWatchApp(App[None]):
         use_language(lang)
         self.grid.set_language(lang)
 
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the user's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = tr(self.lang, "palette.search")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers the actions of the screen it was opened on."""
         if isinstance(screen, DashboardScreen):
@@ -190,7 +197,9 @@ class AssetWatchApp(App[None]):
             self.run_sweep(assets, config)
 
     def action_sweep_all(self) -> None:
-        """Sweep every asset now (and resume background probing)."""
+        """Sweep every asset now (and resume background probing, saying so)."""
+        if self.paused:
+            self.notify(tr(self.lang, "notify.resumed"), markup=False)
         self.set_reactive(AssetWatchApp.paused, False)
         self.start_sweep(None)
 
@@ -208,10 +217,12 @@ class AssetWatchApp(App[None]):
         self.sweeping = False
         self.grid.update_summary()
 
-    def reprobe(self, asset: Asset) -> None:
-        """Probe one asset now, outside the schedule."""
+    def reprobe(self, asset: Asset, *, tell: bool = False) -> None:
+        """Probe one asset now, outside the schedule (`tell`: say so, for the `r` key)."""
         with self.user_errors():
             self.probe_now([asset], self.probe_config())
+            if tell:
+                self.notify(tr(self.lang, "notify.probing", name=asset.display), markup=False)
 
     # -- the workers -----------------------------------------------------------------------
 

@@ -65,6 +65,11 @@ class AssetForm(FormDialog[Asset]):
             yield Label("", id="error", classes="error")
             yield from self.buttons()
 
+    def on_mount(self) -> None:
+        # query, not query_one: a form pushed as the app quits is never composed
+        for field in self.query("#owner" if self.asset else "#name"):
+            field.focus()
+
     def _text_fields(self) -> ComposeResult:
         t, a = self.lang, self.asset or self.draft
         yield Label(tr(t, "form.urls"))
@@ -80,9 +85,6 @@ class AssetForm(FormDialog[Asset]):
         yield Input(
             interval, id="interval", compact=True, type="integer", placeholder=tr(t, "form.default")
         )
-
-    def on_mount(self) -> None:
-        self.query_one("#owner" if self.asset else "#name", Input).focus()
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value.strip()

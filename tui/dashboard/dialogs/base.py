@@ -37,8 +37,9 @@ class FormDialog(ModalScreen[R | None], Generic[R]):
     def buttons(self, ok_key: str = "key.save") -> ComposeResult:
         """The OK and Cancel buttons, in the user's language."""
         with Horizontal(classes="buttons"):
-            yield Button(tr(self.lang, ok_key), variant="primary", id="ok", compact=True)
-            yield Button(tr(self.lang, "key.cancel"), id="cancel", compact=True)
+            ok = f"{tr(self.lang, ok_key)} (^s)"
+            yield Button(ok, variant="primary", id="ok", compact=True)
+            yield Button(f"{tr(self.lang, 'key.cancel')} (esc)", id="cancel", compact=True)
 
     def error(self, message: str) -> None:
         """Show a validation message (plain text, never markup)."""

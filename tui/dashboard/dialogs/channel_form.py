@@ -26,6 +26,8 @@ TEXT_FIELDS = ("name", "url", "secret", "quiet", "smtp", "sender", "recipients",
 class ChannelForm(FormDialog[ChannelInput]):
     """Dismisses with what was typed, already checked by `checks.service.channels.build`."""
 
+    AUTO_FOCUS = "#name"
+
     def __init__(self, lang: str) -> None:
         super().__init__(lang)
 
@@ -56,9 +58,6 @@ class ChannelForm(FormDialog[ChannelInput]):
                 yield Select(langs, value=t, allow_blank=False, id="lang", compact=True)
             yield Label("", id="error", classes="error")
             yield from self.buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
 
     def typed(self) -> ChannelInput:
         """What the fields say."""

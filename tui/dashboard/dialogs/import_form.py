@@ -19,6 +19,8 @@ from tui.i18n import tr
 class ImportForm(FormDialog[ParsedFile]):
     """Pick a file, see its per-row errors, then import the good rows; dismisses with the parse."""
 
+    AUTO_FOCUS = "#path"
+
     def __init__(self, lang: str) -> None:
         super().__init__(lang)
         self.parsed: ParsedFile | None = None
@@ -33,9 +35,6 @@ class ImportForm(FormDialog[ParsedFile]):
             yield Label("", id="error", classes="error")
             yield VerticalScroll(Static(id="report"), classes="report")
             yield from self.buttons("import.run")
-
-    def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
 
     def _parse(self) -> None:
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()

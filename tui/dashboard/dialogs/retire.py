@@ -1,4 +1,5 @@
-"""Ask before retiring an asset (it then goes through the decommission checklist)."""
+"""Ask before a one-key action that destroys or silences: retire, delete, accept a baseline,
+take an attestation back. Cancel has the focus: Enter alone never does the harm."""
 
 from __future__ import annotations
 
@@ -16,33 +17,42 @@ from tui.dashboard.dialogs.base import FORM_BINDINGS
 from tui.i18n import tr
 
 
-class ConfirmRetire(ModalScreen[bool]):
-    """Dismisses with True to retire the asset, False to keep it as it is."""
+class Confirm(ModalScreen[bool]):
+    """Dismisses with True to go ahead, False to leave things as they are.
+
+    Args:
+        title: the question, naming what it acts on (plain text: names come from anywhere).
+        body: what going ahead does.
+        yes: the label of the button that goes ahead.
+    """
 
     BINDINGS = FORM_BINDINGS
+    AUTO_FOCUS = "#cancel"
+    """Cancel has the focus: Enter alone never goes ahead."""
 
-    def __init__(self, lang: str, asset: Asset) -> None:
+    def __init__(self, lang: str, title: str, body: str, yes: str) -> None:
         super().__init__()
         self.lang = lang
-        self.asset = asset
+        self.title_text = title
+        self.body = body
+        self.yes = yes
         localize(self, lang)
 
     def compose(self) -> ComposeResult:
         t = self.lang
         with Vertical(classes="dialog small"):
-            title = tr(t, "retire.title", name=inert(self.asset.display))
-            yield Label(Text(title), classes="title")
-            yield Static(tr(t, "retire.body"))
+            yield Label(Text(self.title_text), classes="title")
+            yield Static(Text(self.body))
             with Horizontal(classes="buttons"):
-                yield Button(tr(t, "retire.yes"), variant="error", id="ok", compact=True)
-                yield Button(tr(t, "key.cancel"), id="cancel", compact=True)
+                yield Button(f"{self.yes} (^s)", variant="error", id="ok", compact=True)
+                yield Button(f"{tr(t, 'key.cancel')} (esc)", id="cancel", compact=True)
 
     def action_save(self) -> None:
-        """Confirm."""
+        """Go ahead."""
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        """Keep the asset as it is."""
+        """Leave things as they are."""
         self.dismiss(False)
 
     @on(Button.Pressed, "#ok")
@@ -52,3 +62,12 @@ class ConfirmRetire(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(False)
+
+
+class ConfirmRetire(Confirm):
+    """Retire an asset? It then goes through the decommission checklist."""
+
+    def __init__(self, lang: str, asset: Asset) -> None:
+        title = tr(lang, "retire.title", name=inert(asset.display))
+        super().__init__(lang, title, tr(lang, "retire.body"), tr(lang, "retire.yes"))
+        self.asset = asset

@@ -41,6 +41,8 @@ def stored_text(settings: Settings) -> dict[str, str]:
 class SettingsForm(FormDialog[Settings]):
     """Dismisses with the settings as the admin left them (validated)."""
 
+    AUTO_FOCUS = "#org_name"
+
     def __init__(self, lang: str, settings: Settings) -> None:
         super().__init__(lang)
         self.settings = settings
@@ -70,9 +72,6 @@ class SettingsForm(FormDialog[Settings]):
                 )
             yield Label("", id="error", classes="error")
             yield from self.buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#org_name", Input).focus()
 
     def _number(self, field: str, required: bool, limit: float = float("inf")) -> float | None:
         raw = self.query_one(f"#{field}", Input).value.strip()

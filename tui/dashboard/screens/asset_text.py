@@ -5,15 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 
 import humanize
+from rich.cells import cell_len
+from rich.console import Group
 from rich.text import Text
 from textual.app import App
 
-from checks.model import HttpEntry, Registration
+from checks.model import FindingRecord, FindingStatus, HttpEntry, Registration
 from checks.names import display_name
 from checks.store.views import AssetDetail
 from checks.text import inert
 from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
-from tui.i18n import tr
+from tui.dashboard.widgets.wrap import Hanging
+from tui.i18n import STRINGS, tr
+
+LABEL_WIDTH = 9
+"""Display cells of a label column in the certificate and registration blocks."""
+
+
+def _label(lang: str, key: str) -> str:
+    """A label padded to LABEL_WIDTH display cells (Chinese is two cells a character)."""
+    word = tr(lang, f"label.{key}")
+    return word + " " * max(1, LABEL_WIDTH - cell_len(word))
 
 
 def _line(text: Text, label: str, value: str, style: str = "") -> None:
@@ -57,13 +69,19 @@ def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
     if certs:
         cert = certs[0]
         text.append(f"\n{tr(t, 'detail.tls')}\n", style="bold underline")
-        text.append(f"  subject  {inert(cert.subject)}\n  issuer   {inert(cert.issuer)}\n")
-        text.append(f"  SANs     {inert(', '.join(cert.sans))}\n")
-        text.append(f"  valid    {cert.not_before:%Y-%m-%d} → {cert.not_after:%Y-%m-%d} ")
-        text.append(f"({(cert.not_after - now).days}d)\n", style="bold")
-        verdict = "verified" if cert.verified else f"NOT verified: {cert.verify_error}"
-        name = "ok" if cert.hostname_ok else "MISMATCH"
-        text.append(f"  chain    {inert(verdict)}; name {name}\n")
+        text.append(f"  {_label(t, 'subject')}{inert(cert.subject)}\n")
+        text.append(f"  {_label(t, 'issuer')}{inert(cert.issuer)}\n")
+        text.append(f"  {_label(t, 'sans')}{inert(', '.join(cert.sans))}\n")
+        text.append(
+            f"  {_label(t, 'valid')}{cert.not_before:%Y-%m-%d} → {cert.not_after:%Y-%m-%d} "
+        )
+        text.append(f"({tr(t, 'age.d', n=(cert.not_after - now).days)})\n", style="bold")
+        if cert.verified:
+            verdict = tr(t, "cert.verified")
+        else:
+            verdict = tr(t, "cert.not_verified", why=cert.verify_error)
+        name = tr(t, "cert.name_ok" if cert.hostname_ok else "cert.name_mismatch")
+        text.append(f"  {_label(t, 'chain')}{inert(verdict)}; {name}\n")
     return text
 
 
@@ -77,13 +95,15 @@ def _registration(text: Text, reg: Registration, lang: str, now: datetime) -> No
     if not reg.registered:
         text.append(f"  {tr(lang, 'detail.unregistered')}  {inert(reg.source)}\n", style="bold")
         return
+    t = lang
     if reg.expires is not None:
-        text.append(f"  expires  {reg.expires:%Y-%m-%d} ")
-        text.append(f"({(reg.expires - now).days}d)\n", style="bold")
+        text.append(f"  {_label(t, 'expires')}{reg.expires:%Y-%m-%d} ")
+        text.append(f"({tr(t, 'age.d', n=(reg.expires - now).days)})\n", style="bold")
     if reg.created is not None:
-        text.append(f"  created  {reg.created:%Y-%m-%d}\n")
-    text.append(f"  status   {inert(', '.join(reg.statuses) or '—')}\n")
-    text.append(f"  source   {inert(reg.source)}  {inert(reg.registrar)}\n", style="dim")
+        text.append(f"  {_label(t, 'created')}{reg.created:%Y-%m-%d}\n")
+    text.append(f"  {_label(t, 'status')}{inert(', '.join(reg.statuses) or '—')}\n")
+    source = f"  {_label(t, 'source')}{inert(reg.source)}  {inert(reg.registrar)}\n"
+    text.append(source, style="dim")
 
 
 def _entry(text: Text, entry: HttpEntry) -> None:
@@ -106,28 +126,41 @@ def _entry(text: Text, entry: HttpEntry) -> None:
             text.append(f"      {hop.status} {inert(hop.url)}\n", style="dim")
 
 
-def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Text:
-    """Every unresolved finding: severity, title, check, evidence, first and last seen."""
+def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Group | Text:
+    """Every unresolved finding: severity, title, subject, status, check; then, wrapped under the
+    title, its evidence and when it was first and last seen."""
     t = lang
     if not d.findings:
         return Text(tr(t, "detail.no_findings"), style="italic")
-    text = Text()
+    parts: list[Hanging] = []
     for record in d.findings:
         f = record.finding
-        text.append(
-            f"{RISK_SYMBOL[f.severity]} {tr(t, f'risk.{f.severity}')} ",
+        lead = Text(
+            f"{RISK_SYMBOL[f.severity]} {tr(t, f'risk.{f.severity}')}",
             style=risk_style(app, f.severity),
         )
-        text.append(f"{f.title.text(t)}  ", style="bold")
-        text.append(f"{f.check}\n", style="dim")
-        text.append(f"  {inert(f.evidence)}\n")
+        lead.append(" ")
+        body = Text()
+        body.append(f.title.text(t), style="bold")
+        if f.subject:
+            body.append(f"  {inert(f.subject)}", style="bold")
+        body.append(f"  [{finding_state(record, t)}]  ")
+        body.append(f"{f.check}\n", style="dim")
+        body.append(f"{inert(f.evidence)}\n")
         first = humanize.naturaltime(record.first_seen, when=now)
         last = humanize.naturaltime(record.last_seen, when=now)
-        text.append(
-            f"  {tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n\n",
-            style="dim",
-        )
-    return text
+        seen = f"{tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n"
+        body.append(seen, style="dim")
+        parts.append(Hanging(lead, body))
+    return Group(*parts)
+
+
+def finding_state(record: FindingRecord, lang: str) -> str:
+    """The finding's status in words, and whether its check still fires."""
+    state = tr(lang, f"status.{record.status}")
+    if not record.firing and record.status != FindingStatus.RESOLVED:
+        state += " · " + tr(lang, "status.not_firing")
+    return state
 
 
 def history(d: AssetDetail, lang: str, now: datetime) -> Text:
@@ -139,7 +172,12 @@ def history(d: AssetDetail, lang: str, now: datetime) -> Text:
         text.append(f"{ms:.0f} ms\n" if ms is not None else "—\n")
     text.append(f"\n{tr(lang, 'detail.events')}\n", style="bold underline")
     for event in reversed(d.events):
-        text.append(f"  {event.at:%Y-%m-%d %H:%M}  {inert(event.actor)}  {event.action}")
+        key = f"event.{event.action}"
+        what = tr(lang, key) if key in STRINGS else event.action
+        text.append(f"  {event.at:%Y-%m-%d %H:%M}  {inert(event.actor)}  {what}")
+        for field in ("step", "note", "reason"):
+            if event.detail.get(field):
+                text.append("  " + inert(str(event.detail[field])), style="italic")
         changes = event.detail.get("changes")
         if changes:
             listed = ", ".join(f"{k}: {a!s} → {b!s}" for k, (a, b) in changes.items())

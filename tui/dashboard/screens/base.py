@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -15,18 +16,44 @@ from textual.screen import Screen
 from checks.model import Asset, Lifecycle
 from checks.service import inventory, remediation
 from checks.service.inventory import Saved
+from checks.text import inert
 from tui.dashboard.bindings import localize
 from tui.dashboard.dialogs.asset_form import AssetForm
-from tui.dashboard.dialogs.retire import ConfirmRetire
+from tui.dashboard.dialogs.retire import Confirm, ConfirmRetire
 from tui.dashboard.screens.help import HelpScreen
+from tui.dashboard.widgets.key_bar import KeyBar, KeyHint
 from tui.i18n import STRINGS, tr
 
 if TYPE_CHECKING:
     from tui.dashboard.app import AssetWatchApp
 
 
+KEY_NAMES = {
+    "escape": "esc",
+    "question_mark": "?",
+    "slash": "/",
+    "delete": "del",
+    "ctrl+s": "^s",
+    "ctrl+p": "^p",
+}
+"""How a key reads in the key bar and in help."""
+
+TAIL = ("help", "quit")
+"""Binding ids the key bar never drops (after the palette's ^p)."""
+
+
+def key_name(binding: Binding) -> str:
+    """The key of `binding` as the admin reads it (`esc`, `?`, `space`)."""
+    key = binding.key_display or binding.key.split(",")[0]
+    return KEY_NAMES.get(key, key)
+
+
 class DashboardScreen(Screen[None]):
-    """A screen of the dashboard. Its keys are its own: another screen's do nothing here."""
+    """A screen of the dashboard. Its keys are its own: another screen's do nothing here.
+
+    Its bottom line (`KeyBar`) shows its keys with `show=True` in BINDINGS order, most
+    important first, then the palette, help and quit, which never give way.
+    """
 
     HELP_ALSO: ClassVar[tuple[type[DOMNode], ...]] = ()
     """Widgets of this screen whose keys its help lists too (the asset screen's checklist)."""
@@ -48,9 +75,13 @@ class DashboardScreen(Screen[None]):
         """Whether this screen offers `action` at all (the grid drops the lab outside the demo)."""
         return True
 
+    def applies(self, action: str) -> bool:
+        """Whether `action` means something right now (esc: only while a filter is applied)."""
+        return True
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The footer shows this screen's keys only while no dialog covers it (they wait)."""
-        return self.is_active and self.available(action)
+        """This screen's keys work only while no dialog covers it (they wait)."""
+        return self.is_active and self.available(action) and self.applies(action)
 
     def own_bindings(self) -> list[Binding]:
         """This screen's bindings that it offers (in BINDINGS order), for help and the palette."""
@@ -61,8 +92,33 @@ class DashboardScreen(Screen[None]):
     def help_keys(self) -> list[tuple[str, str]]:
         """(key as shown, binding id) of every key of this screen, plus the palette."""
         widgets = [b for w in self.HELP_ALSO for b in w.BINDINGS if isinstance(b, Binding)]
-        keys = [(b.key_display or b.key, b.id or "") for b in [*self.own_bindings(), *widgets]]
-        return [*keys, ("ctrl+p", "palette")]
+        keys = [(key_name(b), b.id or "") for b in [*self.own_bindings(), *widgets]]
+        return [*keys, *self.HELP_EXTRA, ("^p", "palette")]
+
+    HELP_EXTRA: ClassVar[tuple[tuple[str, str], ...]] = (("PgUp PgDn", "move"),)
+    """Keys of this screen's widgets that help lists besides its bindings: (keys, help id)."""
+
+    def shown_bindings(self) -> list[Binding]:
+        """The bindings the key bar offers now, most important first (help and quit apart)."""
+        return [
+            b for b in self.own_bindings() if b.show and b.id not in TAIL and self.applies(b.action)
+        ]
+
+    def refresh_keys(self) -> None:
+        """Redraw the key bar (after a language change, a tab change, a mode change)."""
+        t = self.lang
+        keys: list[KeyHint] = [
+            (key_name(b), tr(t, f"key.{b.id}") if f"key.{b.id}" in STRINGS else b.description)
+            for b in self.shown_bindings()
+        ]
+        tail: list[KeyHint] = [("^p", tr(t, "key.palette"))]
+        tail += [(key_name(b), tr(t, f"key.{b.id}")) for b in self.own_bindings() if b.id in TAIL]
+        for bar in self.query(KeyBar):
+            bar.show(keys, tail)
+
+    @on(events.Mount)
+    def _keys_on_mount(self) -> None:
+        self.refresh_keys()
 
     def action_back(self) -> None:
         """Back to the screen this one was opened from."""
@@ -86,11 +142,12 @@ class DashboardScreen(Screen[None]):
 
     def commands(self) -> Iterable[SystemCommand]:
         """This screen's actions for the command palette, in the user's language."""
+        t = self.lang
         for binding in self.own_bindings():
-            if f"help.{binding.id}" in STRINGS:
+            if f"help.{binding.id}" in STRINGS and f"key.{binding.id}" in STRINGS:
                 yield SystemCommand(
-                    tr(self.lang, f"key.{binding.id}"),
-                    tr(self.lang, f"help.{binding.id}"),
+                    tr(t, f"key.{binding.id}"),
+                    f"{key_name(binding)}  {tr(t, f'help.{binding.id}')}",
                     partial(self.run_action, binding.action),
                 )
 
@@ -114,7 +171,7 @@ class AssetActions(DashboardScreen):
     def action_reprobe(self) -> None:
         """Re-probe the selected asset now."""
         if asset := self._selected():
-            self.dash.reprobe(asset)
+            self.dash.reprobe(asset, tell=True)
 
     def action_edit(self) -> None:
         """Edit the selected asset."""
@@ -163,9 +220,20 @@ class AssetActions(DashboardScreen):
             self.dash.reprobe(retired)
 
     def action_accept_baseline(self) -> None:
-        """Accept the selected asset's current home page as its baseline (after a real change)."""
+        """Accept the selected asset's current home page as its baseline, after confirmation.
+
+        It silences `content-changed`, the defacement detector: one key must not do that.
+        """
         asset = self._selected()
         if asset is None:
+            return
+        t = self.lang
+        title = tr(t, "baseline.title", name=inert(asset.display))
+        ask = Confirm(t, title, tr(t, "baseline.body"), tr(t, "baseline.yes"))
+        self.app.push_screen(ask, partial(self._accept_baseline, asset))
+
+    def _accept_baseline(self, asset: Asset, confirmed: bool | None) -> None:
+        if not confirmed:
             return
         with self.dash.user_errors():
             remediation.accept_baseline(self.dash.store, asset)

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checks.alerting import Channel
@@ -21,6 +21,7 @@ from checks.store.deliveries import ChannelState
 from checks.text import inert
 from tui.dashboard.dialogs.channel_form import ChannelForm, ConfirmRemoveChannel
 from tui.dashboard.screens.base import DashboardScreen
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.i18n import tr
 
 
@@ -74,7 +75,7 @@ class ChannelsScreen(DashboardScreen):
         yield Static(Text(tr(self.lang, "channels.title"), style="bold"), id="asset-title")
         yield Static(Text(tr(self.lang, "channels.hint")), id="channels-hint")
         yield OptionList(id="channels")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show()

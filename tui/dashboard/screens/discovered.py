@@ -12,7 +12,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checks.model import Asset, Kind
@@ -23,6 +23,7 @@ from checks.text import inert
 from tui.dashboard.dialogs.asset_form import AssetForm
 from tui.dashboard.dialogs.reason import ReasonForm
 from tui.dashboard.screens.base import DashboardScreen
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.i18n import tr
 
 
@@ -48,7 +49,7 @@ class DiscoveredScreen(DashboardScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text(tr(self.lang, "disc.title"), style="bold"), id="asset-title")
         yield OptionList(id="discovered")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show()

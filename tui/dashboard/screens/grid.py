@@ -10,22 +10,27 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
+from checks.errors import UserError
 from checks.intake import ParsedFile
 from checks.lab.controls import control_by_id
 from checks.model import Asset, Lang, Settings
 from checks.service import inventory
+from checks.service.inventory import Imported
+from checks.store import Store
 from checks.store.views import AssetRow
+from checks.text import inert
 from tui.dashboard.bindings import localize
 from tui.dashboard.dialogs.asset_form import AssetForm
 from tui.dashboard.dialogs.import_form import ImportForm
+from tui.dashboard.dialogs.retire import Confirm
 from tui.dashboard.dialogs.settings import SettingsForm, stored_text
 from tui.dashboard.screens.asset import AssetScreen
 from tui.dashboard.screens.base import AssetActions
@@ -35,8 +40,10 @@ from tui.dashboard.screens.grid_view import SEVERITY_FILTERS, SORTS, shown, sort
 from tui.dashboard.screens.lab import LabScreen
 from tui.dashboard.screens.org import OrgScreen
 from tui.dashboard.screens.report import ReportScreen
+from tui.dashboard.screens.todo import TodoScreen
 from tui.dashboard.widgets.asset_table import AssetTable
 from tui.dashboard.widgets.filter_box import FilterBox
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.dashboard.widgets.summary_bar import SummaryBar
 from tui.i18n import tr
 
@@ -45,23 +52,26 @@ class GridScreen(AssetActions):
     """Every asset, worst first; the app tells it what changed (`data_changed`)."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", id="open", show=False),
+        Binding("enter", "open", "Open", id="open"),
+        Binding("t", "todo", "Fix first", id="todo"),
         Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear", id="clear-filter"),
         Binding("f", "cycle_severity", "Severity", id="severity"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
         Binding("r", "reprobe", "Probe", id="reprobe"),
-        Binding("R", "sweep_all", "Sweep all", id="sweep", show=False),
-        Binding("p", "pause", "Pause", id="pause"),
         Binding("a", "add", "Add", id="add"),
-        Binding("e", "edit", "Edit", id="edit", show=False),
+        Binding("e", "edit", "Edit", id="edit"),
         Binding("x", "retire", "Retire", id="retire"),
-        Binding("b", "accept_baseline", "Baseline", id="baseline", show=False),
-        Binding("i", "import_file", "Import", id="import", show=False),
-        Binding("o", "settings", "Settings", id="settings", show=False),
-        Binding("g", "org", "Demands", id="org", show=False),
-        Binding("w", "report", "Report", id="report", show=False),
-        Binding("d", "discovered", "Discovered", id="discovered", show=False),
-        Binding("c", "channels", "Alerts", id="channels", show=False),
+        Binding("g", "org", "Demands", id="org"),
+        Binding("w", "report", "Report", id="report"),
+        Binding("d", "discovered", "Discovered", id="discovered"),
+        Binding("i", "import_file", "Import", id="import"),
+        Binding("R", "sweep_all", "Sweep all", id="sweep"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("b", "accept_baseline", "Baseline", id="baseline"),
+        Binding("o", "settings", "Settings", id="settings"),
+        Binding("c", "channels", "Alerts", id="channels"),
+        Binding("delete", "delete_asset", "Delete", id="delete"),
         Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -85,12 +95,14 @@ class GridScreen(AssetActions):
         self.clock = clock
         self.rows: dict[int, AssetRow] = {}
         """Every asset's row, shown or filtered out."""
+        self.importing: int | None = None
+        """Rows an import running in the background has written so far (None: no import)."""
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
         yield FilterBox(id="filter", compact=True, placeholder="/")
         yield AssetTable(self.lang, self.clock, id="grid")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @property
     def table(self) -> AssetTable:
@@ -111,6 +123,10 @@ class GridScreen(AssetActions):
         """The lab's key exists only in the demo."""
         return self.dash.lab is not None if action == "lab" else True
 
+    def applies(self, action: str) -> bool:
+        """esc clears the filters only while one is applied."""
+        return bool(self.filter_text or self.severity_filter) if action == "clear_filter" else True
+
     # -- what is shown -----------------------------------------------------------------------
 
     def _visible(self, row: AssetRow) -> bool:
@@ -121,6 +137,7 @@ class GridScreen(AssetActions):
         visible = [r for r in self.rows.values() if self._visible(r)]
         self.table.show_rows(visible, sort_key(SORTS[self.sort_index]))
         self.update_summary()
+        self.refresh_keys()
 
     def resort(self) -> None:
         """Sort again (after a sweep), keeping the cursor's asset in place."""
@@ -135,6 +152,8 @@ class GridScreen(AssetActions):
             view.append(tr(t, "sum.severity", sev=tr(t, f"risk.{severity}")))
         if self.filter_text:
             view.append(tr(t, "sum.filter", text=self.filter_text))
+        if self.importing is not None:
+            view.insert(0, tr(t, "import.progress", n=self.importing))
         org = self.dash.store.settings.read().org_name or tr(t, "org.default")
         summary = self.query_one(SummaryBar)
         failing = self.dash.store.deliveries.failing_channels()
@@ -144,9 +163,17 @@ class GridScreen(AssetActions):
     def data_changed(self, changed: set[int]) -> None:
         """Reload these assets' rows and update their cells in place."""
         fresh = self.dash.store.views.asset_rows(changed)
+        key = sort_key(SORTS[self.sort_index])
+        moved = any(r.id not in self.rows or key(self.rows[r.id]) != key(r) for r in fresh)
         for row in fresh:
             self.rows[row.id] = row
+        gone = (changed & self.rows.keys()) - {r.id for r in fresh}  # deleted meanwhile
+        for asset_id in gone:
+            del self.rows[asset_id]
         self.table.update_rows(fresh, self._visible)
+        self.table.remove_ids(gone)
+        if moved:  # a row's risk (or other sort key) changed: worst first, always
+            self.resort()
         self.update_summary()
 
     def set_language(self, lang: str) -> None:
@@ -158,6 +185,7 @@ class GridScreen(AssetActions):
         self.table.set_columns(self.app.size.width)
         self.show_all()
         self.refresh_bindings()
+        self.refresh_keys()
 
     def watch_filter_text(self) -> None:
         self.show_all()
@@ -183,6 +211,17 @@ class GridScreen(AssetActions):
         if detail is not None:
             self.app.push_screen(AssetScreen(detail, self.lang, self.clock))
 
+    def open_checklist(self, asset_id: int, finding_id: int | None = None) -> None:
+        """Open an asset's screen on its checklist, at the steps of `finding_id`."""
+        detail = self.dash.store.views.asset_detail(asset_id)
+        if detail is not None:
+            screen = AssetScreen(detail, self.lang, self.clock, tab="checklist", finding=finding_id)
+            self.app.push_screen(screen)
+
+    def action_todo(self) -> None:
+        """Fix first: every unresolved finding across assets, worst first."""
+        self.app.push_screen(TodoScreen(self.lang, self.clock, self.open_checklist))
+
     @on(DataTable.RowSelected, "#grid")
     def _row_selected(self) -> None:
         self.action_open()
@@ -202,6 +241,15 @@ class GridScreen(AssetActions):
     def _filter_done(self) -> None:
         box = self.query_one(FilterBox)
         box.display = bool(box.value)
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the text and severity filters: every asset again."""
+        box = self.query_one(FilterBox)
+        box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self.severity_filter = 0
         self.table.focus()
 
     def action_cycle_severity(self) -> None:
@@ -224,23 +272,74 @@ class GridScreen(AssetActions):
             self.saved(saved)
             self.dash.reprobe(saved.asset)
 
+    def action_delete_asset(self) -> None:
+        """Delete the selected asset from the inventory, after confirmation (logged)."""
+        asset = self._selected()
+        if asset is None:
+            return
+        t = self.lang
+        title = tr(t, "delete.title", name=inert(asset.display))
+        ask = Confirm(t, title, tr(t, "delete.body"), tr(t, "delete.yes"))
+        self.app.push_screen(ask, partial(self._delete, asset))
+
+    def _delete(self, asset: Asset, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        with self.dash.user_errors():
+            inventory.delete(self.dash.store, asset)
+            self.notify(tr(self.lang, "delete.done", name=asset.display), markup=False)
+            self.dash.sync()
+
     def action_import_file(self) -> None:
         """Import a CSV or JSON file, showing its per-row errors first."""
+        if self.importing is not None:
+            self.notify(tr(self.lang, "import.busy"), severity="warning", markup=False)
+            return
         self.app.push_screen(ImportForm(self.lang), self._imported)
 
     def _imported(self, parsed: ParsedFile | None) -> None:
         if parsed is None:
             return
+        self.importing = 0
+        self.update_summary()
+        self.import_rows(parsed)
+
+    @work(thread=True, exclusive=True, group="import", name="import", exit_on_error=False)
+    def import_rows(self, parsed: ParsedFile) -> None:
+        """Write the imported rows on a worker thread with its own database connection, so that
+        keys stay answered through a long file; progress shows on the summary line."""
+        store = Store(self.dash.db_path, clock=self.dash.clock)
+        try:
+            done = inventory.import_parsed(
+                store, parsed, on_progress=partial(self.app.call_from_thread, self._import_progress)
+            )
+        except UserError as exc:
+            self.app.call_from_thread(self._import_ended, None, exc)
+            return
+        finally:
+            store.close()
+        self.app.call_from_thread(self._import_ended, (done, len(parsed.errors)), None)
+
+    def _import_progress(self, rows: int) -> None:
+        self.importing = rows
+        self.update_summary()
+
+    def _import_ended(self, result: tuple[Imported, int] | None, error: UserError | None) -> None:
         t = self.lang
-        with self.dash.user_errors():
-            done = inventory.import_parsed(self.dash.store, parsed)
-            bad = len(parsed.errors)
-            text = tr(t, "import.done", n=done.rows, new=done.new, old=done.existing, bad=bad)
-            self.notify(text, markup=False)
-            if done.held:
-                self.notify(tr(t, "import.held", n=done.held), severity="warning", markup=False)
-            self.dash.sync()
-            self.dash.reschedule()
+        self.importing = None
+        if error is not None or result is None:
+            text = error.text(t) if error is not None else ""
+            self.notify(text, severity="error", markup=False)
+            self.update_summary()
+            return
+        done, bad = result
+        text = tr(t, "import.done", n=done.rows, new=done.new, old=done.existing, bad=bad)
+        self.notify(text, markup=False)
+        if done.held:
+            self.notify(tr(t, "import.held", n=done.held), severity="warning", markup=False)
+        self.dash.sync()
+        self.update_summary()
+        self.dash.reschedule()
 
     def action_settings(self) -> None:
         """Edit the organisation's settings."""
@@ -304,9 +403,15 @@ class GridScreen(AssetActions):
         """The grid's keys, then every severity filter and every sort."""
         yield from super().commands()
         t = self.lang
+        severity_help = f"f  {tr(t, 'help.severity')}"
+        title = tr(t, "palette.filter_all")
+        yield SystemCommand(title, severity_help, partial(setattr, self, "severity_filter", 0))
         for index, severity in enumerate(SEVERITY_FILTERS[1:], start=1):
             title = tr(t, "palette.filter_sev", sev=tr(t, f"risk.{severity}"))
-            yield SystemCommand(title, title, partial(setattr, self, "severity_filter", index))
+            yield SystemCommand(
+                title, severity_help, partial(setattr, self, "severity_filter", index)
+            )
+        sort_help = f"s  {tr(t, 'help.sort')}"
         for index, key in enumerate(SORTS):
             title = tr(t, "palette.sort", key=tr(t, f"sort.{key}"))
-            yield SystemCommand(title, title, partial(setattr, self, "sort_index", index))
+            yield SystemCommand(title, sort_help, partial(setattr, self, "sort_index", index))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.dashboard.bindings import localize
+from tui.dashboard.widgets.wrap import Hanging
 from tui.i18n import STRINGS, tr
 
 
@@ -29,12 +32,15 @@ class HelpScreen(ModalScreen[None]):
         localize(self, lang)
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        width = min(12, max((cell_len(key) for key, _ in self.keys), default=1))
+        lines = []
         for key, binding_id in self.keys:
             help_key = f"help.{binding_id}"
             what = tr(self.lang, help_key) if help_key in STRINGS else binding_id
-            text.append(f"{key:>8}  ", style="bold")
-            text.append(what + "\n")
+            pad = " " * max(0, width - cell_len(key))
+            lead = Text(f"{pad}{key}  ", style="bold")
+            lines.append(Hanging(lead, Text(what)))
         with Vertical(classes="dialog"):
             yield Label(tr(self.lang, "help.title"), classes="title")
-            yield VerticalScroll(Static(text))
+            yield VerticalScroll(Static(Group(*lines)))
+            yield Label(tr(self.lang, "help.close"), classes="hint")

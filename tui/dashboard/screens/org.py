@@ -7,7 +7,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from checks.knowledge.org_items import ItemMode, OrgItem, demands
@@ -17,6 +17,8 @@ from checks.workflow.org import ItemState, progress
 from tui.dashboard.dialogs.note import Note, NoteForm
 from tui.dashboard.screens.base import DashboardScreen
 from tui.dashboard.widgets.cells import attested_by, progress_bar
+from tui.dashboard.widgets.key_bar import KeyBar
+from tui.dashboard.widgets.wrap import Hanging
 from tui.i18n import tr
 
 NO_NOTE = Note("", "")
@@ -43,7 +45,7 @@ class OrgScreen(DashboardScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text(tr(self.lang, "org.title"), style="bold"), id="asset-title")
         yield OptionList(id="org-items")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show(org.states(self.dash.store))
@@ -77,7 +79,8 @@ class OrgScreen(DashboardScreen):
         t = self.lang
         # ☑ done, ☐ not done, ? could not be verified (unknown is never ☑)
         mark = "☑" if state.done else "?" if state.not_verified else "☐"
-        line = Text(f"  {mark} ", style="bold" if state.done else "")
+        lead = Text(f"  {mark} ", style="bold" if state.done else "")
+        line = Text()
         line.append(f"[{tr(t, f'mode.{state.item.mode}')}] ", style="dim")
         line.append(state.item.text.text(t))
         if state.detail:
@@ -88,7 +91,7 @@ class OrgScreen(DashboardScreen):
         if state.attestation is not None:
             line.append(f"  {attested_by(state.attestation)}", style="italic")
         self.items[state.item.id] = state.item
-        return Option(line, id=state.item.id)
+        return Option(Hanging(lead, line), id=state.item.id)
 
     def highlighted_item(self) -> OrgItem | None:
         """The item under the cursor."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown, Static
 
 from checks.errors import UserError
 from checks.report import Report
@@ -16,8 +17,10 @@ from checks.report.html import to_html
 from checks.report.markdown import to_markdown
 from checks.service.files import write_private
 from checks.service.reports import build_report
+from checks.store import Store
 from checks.text import inert, json_text
 from tui.dashboard.screens.base import DashboardScreen
+from tui.dashboard.widgets.key_bar import KeyBar
 from tui.i18n import tr
 
 
@@ -37,19 +40,48 @@ class ReportScreen(DashboardScreen):
         self.since = since
         self.until = until
         self.report: Report | None = None
+        """None while the report is being built."""
         self.markdown = ""
 
     def compose(self) -> ComposeResult:
-        self.report = build_report(self.dash.store, self.since, self.until, self.lang)
-        self.markdown = to_markdown(self.report)
+        yield Static(tr(self.lang, "report.building"), id="report-state")
         with VerticalScroll():
-            yield Markdown(self.markdown)
-        yield Footer(compact=True)
+            yield Markdown("", id="report-body")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.build()
+
+    @work(thread=True, exclusive=True, group="report", name="report", exit_on_error=False)
+    def build(self) -> None:
+        """Build the report on a worker thread with its own database connection: the screen
+        answers keys (esc, q) meanwhile. The report reads the whole audit log of the period."""
+        store = Store(self.dash.db_path, clock=self.dash.clock)
+        try:
+            report = build_report(store, self.since, self.until, self.lang)
+        finally:
+            store.close()
+        markdown = to_markdown(report)
+        # call_from_thread awaits a coroutine function's result; its stub types only plain ones
+        self.app.call_from_thread(self._built, report, markdown)  # type: ignore[arg-type]
+
+    async def _built(self, report: Report, markdown: str) -> None:
+        if not self.is_mounted:
+            return  # the admin left before it was ready
+        self.report, self.markdown = report, markdown
+        await self.query_one("#report-body", Markdown).update(markdown)
+        self.query_one("#report-state", Static).display = False
+        self.refresh_keys()
+
+    def applies(self, action: str) -> bool:
+        """w writes the report once it is built."""
+        return self.report is not None if action == "write" else True
 
     def action_write(self) -> None:
         """Write the report as Markdown, HTML and JSON next to the database."""
         report = self.report
         if report is None:
+            self.notify(tr(self.lang, "report.not_ready"), markup=False)
             return
         path = self.dash.store.path
         folder = path.parent if path is not None else Path.cwd()

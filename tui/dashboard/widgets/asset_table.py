@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import humanize
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from checks.rules.web import EXPIRING_DAYS
@@ -27,34 +28,53 @@ class Column:
     width: int
     priority: int
     """0 always stays; higher numbers are dropped first when space runs out."""
+    grow: int = 0
+    """Cells it may take beyond `width` on a wide terminal (the name first, then the rest)."""
 
 
 COLUMNS = (
-    Column("risk", 6, 0),
-    Column("name", 24, 0),
+    Column("risk", 7, 0),
+    Column("name", 24, 0, 24),
     Column("kind", 7, 4),
-    Column("owner", 12, 1),
-    Column("lifecycle", 7, 0),
-    Column("dns", 10, 0),
-    Column("http", 10, 0),
+    Column("owner", 12, 1, 10),
+    Column("lifecycle", 8, 0),
+    Column("dns", 10, 0, 18),
+    Column("http", 10, 0, 4),
     Column("tls", 5, 2),
     Column("time", 6, 5),
     Column("findings", 4, 0),
-    Column("checked", 13, 3),
+    Column("checked", 13, 3, 4),
 )
 
 CELL_PADDING = 2
 """DataTable pads each cell with one space on either side."""
+SCROLLBAR = 2
+"""The vertical scrollbar's cells, kept free so that it never covers a column."""
 
 
 def columns_for(width: int) -> list[Column]:
-    """The columns that fit `width` cells, dropping the highest priorities first."""
+    """The columns that fit `width` cells, dropping the highest priorities first; then the space
+    left widens them, the name first, so that the name is the last text cut short."""
     chosen = list(COLUMNS)
+    room = width - SCROLLBAR
     for priority in (5, 4, 3, 2, 1):
-        if sum(c.width + CELL_PADDING for c in chosen) <= width:
+        if sum(c.width + CELL_PADDING for c in chosen) <= room:
             break
         chosen = [c for c in chosen if c.priority != priority]
-    return chosen
+    spare = room - sum(c.width + CELL_PADDING for c in chosen)
+    widened = []
+    for column in chosen:
+        extra = max(0, min(column.grow, spare))
+        spare -= extra
+        widened.append(replace(column, width=column.width + extra))
+    return widened
+
+
+ROW_KEYS: list[BindingType] = [
+    Binding("home", "scroll_top", "First", id="first", show=False),
+    Binding("end", "scroll_bottom", "Last", id="last", show=False),
+]
+"""Home and End go to the first and the last row of a table (DataTable's own scroll sideways)."""
 
 
 class NameCell(Text):
@@ -73,6 +93,8 @@ class AssetTable(DataTable[Any]):
     AssetTable { height: 1fr; }
     """
 
+    BINDINGS = ROW_KEYS
+
     def __init__(self, lang: str, clock: Callable[[], datetime], **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.lang = lang
@@ -84,7 +106,7 @@ class AssetTable(DataTable[Any]):
     def set_columns(self, width: int) -> bool:
         """Pick the columns for `width`; rebuilds the table when the set changes."""
         wanted = columns_for(width)
-        if [c.key for c in wanted] == [c.key for c in self.shown_columns]:
+        if wanted == self.shown_columns:
             return False
         self.shown_columns = wanted
         self.clear(columns=True)
@@ -94,11 +116,18 @@ class AssetTable(DataTable[Any]):
         return True
 
     def _cell(self, row: AssetRow, key: str) -> Text:
+        """One cell; text cut to fit the column ends with `…`."""
+        cell = self._content(row, key)
+        cell.no_wrap = True
+        cell.overflow = "ellipsis"
+        return cell
+
+    def _content(self, row: AssetRow, key: str) -> Text:
         lang = self.lang
         if key == "risk":
             return risk_cell(self.app, row.risk, row.probed, lang, row.pending)
         if key == "name":
-            cell = NameCell(inert(row.asset.display), no_wrap=True, overflow="ellipsis")
+            cell = NameCell(inert(row.asset.display))
             cell.asset_id = row.id
             return cell
         if key == "kind":
@@ -109,7 +138,7 @@ class AssetTable(DataTable[Any]):
             style = "bold reverse" if row.retired_alive else ""
             return Text(tr(lang, f"life.{row.asset.lifecycle}"), style=style)
         if key == "dns":
-            return Text(inert(dns_text(row)), no_wrap=True, overflow="ellipsis")
+            return Text(inert(dns_text(row)))
         if key == "http":
             if row.http_status is None and row.http_error:
                 return Text(tr(lang, f"http.{row.http_error}"), style="dim")
@@ -169,6 +198,13 @@ class AssetTable(DataTable[Any]):
                     if old.get(column.key) != sig:
                         old[column.key] = sig
                         self.update_cell(str(row.id), column.key, cell)
+
+    def remove_ids(self, ids: set[int]) -> None:
+        """Drop the rows of these assets (deleted from the inventory)."""
+        for asset_id in ids:
+            self._rows.pop(asset_id, None)
+            if self._cells.pop(asset_id, None) is not None:
+                self.remove_row(str(asset_id))
 
     def resort(self, sort_key: SortKey) -> None:
         """Re-sort in place; the cursor stays on the same asset at the same screen line."""

@@ -26,8 +26,25 @@ _THEME_VAR = {
 }
 
 
+MONO_STYLE = {
+    Severity.CRITICAL: "bold reverse",
+    Severity.HIGH: "reverse",
+    Severity.MEDIUM: "bold",
+    Severity.LOW: "",
+    Severity.INFO: "",
+}
+"""Without colour (NO_COLOR, a monochrome terminal): reverse and bold, never grey on grey."""
+
+
+def monochrome(app: App[object]) -> bool:
+    """Whether the terminal shows no colour: NO_COLOR is set, or it has no colours at all."""
+    return bool(getattr(app, "no_color", False)) or app.console.color_system is None
+
+
 def risk_style(app: App[object], severity: Severity | None) -> Style:
     """The style for a severity from the app's theme variables (no hard-coded colours)."""
+    if monochrome(app):
+        return Style.parse(MONO_STYLE[severity] if severity is not None else "")
     if severity is None:
         return Style.parse(_variables(app).get("success", "green"))
     colour = _variables(app).get(_THEME_VAR[severity], "red")

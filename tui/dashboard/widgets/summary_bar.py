@@ -7,7 +7,7 @@ from collections import Counter
 from rich.text import Text
 from textual.widgets import Static
 
-from checks.model import Severity
+from checks.model import Lifecycle, Severity
 from checks.store.views import AssetRow
 from checks.text import inert
 from tui.dashboard.widgets.risk import RISK_SYMBOL, risk_style
@@ -38,11 +38,14 @@ class SummaryBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(inert(org), style="bold")
         text.append("  ")
+        # Assets by their worst finding, as the grid's risk column shows them: the two agree.
         counts = Counter(r.risk for r in rows)
-        states = Counter(r.up for r in rows)
+        # A retired asset that went dark is not "down": dark is what retiring it is for.
+        states = Counter(r.up for r in rows if r.asset.lifecycle == Lifecycle.ACTIVE)
         for sev in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW):
             n = counts[sev]
-            text.append(f"{RISK_SYMBOL[sev]}{n} ", style=risk_style(self.app, sev) if n else "dim")
+            text.append(f"{RISK_SYMBOL[sev]}{n}", style=risk_style(self.app, sev) if n else "")
+            text.append(" ")
         down = states[False]
         text.append(" " + tr(lang, "sum.up", n=states[True]))
         text.append(" " + tr(lang, "sum.down", n=down), style="bold" if down else "")
@@ -55,6 +58,7 @@ class SummaryBar(Static):
             failing = tr(lang, "sum.alerts_failing", n=alerts_failing)
             text.append(f" ✗ {failing} ", style="bold reverse")
         text.append("\n")
+        text.append(tr(lang, "sum.open", n=sum(r.open_findings for r in rows)) + "  ")
         text.append(sweep)
         if view:
             text.append(f"   {view}", style="italic")
