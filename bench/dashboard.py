@@ -120,6 +120,8 @@ async def responsiveness(path: Path, count: int) -> list[float]:
                 before = app.grid.table.cursor_row
                 started = time.perf_counter()
                 key = "down" if (len(delays) // 10) % 2 == 0 else "up"
+                if before <= 0 or before >= app.grid.table.row_count - 1:
+                    key = "down" if before <= 0 else "up"  # never against an edge
                 # As a terminal's key would arrive; Pilot.press waits until the process is idle,
                 # which it never is during a sweep.
                 app.post_message(events.Key(key, None))

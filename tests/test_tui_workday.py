@@ -162,6 +162,23 @@ async def test_the_grid_resorts_when_risk_changes_and_the_asset_header_agrees(re
         assert cell(app, top, "risk") in header and "CRIT" not in header
 
 
+async def test_rows_never_move_under_keys_the_grid_resorts_once_they_stop(recorded_store, lab):
+    store = recorded_store
+    app = recorded_app(store, lab)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down")  # someone is at the keyboard
+        top = names_in_order(app)[0]
+        asset = store.assets.get(top)
+        until = store.clock() + timedelta(days=30)
+        for record in store.findings.query(asset_id=asset.id):
+            store.findings.accept_risk(record.id, "decided by the board", until)
+        app.sync()
+        await pilot.pause()
+        assert names_in_order(app)[0] == top  # the cell changed, the order waits
+        await pilot.pause(1.2)  # RESORT_IDLE_S without a key
+        assert names_in_order(app)[0] != top
+
+
 async def test_no_color_gives_reverse_and_bold_badges(recorded_store, lab, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = recorded_app(recorded_store, lab)

@@ -7,6 +7,7 @@ dialogs return typed values, and every decision is the core's (`checks.service`)
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -43,6 +44,8 @@ class DemoLab(Protocol):
         """Play one; returns the host it changed."""
 
 
+SYNC_EVERY_S = 0.5
+"""How often a running sweep's stored batches are taken into the grid, at most."""
 _RUNNING = (WorkerState.PENDING, WorkerState.RUNNING)
 _ENDED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
@@ -96,6 +99,8 @@ class AssetWatchApp(App[None]):
         self.sweeping = False
         self.next_sweep: datetime | None = None
         self._timer: Timer | None = None
+        self._last_sync = 0.0
+        self._sync_pending = False
         self.marks = store.views.marks()
         """How far `sync()` has read the probe history and the audit log."""
         self.grid = GridScreen(self.lang, clock)
@@ -282,6 +287,20 @@ class AssetWatchApp(App[None]):
 
     def on_sweep_progressed(self, message: SweepProgressed) -> None:
         self.progress = message.progress
+        # Batches can land many times a second; the grid takes them in at most every
+        # SYNC_EVERY_S (each sync reads, redraws and may re-sort), so key presses stay answered.
+        if self._sync_pending:
+            return
+        wait = self._last_sync + SYNC_EVERY_S - time.monotonic()
+        if wait > 0:
+            self._sync_pending = True
+            self.set_timer(wait, self._sweep_sync)
+        else:
+            self._sweep_sync()
+
+    def _sweep_sync(self) -> None:
+        self._sync_pending = False
+        self._last_sync = time.monotonic()
         self.sync()
         self.grid.update_summary()
 

@@ -5,6 +5,7 @@ The grid's keys are bound here, so they do nothing on any other screen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -13,7 +14,7 @@ from functools import partial
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Input
@@ -46,6 +47,9 @@ from tui.dashboard.widgets.filter_box import FilterBox
 from tui.dashboard.widgets.key_bar import KeyBar
 from tui.dashboard.widgets.summary_bar import SummaryBar
 from tui.i18n import tr
+
+RESORT_IDLE_S = 1.0
+"""Seconds without a key press before the grid re-sorts itself after a change."""
 
 
 class GridScreen(AssetActions):
@@ -97,6 +101,8 @@ class GridScreen(AssetActions):
         """Every asset's row, shown or filtered out."""
         self.importing: int | None = None
         """Rows an import running in the background has written so far (None: no import)."""
+        self._last_key = 0.0
+        self._resort_due = False
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
@@ -173,8 +179,26 @@ class GridScreen(AssetActions):
         self.table.update_rows(fresh, self._visible)
         self.table.remove_ids(gone)
         if moved:  # a row's risk (or other sort key) changed: worst first, always
-            self.resort()
+            self.resort_when_idle()
         self.update_summary()
+
+    def on_key(self, event: Key) -> None:
+        self._last_key = time.monotonic()
+
+    def resort_when_idle(self) -> None:
+        """Re-sort now, or once the keyboard has been still for RESORT_IDLE_S: rows never move
+        under a person's keys, and a sort of many rows never delays a key press."""
+        wait = self._last_key + RESORT_IDLE_S - time.monotonic()
+        if wait <= 0:
+            self._resort_due = False
+            self.resort()
+        elif not self._resort_due:
+            self._resort_due = True
+            self.set_timer(wait, self._resort_later)
+
+    def _resort_later(self) -> None:
+        self._resort_due = False
+        self.resort_when_idle()
 
     def set_language(self, lang: str) -> None:
         """Relabel the keys, the columns and every cell in `lang`."""
