@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.reactive import reactive
@@ -101,6 +101,8 @@ class AssetWatchApp(App[None]):
         self._timer: Timer | None = None
         self._last_sync = 0.0
         self._sync_pending = False
+        self.last_key = 0.0
+        """When the last key press arrived (time.monotonic): the grid re-sorts only after."""
         self.marks = store.views.marks()
         """How far `sync()` has read the probe history and the audit log."""
         self.grid = GridScreen(self.lang, clock)
@@ -284,6 +286,11 @@ class AssetWatchApp(App[None]):
     def probe_now(self, assets: list[Asset], config: ProbeConfig) -> SweepProgress | None:
         """The re-probe worker: a few assets now, beside any running sweep."""
         return self._probe_in_thread(assets, config, report=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key = time.monotonic()
+        await super().on_event(event)
 
     def on_sweep_progressed(self, message: SweepProgressed) -> None:
         self.progress = message.progress

@@ -14,7 +14,7 @@ from functools import partial
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.events import Key, Resize
+from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Input
@@ -101,7 +101,6 @@ class GridScreen(AssetActions):
         """Every asset's row, shown or filtered out."""
         self.importing: int | None = None
         """Rows an import running in the background has written so far (None: no import)."""
-        self._last_key = 0.0
         self._resort_due = False
 
     def compose(self) -> ComposeResult:
@@ -182,13 +181,10 @@ class GridScreen(AssetActions):
             self.resort_when_idle()
         self.update_summary()
 
-    def on_key(self, event: Key) -> None:
-        self._last_key = time.monotonic()
-
     def resort_when_idle(self) -> None:
         """Re-sort now, or once the keyboard has been still for RESORT_IDLE_S: rows never move
         under a person's keys, and a sort of many rows never delays a key press."""
-        wait = self._last_key + RESORT_IDLE_S - time.monotonic()
+        wait = self.dash.last_key + RESORT_IDLE_S - time.monotonic()
         if wait <= 0:
             self._resort_due = False
             self.resort()
