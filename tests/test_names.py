@@ -74,7 +74,7 @@ def test_the_fast_path_for_plain_urls_gives_what_the_full_parse_gives():
         "http://a.example.com:080/x/y?q=1",
         "https://a.b.c/path?",
         "http://x.test?q",
-        "http://1.2.3.4:80/a",
+        "http://192.0.2.4:80/a",
         "https://a-b.c/d#frag",
         "http://a.b:65535",
         "http://a.b/%20x",

@@ -58,7 +58,7 @@ def _foreign(url: str, view: PageView) -> Place | None:
 
 
 def _private(host: str) -> bool:
-    # An intranet address (an OA page sending staff to 192.168.1.10:8080) is the
+    # An intranet address (an OA page sending staff to a private 192.168 address) is the
     # organisation's own network, not a planted host.
     try:
         address = ipaddress.ip_address(host)
