@@ -176,11 +176,3 @@ async def test_internationalised_host(lab, session):
     entry = await session.fetch(url(lab, host, tls=True), host)
     assert entry.status == 200
     assert entry.tls is not None and entry.tls.hostname_ok
-
-
-def test_httpx_still_keeps_its_connection_pool_where_the_pinned_transport_puts_ours():
-    """_PinnedTransport replaces httpx's private `_pool`: if httpx moves it, fail here."""
-    import httpcore
-    import httpx
-
-    assert isinstance(httpx.AsyncHTTPTransport()._pool, httpcore.AsyncConnectionPool)

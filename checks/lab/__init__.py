@@ -243,8 +243,10 @@ class Lab(LabView):
         self._tmp.cleanup()
 
     def _run(self) -> None:
+        from checks.service.sweeps import run_async  # uvloop where the sweeps use it
+
         try:
-            asyncio.run(self._serve())
+            run_async(self._serve())
         except BaseException as exc:  # reported to the starting thread
             self._error = exc
             self._ready.set()

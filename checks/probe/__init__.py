@@ -8,7 +8,7 @@ means to the rules:
 * unknown   DnsStatus.TIMEOUT, SERVFAIL, ERROR; HttpError.TIMEOUT,
             TLS, PROTOCOL, ERROR; ProbeOutcome.error            -> not evidence of anything
 
-Every connection goes to an address our own DNS step returned (`PinnedBackend`).
+Every connection goes to an address our own DNS step returned (`checks.probe.wire.Pool`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HTTP(S) probing with httpx, connecting only to the addresses our own DNS step returned."""
+"""HTTP(S) probing (`checks.probe.wire`), connecting only to addresses our own DNS step returned."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ import hashlib
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-import httpcore
 import httpx
 
 from checks.model import CertInfo, Hop, HttpEntry, HttpError, PathProbe
 from checks.names import redact_url
 from checks.probe.policy import ProbePolicy
-from checks.probe.streams import connect
 from checks.probe.tls import ChainVerifier, presented_chain, read_certificate
+from checks.probe.wire import Lookup, Origin, Pool, Reply, WireError
 from checks.text import decode_body, extract_title
 
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -34,8 +32,6 @@ SPIDER_HEADERS = {
 }
 """How Baidu's crawler arrives: hacked sites often show it (and its visitors) other pages."""
 
-Lookup = Callable[[str], Awaitable[tuple[str, ...]]]
-
 
 @dataclass(frozen=True, slots=True)
 class HttpLimits:
@@ -50,134 +46,60 @@ class HttpLimits:
     """Bytes of (decoded) body kept; nothing past it is read from the network."""
 
 
-class Unresolved(httpcore.ConnectError):
-    """Our DNS step gave no address for a host, so no connection was attempted."""
-
-
 class _Stopped(Exception):
     """A fetch ends without a page: (HttpError, detail[, final URL])."""
 
 
-class Blocked(httpcore.ConnectError):
-    """The policy refused a host or an address, so no connection was attempted."""
-
-
-class PinnedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves hosts through our own DNS step.
-
-    httpcore hands the request's host to `connect_tcp` and later uses it for
-    TLS SNI and certificate checks, so pinning here keeps Host and SNI right. The
-    policy is checked here too, for every request however it came about (a redirect,
-    a well-known path, the Baiduspider fetch, the favicon).
-    """
-
-    def __init__(self, lookup: Lookup, policy: ProbePolicy) -> None:
-        self._lookup = lookup
-        self._policy = policy
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Connect to the first of the host's addresses that the policy allows and that accepts."""
-        if not self._policy.may_visit(host):
-            raise Blocked(f"{host} is not in the inventory: not contacted")
-        addresses = await self._lookup(host)
-        if not addresses:
-            raise Unresolved(f"{host}: no address from DNS")
-        allowed = [a for a in addresses if self._policy.allows(a)]
-        if not allowed:
-            raise Blocked(f"{host}: {self._policy.refusal(addresses[0])}")
-        addresses = tuple(allowed)
-        error: Exception | None = None
-        for address in addresses:
-            try:
-                return await connect(address, port, timeout)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-        assert error is not None
-        raise error
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Unix sockets are never probed."""
-        raise httpcore.ConnectError("unix sockets are not probed")
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait on the running loop."""
-        await asyncio.sleep(seconds)
-
-
-class _PinnedTransport(httpx.AsyncHTTPTransport):
-    # httpx's transport takes no network backend, so build its pool ourselves;
-    # everything else (exception mapping, streaming) is httpx's own code. This relies on
-    # httpx keeping its pool in `_pool` (httpx 0.28): tests/test_probe_http.py pins it.
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
-        self._pool = pool
-
-
-def _client(ctx: ssl.SSLContext, backend: PinnedBackend, limits: HttpLimits) -> httpx.AsyncClient:
-    pool = httpcore.AsyncConnectionPool(
-        ssl_context=ctx, max_connections=4, keepalive_expiry=5.0, network_backend=backend
-    )
-    return httpx.AsyncClient(
-        transport=_PinnedTransport(pool),
-        trust_env=False,
-        timeout=httpx.Timeout(
-            limits.read_timeout, connect=limits.connect_timeout, pool=limits.total_timeout
-        ),
-        headers={
-            "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-            "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
-            "Accept-Encoding": "gzip, deflate",
-        },
-    )
-
-
-def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, kind):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+REQUEST_HEADERS = (
+    (b"Accept", b"text/html,application/xhtml+xml,*/*;q=0.8"),
+    (b"Accept-Encoding", b"gzip, deflate"),
+    (b"Connection", b"keep-alive"),
+    (b"User-Agent", USER_AGENT.encode()),
+    (b"Accept-Language", b"zh-CN,zh;q=0.9,en;q=0.8"),
+)
+"""What every request carries (a browser's set); a fetch's own headers replace these by name."""
 
 
 def _classify(exc: Exception) -> tuple[HttpError, str]:
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, WireError):
+        return exc.kind, str(exc)
+    if isinstance(exc, TimeoutError):
         return HttpError.TIMEOUT, str(exc) or type(exc).__name__
-    if blocked := _cause(exc, Blocked):
-        return HttpError.BLOCKED, str(blocked)
-    if _cause(exc, Unresolved):
-        return HttpError.UNRESOLVED, str(exc)
-    if ssl_error := _cause(exc, ssl.SSLError):
-        return HttpError.TLS, str(ssl_error)
-    if isinstance(exc, httpx.ProtocolError | httpx.DecodingError):
-        return HttpError.PROTOCOL, str(exc)
-    if isinstance(exc, httpx.NetworkError):
-        return HttpError.CONNECT, str(exc) or type(exc).__name__
     return HttpError.ERROR, f"{type(exc).__name__}: {exc}"
+
+
+def _target(url: str) -> tuple[Origin, bytes, bytes]:
+    """(origin, request target, Host header) of an http(s) URL.
+
+    Raises:
+        WireError: not an http(s) URL with a host.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise WireError(HttpError.ERROR, f"bad URL: {exc}") from exc
+    scheme = parsed.scheme
+    if scheme not in ("http", "https") or not parsed.raw_host:
+        raise WireError(HttpError.ERROR, f"not an http(s) URL: {redact_url(url)}")
+    host = parsed.raw_host.decode("ascii")
+    default = 443 if scheme == "https" else 80
+    port = parsed.port or default
+    netloc = parsed.raw_host if port == default else b"%s:%d" % (parsed.raw_host, port)
+    if ":" in host:  # an IPv6 literal: bracketed in the Host header
+        netloc = (
+            b"[%s]" % parsed.raw_host if port == default else b"[%s]:%d" % (parsed.raw_host, port)
+        )
+    return Origin(scheme, host, port), parsed.raw_path or b"/", netloc
 
 
 DRAIN = 16 * 1024
 """Bytes of an unread body (a 404 page, a redirect's) read off so its connection is reused."""
 
 
-async def _drain(resp: httpx.Response) -> None:
+async def _drain(reply: Reply) -> None:
     """Read off a small body nobody needs: a connection left mid-body cannot be kept alive."""
     size = 0
-    async for raw in resp.aiter_raw():
+    async for raw in reply.chunks():
         size += len(raw)
         if size > DRAIN:
             return
@@ -186,8 +108,8 @@ async def _drain(resp: httpx.Response) -> None:
 class _Decoder:
     """Content-Encoding decoding that never produces more than the cap."""
 
-    def __init__(self, encoding: str) -> None:
-        encoding = encoding.strip().lower()
+    def __init__(self, encoding: str | None) -> None:
+        encoding = (encoding or "").strip().lower()
         self._zlib = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None
 
     def feed(self, data: bytes, room: int) -> bytes:
@@ -198,6 +120,28 @@ class _Decoder:
         except zlib.error:
             self._zlib = None
             return b""
+
+
+async def _read_capped(reply: Reply, cap: int) -> bytes:
+    """The decoded body, at most `cap` bytes; nothing past it is read from the network."""
+    decoder = _Decoder(reply.header(b"content-encoding"))
+    parts: list[bytes] = []
+    size = 0
+    async for raw in reply.chunks():
+        data = decoder.feed(raw, cap - size)
+        parts.append(data)
+        size += len(data)
+        if size >= cap:
+            break
+    return b"".join(parts)
+
+
+def _text_headers(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    """Header names and values as text: UTF-8 where all of them are, else Latin-1 (as httpx)."""
+    try:
+        return tuple((k.decode("ascii"), v.decode("utf-8")) for k, v in raw)
+    except UnicodeDecodeError:
+        return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
 
 
 @dataclass(slots=True)
@@ -237,67 +181,66 @@ class HttpSession:
         self.policy = policy
         self.limits = limits
         self._verifier = verifier
-        self._backend = PinnedBackend(lookup, policy)
-        self._client = _client(tls_ctx, self._backend, limits)
+        self._pool = Pool(
+            lookup, self._refusal, tls_ctx, limits.connect_timeout, limits.read_timeout
+        )
+
+    def _refusal(self, host: str, address: str) -> str | None:
+        """Why the policy refuses `host` (address "") or one of its addresses; None if allowed."""
+        if not address:
+            return (
+                None
+                if self.policy.may_visit(host)
+                else f"{host} is not in the inventory: not contacted"
+            )
+        return None if self.policy.allows(address) else f"{host}: {self.policy.refusal(address)}"
 
     async def aclose(self) -> None:
-        """Close the client and its connections."""
-        await self._client.aclose()
+        """Close the session's connections."""
+        self._pool.close()
+
+    @staticmethod
+    def _headers(netloc: bytes, extra: dict[str, str] | None) -> list[tuple[bytes, bytes]]:
+        if not extra:
+            return [(b"Host", netloc), *REQUEST_HEADERS]
+        replaced = {k.lower() for k in extra}
+        own = [(k, v) for k, v in REQUEST_HEADERS if k.decode().lower() not in replaced]
+        return [(b"Host", netloc), *own, *((k.encode(), v.encode()) for k, v in extra.items())]
 
     async def _get(self, url: str, headers: dict[str, str] | None = None) -> _Response:
-        async with self._client.stream("GET", url, headers=headers) as resp:
-            raw_headers = tuple(
-                (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in resp.headers.raw
-            )
-            stream = resp.extensions.get("network_stream")
-            sslobj = stream.get_extra_info("ssl_object") if stream is not None else None
-            server = stream.get_extra_info("server_addr") if stream is not None else None
-            location = resp.headers.get("location") if resp.status_code in REDIRECTS else None
+        origin, target, netloc = _target(url)
+        async with self._pool.get(origin, target, self._headers(netloc, headers)) as reply:
+            sslobj = reply.conn.ssl_object
+            location = reply.header(b"location") if reply.status in REDIRECTS else None
             if location is None:
-                body = await self._read_capped(resp)
+                body = await _read_capped(reply, self.limits.body_cap)
             else:
                 body = b""
-                await _drain(resp)
+                await _drain(reply)
             return _Response(
-                status=resp.status_code,
-                headers=raw_headers,
+                status=reply.status,
+                headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in reply.headers),
                 location=location,
                 body=body,
-                address=server[0] if server else "",
+                address=reply.conn.address,
                 chain=presented_chain(sslobj) if sslobj is not None else [],
                 tls_version=(sslobj.version() or "") if sslobj is not None else "",
             )
-
-    async def _read_capped(self, resp: httpx.Response) -> bytes:
-        cap = self.limits.body_cap
-        decoder = _Decoder(resp.headers.get("content-encoding", ""))
-        parts: list[bytes] = []
-        size = 0
-        async for raw in resp.aiter_raw():
-            data = decoder.feed(raw, cap - size)
-            parts.append(data)
-            size += len(data)
-            if size >= cap:
-                break
-        return b"".join(parts)
 
     async def fetch_path(self, url: str, cap: int = 64 * 1024) -> PathProbe:
         """GET one well-known path: no redirects, the first `cap` bytes. Never raises."""
         try:
             async with asyncio.timeout(self.limits.total_timeout):
-                async with self._client.stream("GET", url) as resp:
+                origin, target, netloc = _target(url)
+                async with self._pool.get(origin, target, self._headers(netloc, None)) as reply:
                     head = b""
-                    if resp.status_code in (200, 206):
-                        decoder = _Decoder(resp.headers.get("content-encoding", ""))
-                        async for raw in resp.aiter_raw():
-                            head += decoder.feed(raw, cap - len(head))
-                            if len(head) >= cap:
-                                break
+                    if reply.status in (200, 206):
+                        head = await _read_capped(reply, cap)
                     else:
-                        await _drain(resp)
-                    headers = tuple((k.lower(), v) for k, v in resp.headers.multi_items())
-                    content_type = resp.headers.get("content-type", "")
-                    return PathProbe(url, resp.status_code, content_type, headers, head)
+                        await _drain(reply)
+                    content_type = reply.header(b"content-type") or ""
+                    headers = _text_headers(reply.headers)
+                    return PathProbe(url, reply.status, content_type, headers, head)
         except Exception:  # a broken server costs this path, nothing more
             return PathProbe(url, None)
 

@@ -92,7 +92,7 @@ class Prober:
 
     Departs from STYLE.md's "probes take their dependencies as parameters": the prober builds
     its resolver and SSL contexts from the `ProbeConfig`, because every connection must be
-    pinned to our own DNS answers (`PinnedBackend`), which a caller-made client could bypass.
+    pinned to our own DNS answers (`wire.Pool`), which a caller-made client could bypass.
     """
 
     def __init__(

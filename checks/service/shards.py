@@ -15,6 +15,7 @@ import contextlib
 import multiprocessing
 import queue
 import sys
+import threading
 import traceback
 from collections.abc import AsyncIterator, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -134,7 +135,7 @@ async def judged_in_shards(
         concurrency=max(1, config.concurrency // count),
         per_address=config.per_address // count,
     )
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     workers = []
     with _real_stderr():
         # Bounded: an outcome carries its pages (up to 512 KiB each), so a slow writer holds
@@ -165,7 +166,15 @@ async def judged_in_shards(
             worker.join(5)
 
 
-_IDLE = object()
+def _context() -> Any:
+    """Fork while this process runs one thread (the command line): a forked worker starts in
+    milliseconds with everything imported, where a spawned one spends about half a second of
+    CPU importing. With other threads running (the dashboard), a fork could copy a lock some
+    thread holds, so workers are spawned.
+    """
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _next(out: Any, workers: Collection[multiprocessing.process.BaseProcess]) -> Any:
