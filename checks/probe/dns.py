@@ -1,4 +1,4 @@
-"""DNS probing with dnspython's asyncio resolver: addresses, the CNAME chain, NS and SOA."""
+"""DNS probing (questions by `checks.probe.dnsclient`): addresses, the CNAME chain, NS and SOA."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-import dns.asyncresolver
 import dns.exception
 import dns.message
 import dns.name
-import dns.nameserver
 import dns.rcode
 import dns.rdatatype
 import dns.resolver
@@ -18,6 +16,7 @@ import dns.resolver
 from checks.errors import UserError
 from checks.model import DnsAnswer, DnsStatus
 from checks.names import is_ip
+from checks.probe.dnsclient import AllFailed, DnsClient
 
 MAX_CHAIN = 8
 """CNAME hops we follow before calling it a loop."""
@@ -63,6 +62,25 @@ class Lookup:
     error: str = ""
 
 
+def _system_nameservers() -> list[tuple[str, int]]:
+    """The system's resolvers (resolv.conf), as dnspython reads them.
+
+    Raises:
+        UserError: the system has no DNS configuration.
+    """
+    try:
+        resolver = dns.resolver.Resolver(configure=True)
+    except dns.resolver.NoResolverConfiguration:
+        resolver = None
+    servers = [(str(n), resolver.port) for n in resolver.nameservers] if resolver else []
+    if not servers:
+        raise UserError(
+            "no system DNS configuration; give --nameserver HOST[:PORT]",
+            "系统没有 DNS 配置；请用 --nameserver 主机[:端口] 指定",
+        )
+    return servers
+
+
 def _chain_in(response: dns.message.Message | None, qname: dns.name.Name) -> tuple[list[str], bool]:
     """Follow CNAMEs from `qname` through a response's answer section."""
     chain: list[str] = []
@@ -94,27 +112,17 @@ class DnsProber:
     """
 
     def __init__(self, nameservers: list[tuple[str, int]] | None = None, lifetime: float = 4.0):
-        try:
-            self.resolver = dns.asyncresolver.Resolver(configure=not nameservers)
-        except dns.resolver.NoResolverConfiguration:
-            raise UserError(
-                "no system DNS configuration; give --nameserver HOST[:PORT]",
-                "系统没有 DNS 配置；请用 --nameserver 主机[:端口] 指定",
-            ) from None
-        if nameservers:
-            self.resolver.nameservers = [
-                dns.nameserver.Do53Nameserver(h, p) for h, p in nameservers
-            ]
-        self.resolver.lifetime = lifetime
-        self.resolver.timeout = min(2.0, lifetime)
-        self.resolver.cache = None
+        if not nameservers:
+            nameservers = _system_nameservers()
+        self.client = DnsClient(nameservers, timeout=min(2.0, lifetime), lifetime=lifetime)
         self._cache: dict[tuple[str, str], asyncio.Future[Lookup]] = {}
 
     async def aclose(self) -> None:
-        """Cancel questions still in flight."""
+        """Cancel questions still in flight and close the sockets."""
         for fut in self._cache.values():
             fut.cancel()
         self._cache.clear()
+        self.client.close()
 
     async def lookup(self, name: str, rdtype: str) -> Lookup:
         """One question, asked once per sweep however many assets need it."""
@@ -128,36 +136,29 @@ class DnsProber:
     async def _query(self, name: str, rdtype: str) -> Lookup:
         qname = dns.name.from_text(name)
         try:
-            answer = await self.resolver.resolve(
-                qname, rdtype, raise_on_no_answer=False, search=False
-            )
-        except dns.resolver.NXDOMAIN as exc:
-            responses: dict[dns.name.Name, dns.message.Message] = exc.kwargs["responses"]
-            found, loop = _chain_in(next(iter(responses.values()), None), qname)
-            return Lookup(DnsStatus.NXDOMAIN, (), tuple(found), loop)
-        except dns.resolver.LifetimeTimeout as exc:
+            response = await self.client.ask(qname, rdtype)
+            if response.rcode() == dns.rcode.NXDOMAIN:
+                found, loop = _chain_in(response, qname)
+                return Lookup(DnsStatus.NXDOMAIN, (), tuple(found), loop)
+            if response.rcode() != dns.rcode.NOERROR:
+                rcode = dns.rcode.to_text(response.rcode())
+                return Lookup(DnsStatus.ERROR, error=f"the nameserver answered {rcode}")
+            assert isinstance(response, dns.message.QueryMessage)
+            chained = response.resolve_chaining()
+        except dns.message.ChainTooLong:
+            cnames, _ = _chain_in(response, qname)
+            return Lookup(DnsStatus.ERROR, (), tuple(cnames), True, "CNAME loop")
+        except dns.exception.Timeout as exc:
             return Lookup(DnsStatus.TIMEOUT, error=str(exc))
-        except dns.resolver.NoNameservers as exc:
-            return self._no_nameservers(exc, qname)
+        except AllFailed as exc:
+            if any(r.rcode() == dns.rcode.SERVFAIL for r in exc.responses):
+                return Lookup(DnsStatus.SERVFAIL, error="SERVFAIL")
+            return Lookup(DnsStatus.ERROR, error=str(exc))
         except dns.exception.DNSException as exc:
             return Lookup(DnsStatus.ERROR, error=f"{type(exc).__name__}: {exc}")
-        values = tuple(rd.to_text() for rd in answer.rrset) if answer.rrset else ()
-        chain = tuple(
-            next(iter(r)).target.to_text(omit_final_dot=True) for r in answer.chaining_result.cnames
-        )
+        values = tuple(rd.to_text() for rd in chained.answer) if chained.answer else ()
+        chain = tuple(next(iter(r)).target.to_text(omit_final_dot=True) for r in chained.cnames)
         return Lookup(DnsStatus.ANSWER if values else DnsStatus.NODATA, values, chain)
-
-    @staticmethod
-    def _no_nameservers(exc: dns.resolver.NoNameservers, qname: dns.name.Name) -> Lookup:
-        errors = exc.kwargs.get("errors") or []
-        for _server, _tcp, _port, error, response in errors:
-            if isinstance(error, dns.message.ChainTooLong):
-                chain, _ = _chain_in(response, qname)
-                return Lookup(DnsStatus.ERROR, (), tuple(chain), True, "CNAME loop")
-        rcodes = {r.rcode() for *_, r in errors if r is not None}
-        if dns.rcode.SERVFAIL in rcodes:
-            return Lookup(DnsStatus.SERVFAIL, error="SERVFAIL")
-        return Lookup(DnsStatus.ERROR, error=str(exc))
 
     async def follow(self, name: str, rdtype: str) -> Lookup:
         """Like `lookup`, but follows a CNAME chain the server left unfinished, detecting loops."""

@@ -146,16 +146,23 @@ class _Recorder:
 
     def flush(self) -> None:
         store = self.store
-        store.probes.record(self.batch)
-        self.domains.flush()
-        for outcome, _ in self.batch:
-            if outcome.asset.lifecycle == Lifecycle.RETIRING:
-                complete_if_verified(store, outcome.asset)
-            # Trust on first use: the first page seen is the baseline until an admin accepts one.
-            asset_id = outcome.asset.id
-            if asset_id and asset_id not in self.baselines and (first := baseline_from(outcome)):
-                store.baselines.accept(asset_id, first, who="assetwatch", source="first probe")
-                self.baselines[asset_id] = first
+        # One transaction for the batch and what follows from it (a commit per first baseline
+        # was a third of a first sweep's writing).
+        with store.atomic():
+            store.probes.record(self.batch)
+            self.domains.flush()
+            for outcome, _ in self.batch:
+                if outcome.asset.lifecycle == Lifecycle.RETIRING:
+                    complete_if_verified(store, outcome.asset)
+                # Trust on first use: the first page seen is the baseline until one is accepted.
+                asset_id = outcome.asset.id
+                if (
+                    asset_id
+                    and asset_id not in self.baselines
+                    and (first := baseline_from(outcome))
+                ):
+                    store.baselines.accept(asset_id, first, who="assetwatch", source="first probe")
+                    self.baselines[asset_id] = first
         if self.on_batch is not None:
             self.on_batch(self.batch, self.progress)
         self.batch = []
