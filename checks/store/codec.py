@@ -404,7 +404,30 @@ def outcome_from_json(
     asset: Asset, text: str | bytes, bodies: dict[str, bytes] | None = None
 ) -> ProbeOutcome:
     """Rebuild a stored outcome; `bodies` maps sha256 to page bodies when they are needed."""
-    data = json.loads(unpack(text))
+    return outcome_from_data(asset, json.loads(unpack(text)), bodies)
+
+
+def body_shas(data: dict[str, Any]) -> list[str]:
+    """The page bodies a stored outcome's JSON (decoded) names: its responses' and the
+    Baiduspider page's, in order, without the empty ones."""
+    entries = [*data["http"], data.get("spider") or {}]
+    return [sha for e in entries if (sha := e.get("body_sha256"))]
+
+
+def legacy_digest(outcome: ProbeOutcome, missing: Sequence[str]) -> str:
+    """`outcome_digest` of an outcome whose page bodies named `missing` are no longer stored
+    (an old row's): those pages count by their exact hash, so a change is never lost."""
+    digest = outcome_digest(outcome)
+    if not missing:
+        return digest
+    core, full = digest.split(":", 1)
+    return f"{_hash([core, sorted(missing)])}:{full}"
+
+
+def outcome_from_data(
+    asset: Asset, data: dict[str, Any], bodies: dict[str, bytes] | None = None
+) -> ProbeOutcome:
+    """`outcome_from_json` of JSON already decoded."""
     dns = _known(DnsAnswer, data["dns"])
     for key in ("addresses", "cname_chain", "ns"):
         dns[key] = tuple(dns[key])
