@@ -228,3 +228,94 @@ def test_json_that_is_not_utf8_is_refused_as_a_whole(tmp_path):
     )
     with pytest.raises(UserError, match="not UTF-8"):
         parse_file(path)
+
+
+def test_a_chunk_of_stored_new_deleted_and_bad_rows_lands_as_one_save_a_row_would(tmp_path, store):
+    from checks.model import Asset
+    from checks.service import inventory
+
+    same = inventory.add(store, Asset("same.example.test", owner="IT", tags=("t1", "区域"))).asset
+    edit = inventory.add(store, Asset("edit.example.test", owner="IT")).asset
+    back = inventory.retire(store, inventory.add(store, Asset("back.example.test")).asset)
+    store.attestations.attest_decommission(back.id, 0, "admin", "", "")
+    hold = inventory.add(store, Asset("hold.example.test", owner="IT")).asset
+    gone = inventory.add(store, Asset("gone.example.test")).asset
+    inventory.delete(store, gone)
+    mark = store.audit.mark()
+    text = (
+        "name,owner,status,tags\n"
+        "same.example.test,IT,active,t1 区域\n"  # as stored: no change, no event
+        "edit.example.test,市场部,active,\n"
+        "back.example.test,IT,active,\n"  # retiring -> active: its decommission steps go
+        "new.example.test,IT,retired,\n"  # a new asset is recorded as it is
+        "hold.example.test,IT,retired,\n"  # a stored one starts its checklist: held
+        "bad_name!.example.test,IT,active,\n"
+        "gone.example.test,安全部,active,\n"  # deleted: a new asset of that name
+        '"quoted.example.test","IT","active","a ""b"""\n'
+        "edit.example.test,财务部,active,x\n"  # the same name again: the later row wins
+    )
+    done = inventory.import_file(store, write(tmp_path, "mixed.csv", text.encode()))
+    assert (done.rows, done.new, done.held) == (8, 3, 1)
+    assert [(e.line, e.error.en.split()[0]) for e in done.errors] == [(7, "invalid")]
+    assets = {a.name: a for a in store.assets.all()}
+    assert assets["same.example.test"] == same
+    assert (assets["edit.example.test"].owner, assets["edit.example.test"].tags) == (
+        "财务部",
+        ("x",),
+    )
+    assert assets["back.example.test"].lifecycle == Lifecycle.ACTIVE
+    assert store.attestations.decommission(back.id) == {}
+    assert assets["new.example.test"].lifecycle == Lifecycle.RETIRED
+    assert assets["hold.example.test"].lifecycle == Lifecycle.RETIRING
+    assert (
+        assets["gone.example.test"].id != gone.id and assets["gone.example.test"].owner == "安全部"
+    )
+    assert assets["quoted.example.test"].tags == ("a", '"b"')
+    events = [e for e in store.audit.events() if e.id > mark]
+    by_asset = {(e.action, e.asset_id): e.detail for e in events}
+    assert len(events) == len(by_asset) == 6  # one a changed or new row; none for `same`
+    assert by_asset["asset.update", edit.id]["changes"] == {
+        "owner": ["IT", "财务部"],
+        "tags": ["[]", '["x"]'],
+    }
+    assert by_asset["asset.update", back.id]["changes"]["lifecycle"] == ["retiring", "active"]
+    assert by_asset["asset.update", hold.id]["changes"] == {"lifecycle": ["active", "retiring"]}
+    for name in ("new.example.test", "gone.example.test", "quoted.example.test"):
+        detail = by_asset["asset.add", assets[name].id]
+        assert detail["name"] == name and detail["source"] == "import"
+    assert by_asset["asset.add", assets["quoted.example.test"].id]["tags"] == '["a", "\\"b\\""]'
+
+
+def test_new_rows_are_logged_under_their_own_ids_whatever_ids_sqlite_picks(tmp_path, store):
+    from checks.service import inventory
+
+    when = "2026-01-01T00:00:00+00:00"
+    store.db.execute(  # the largest rowid taken: SQLite picks new ones at random
+        "INSERT INTO assets (id, name, kind, created_at, updated_at) "
+        "VALUES (?, ?, 'website', ?, ?)",
+        [2**63 - 1, "last.example.test", when, when],
+    )
+    store.db.conn.commit()
+    rows = "".join(f"r{i}.example.test\n" for i in range(50))
+    done = inventory.import_file(store, write(tmp_path, "a.csv", ("name\n" + rows).encode()))
+    assert done.new == 50
+    ids = {a.name: a.id for a in store.assets.all()}
+    added = [e for e in store.audit.events() if e.action == "asset.add"]
+    assert len(added) == 50 and all(ids[e.detail["name"]] == e.asset_id for e in added)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        " a.example.test , oa ,IT,, http://a.example.test/x  http://b.example.test/ ,,t1;t2",
+        "a.example.test,,,,,,",
+        "a.example.test,website,IT 部门,retiring,,豫ICP备1号,",
+    ],
+)
+def test_a_row_without_quotes_reads_as_the_same_row_quoted(tmp_path, record):
+    header = "name,kind,owner,status,url,icp,tags\n"
+    quoted = ",".join(f'"{cell}"' for cell in record.split(","))
+    plain = parse_file(write(tmp_path, "a.csv", (header + record + "\n").encode()))
+    both = parse_file(write(tmp_path, "b.csv", (header + quoted + "\n").encode()))
+    assert plain.errors == both.errors == []
+    assert plain.assets == both.assets

@@ -302,6 +302,9 @@ def test_an_old_database_is_compacted_as_it_is_used(tmp_path, clock):
     store.close()
     raw = Database(path)  # written as an older assetwatch would have: no digests, plain JSON
     raw.execute("UPDATE probes SET digest = NULL")
+    # ... and before m012, which notes where such rows can be when it upgrades the file
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_legacy_history'")
+    raw.execute("DELETE FROM settings WHERE key = '_history.legacy_until'")
     raw.conn.commit()
     raw.close()
     store = Store(path, clock=clock)

@@ -167,6 +167,10 @@ class Store:
             if not path.exists():
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+            if path.stat().st_size == 0:
+                # Only an empty file takes it (before WAL and the first table): freed history
+                # pages can then go back to the file system a bounded step at a time.
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             _wal(conn)
         except (OSError, sqlite3.Error) as exc:
             raise UserError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +34,19 @@ class Event:
     """A dotted verb: asset.add, step.attest, sweep..."""
     asset_id: int | None
     detail: dict[str, Any]
+
+
+def _detail_encoder() -> Callable[[dict[str, Any]], str]:
+    """`json.dumps(detail, ensure_ascii=False, default=str)`, its C encoder made once: the
+    standard `encode` builds one per call, a third of the cost of logging an import's rows."""
+    encoder = getattr(json.encoder, "c_make_encoder", None)
+    if encoder is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, default=str).encode
+    make = encoder(None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda detail: "".join(make(detail, 0))
+
+
+_encode_detail = _detail_encoder()
 
 
 def _event(row: dict[str, Any]) -> Event:
@@ -75,10 +88,9 @@ class AuditLog:
     ) -> None:
         """Append many events at once: (action, asset id, detail) each, one actor and time."""
         at, by = ts(self._clock()), who or actor()
-        encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
         self._db.conn.executemany(
             "INSERT INTO events (at, actor, action, asset_id, detail) VALUES (?, ?, ?, ?, ?)",
-            ((at, by, action, asset_id, encode(detail)) for action, asset_id, detail in entries),
+            [(at, by, action, asset_id, _encode_detail(d)) for action, asset_id, d in entries],
         )
 
     def events(self, asset_id: int | None = None, since: datetime | None = None) -> list[Event]:

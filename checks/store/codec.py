@@ -46,15 +46,17 @@ _JSON = json.JSONEncoder(ensure_ascii=False).encode
 """json.dumps(..., ensure_ascii=False) without building an encoder per call (bulk imports)."""
 
 
-_PLAIN_JSON = re.compile(r'[^"\\\x00-\x1f\x7f-\uffff]*')
-"""Text JSON writes as it is, between quotes (ASCII, no quote, backslash or control)."""
+_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+"""What json.dumps(..., ensure_ascii=False) escapes in a string: quote, backslash, controls
+(everything else, Chinese included, it writes as it is)."""
 
 
-def _json_list(values: tuple[str, ...]) -> str:
-    # json.dumps' own output for lists of plain strings, built without the encoder.
+def json_list(values: tuple[str, ...]) -> str:
+    """`json.dumps(list(values), ensure_ascii=False)`, built without the encoder when no
+    value needs escaping (nearly every list of URLs or tags)."""
     if not values:
         return "[]"
-    if all(_PLAIN_JSON.fullmatch(v) for v in values):
+    if not any(map(_ESCAPED.search, values)):
         return '["' + '", "'.join(values) + '"]'
     return _JSON(list(values))
 
@@ -66,12 +68,27 @@ def asset_row(asset: Asset) -> dict[str, Any]:
         "kind": str(asset.kind),
         "owner": asset.owner,
         "lifecycle": str(asset.lifecycle),
-        "urls": _json_list(asset.urls),
+        "urls": json_list(asset.urls),
         "icp": asset.icp,
-        "tags": _json_list(asset.tags),
+        "tags": json_list(asset.tags),
         "notes": asset.notes,
         "interval_s": asset.interval_s,
     }
+
+
+def _list_of_json(text: str | None) -> tuple[str, ...]:
+    # The inverse of `json_list`: its plain output split by hand, anything else decoded.
+    if not text or text == "[]":
+        return ()
+    if text.startswith('["') and text.endswith('"]') and "\\" not in text:
+        values = text[2:-2].split('", "')
+        if text.count('"') == 2 * len(values):
+            return tuple(values)
+    return tuple(json.loads(text))
+
+
+_KINDS = {k.value: k for k in Kind}
+_LIFECYCLES = {c.value: c for c in Lifecycle}
 
 
 def row_to_asset(row: dict[str, Any]) -> Asset:
@@ -79,12 +96,12 @@ def row_to_asset(row: dict[str, Any]) -> Asset:
     return Asset(
         id=row["id"],
         name=row["name"],
-        kind=Kind(row["kind"]),
+        kind=_KINDS.get(row["kind"]) or Kind(row["kind"]),
         owner=row["owner"] or "",
-        lifecycle=Lifecycle(row["lifecycle"]),
-        urls=tuple(json.loads(row["urls"] or "[]")),
+        lifecycle=_LIFECYCLES.get(row["lifecycle"]) or Lifecycle(row["lifecycle"]),
+        urls=_list_of_json(row["urls"]),
         icp=row["icp"] or "",
-        tags=tuple(json.loads(row["tags"] or "[]")),
+        tags=_list_of_json(row["tags"]),
         notes=row["notes"] or "",
         interval_s=row["interval_s"],
         created_at=parse_ts(row["created_at"]),
@@ -387,7 +404,30 @@ def outcome_from_json(
     asset: Asset, text: str | bytes, bodies: dict[str, bytes] | None = None
 ) -> ProbeOutcome:
     """Rebuild a stored outcome; `bodies` maps sha256 to page bodies when they are needed."""
-    data = json.loads(unpack(text))
+    return outcome_from_data(asset, json.loads(unpack(text)), bodies)
+
+
+def body_shas(data: dict[str, Any]) -> list[str]:
+    """The page bodies a stored outcome's JSON (decoded) names: its responses' and the
+    Baiduspider page's, in order, without the empty ones."""
+    entries = [*data["http"], data.get("spider") or {}]
+    return [sha for e in entries if (sha := e.get("body_sha256"))]
+
+
+def legacy_digest(outcome: ProbeOutcome, missing: Sequence[str]) -> str:
+    """`outcome_digest` of an outcome whose page bodies named `missing` are no longer stored
+    (an old row's): those pages count by their exact hash, so a change is never lost."""
+    digest = outcome_digest(outcome)
+    if not missing:
+        return digest
+    core, full = digest.split(":", 1)
+    return f"{_hash([core, sorted(missing)])}:{full}"
+
+
+def outcome_from_data(
+    asset: Asset, data: dict[str, Any], bodies: dict[str, bytes] | None = None
+) -> ProbeOutcome:
+    """`outcome_from_json` of JSON already decoded."""
     dns = _known(DnsAnswer, data["dns"])
     for key in ("addresses", "cname_chain", "ns"):
         dns[key] = tuple(dns[key])

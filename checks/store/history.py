@@ -8,19 +8,41 @@ past `HOURLY_DAYS` the hourly ones become daily ones. Every change stays a full 
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
 from checks.model import Asset, Clock
-from checks.store.codec import outcome_digest, outcome_from_json, pack, parse_ts, same_story, ts
+from checks.store.codec import (
+    body_shas,
+    legacy_digest,
+    outcome_from_data,
+    pack,
+    parse_ts,
+    same_story,
+    ts,
+    unpack,
+)
 
 TICKS_DAYS = 7
 """Compact rows kept one by one for this long."""
 HOURLY_DAYS = 30
 """Hourly aggregates kept this long; older ones are merged into days."""
 _ROLLED = "_history.rolled_until"
+_LEGACY = "_history.legacy"
+_UNTIL = "_history.legacy_until"
+"""Where the conversion of old rows stands: [asset id, last probe id handled, that asset's
+last full row], or "done"."""
+LEGACY_BATCH_S = 0.25
+"""How long one transaction of that conversion may hold the write lock."""
+LEGACY_BUDGET_S = 60.0
+"""How long one `prune` may spend on it (in batches; a big old database takes several)."""
+_LEGACY_ROWS = 100
+"""Old rows read at a time (each a whole outcome, some kilobytes of JSON)."""
 _ADD = (
     " ON CONFLICT (asset_id, period, start) DO UPDATE SET probes = probes + excluded.probes,"
     " up = up + excluded.up, ms_sum = ms_sum + excluded.ms_sum,"
@@ -138,35 +160,132 @@ class History:
         )
         self._db.execute("DELETE FROM probe_rollups WHERE period = 'hour' AND start < ?", [edge])
 
-    def compact_legacy(self, limit: int = 20000) -> int:
-        """Rows written before digests existed: digest them, compress them, and turn repeats
-        into compact rows (an old database shrinks as it is used). Returns rows handled."""
-        rows = self._db.execute(
-            "SELECT id, asset_id, at, data, response_ms, http_status, http_error FROM probes "
-            "WHERE digest IS NULL ORDER BY asset_id, id LIMIT ?",
-            [limit],
-        ).fetchall()
-        latest = {r[0] for r in self._db.execute("SELECT last_probe_id FROM assets")}
-        previous: dict[int, tuple[int, str]] = {}
-        for probe_id, asset_id, at, data, ms, status, error in rows:
-            outcome = outcome_from_json(Asset(""), data)
-            digest = outcome_digest(outcome)
-            before = previous.get(asset_id)
-            if before and same_story(digest, before[1]) and probe_id not in latest:
-                up = int(error is None and status is not None)
-                self._db.execute(
-                    "INSERT INTO probe_ticks (asset_id, probe_id, at, http_status, response_ms, "
-                    "up) VALUES (?, ?, ?, ?, ?, ?)",
-                    [asset_id, before[0], at, status, ms, up],
+    def compact_legacy(self, budget_s: float = LEGACY_BUDGET_S) -> int:
+        """Convert rows written before digests existed, as the writer of today would have
+        written them, for up to `budget_s` seconds; the next call goes on where this one
+        stopped. Returns the rows handled (0 once there are none left).
+
+        Each batch is its own short transaction (`LEGACY_BATCH_S`), so a sweep, the
+        dashboard or the command line writing meanwhile waits a fraction of a second, never
+        minutes; a batch cut short leaves the database as consistent as the one before it.
+        """
+        done = 0
+        deadline = time.monotonic() + budget_s
+        while time.monotonic() < deadline:
+            with self._db.atomic():
+                handled = self._legacy_batch()
+            if handled is None:
+                break
+            done += handled
+        return done
+
+    def legacy_left(self) -> bool:
+        """Whether rows written before digests may still wait to be converted."""
+        return self._legacy_cursor() is not None
+
+    def _legacy_cursor(self) -> tuple[int, int, int | None] | None:
+        """(asset id, the last probe id handled, the asset's last full row) or None: done."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [_LEGACY]).fetchone()
+        if row is not None:
+            if row[0] == "done":
+                return None
+            asset, after, prev = json.loads(row[0])
+            return int(asset), int(after), prev
+        return (-1, 0, None) if self._legacy_until() else None
+
+    def _legacy_until(self) -> int:
+        """No old row has a higher id (m012 noted it; 0: a database made without them)."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [_UNTIL]).fetchone()
+        return int(row[0]) if row else 0
+
+    def _legacy_batch(self) -> int | None:
+        """One transaction's worth of old rows, an asset at a time in the order they were
+        written; None when every asset is done."""
+        cursor = self._legacy_cursor()
+        if cursor is None:
+            return None
+        asset, after, prev = cursor
+        conn = self._db.conn
+        started = time.monotonic()
+        handled = 0
+        pages: dict[str, bytes] = {}
+        prev_digest = _digest_of(conn, prev)
+        latest = _last_probe(conn, asset)
+        until = self._legacy_until()
+        while True:
+            rows = conn.execute(
+                "SELECT id, at, data, response_ms, http_status, http_error, digest FROM probes "
+                "WHERE asset_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+                (asset, after, until, _LEGACY_ROWS),
+            ).fetchall()
+            rows_done = len(rows) < _LEGACY_ROWS
+            for probe_id, at, raw, ms, status, error, digest in rows:
+                after = probe_id
+                if digest is not None:  # written (or converted) by a digesting version
+                    prev, prev_digest = probe_id, digest
+                    continue
+                handled += 1
+                data = json.loads(unpack(raw))
+                shas = body_shas(data)
+                wanted = [h for h in shas if h not in pages]
+                if wanted:
+                    pages.update(
+                        conn.execute(
+                            f"SELECT sha256, body FROM pages WHERE sha256 IN "
+                            f"({','.join('?' * len(wanted))})",
+                            wanted,
+                        ).fetchall()
+                    )
+                outcome = outcome_from_data(Asset(""), data, pages)
+                digest = legacy_digest(outcome, [h for h in shas if h not in pages])
+                if prev is not None and same_story(digest, prev_digest) and probe_id != latest:
+                    # `up` as the row was counted (old rows have none of their own).
+                    conn.execute(
+                        "INSERT INTO probe_ticks (asset_id, probe_id, at, http_status, "
+                        "response_ms, up) VALUES (?, ?, ?, ?, ?, ?)",
+                        (asset, prev, at, status, ms, int(error is None and status is not None)),
+                    )
+                    conn.execute("DELETE FROM probes WHERE id = ?", (probe_id,))
+                    continue
+                conn.execute(
+                    "UPDATE probes SET digest = ?, data = ?, bodies = ? WHERE id = ?",
+                    (
+                        digest,
+                        pack(raw) if isinstance(raw, str) else raw,
+                        json.dumps(sorted(set(shas))),
+                        probe_id,
+                    ),
                 )
-                self._db.execute("DELETE FROM probes WHERE id = ?", [probe_id])
-                continue
-            packed = pack(data) if isinstance(data, str) else data
-            self._db.execute(
-                "UPDATE probes SET digest = ?, data = ? WHERE id = ?", [digest, packed, probe_id]
-            )
-            previous[asset_id] = (probe_id, digest)
-        return len(rows)
+                prev, prev_digest = probe_id, digest
+            if rows_done:
+                row = conn.execute(
+                    "SELECT min(asset_id) FROM probes WHERE asset_id > ? AND id <= ?",
+                    (asset, until),
+                ).fetchone()
+                if row[0] is None:
+                    self._set(_LEGACY, "done")
+                    return handled
+                asset, after, prev, prev_digest = int(row[0]), 0, None, None
+                latest = _last_probe(conn, asset)
+            if time.monotonic() - started >= LEGACY_BATCH_S:
+                break
+        self._set(_LEGACY, json.dumps([asset, after, prev]))
+        return handled
+
+    def _set(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+
+
+def _digest_of(conn: sqlite3.Connection, probe_id: int | None) -> str | None:
+    if probe_id is None:
+        return None
+    row = conn.execute("SELECT digest FROM probes WHERE id = ?", (probe_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _last_probe(conn: sqlite3.Connection, asset_id: int) -> int | None:
+    row = conn.execute("SELECT last_probe_id FROM assets WHERE id = ?", (asset_id,)).fetchone()
+    return row[0] if row else None
 
 
 _ALL_ROWS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from checks.errors import UserError
 from checks.model import Asset, Clock, Lifecycle
 from checks.store.audit import AuditLog
-from checks.store.codec import asset_row, row_to_asset, ts
+from checks.store.codec import asset_row, json_list, row_to_asset, ts
 
 _EDITABLE = ("kind", "owner", "lifecycle", "urls", "icp", "tags", "notes", "interval_s")
 
@@ -31,6 +31,43 @@ _UNSET = frozenset({None, "", "[]"})
 
 def _loggable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k in _LOGGED if (v := row[k]) not in _UNSET}
+
+
+_IN_CHUNK = 500
+"""Names bound in one `IN (...)` query (well under SQLite's limit on parameters)."""
+
+
+def _chunks(names: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
+    """`names` a few hundred at a time, each chunk with its `?,?,...` placeholders."""
+    wanted = list(names)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        yield ",".join("?" * len(chunk)), chunk
+
+
+_INSERTED = (*_LOGGED, "created_at", "updated_at", "retiring_at", "retired_at")
+"""The columns an import writes for a new asset, in the order of `_insert_values`."""
+_INSERT = f"INSERT INTO assets ({', '.join(_INSERTED)}) VALUES ({', '.join('?' * len(_INSERTED))})"
+
+
+def _insert_values(asset: Asset, now: str) -> tuple[Any, ...]:
+    """A new asset's row as `_INSERT` takes it: `asset_row`'s values, then the dates."""
+    lifecycle = asset.lifecycle
+    return (
+        asset.name,
+        str(asset.kind),
+        asset.owner,
+        str(lifecycle),
+        json_list(asset.urls),
+        asset.icp,
+        json_list(asset.tags),
+        asset.notes,
+        asset.interval_s,
+        now,
+        now,
+        now if lifecycle == Lifecycle.RETIRING else None,
+        now if lifecycle == Lifecycle.RETIRED else None,
+    )
 
 
 class Assets:
@@ -62,18 +99,7 @@ class Assets:
 
     def _deleted(self, names: Iterable[str]) -> dict[str, int]:
         """Name -> id of the deleted assets among `names` (a new one of that name revives it)."""
-        wanted = list(names)
-        found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            found.update(
-                self._db.execute(
-                    f"SELECT name, id FROM assets WHERE deleted_at IS NOT NULL AND name IN "
-                    f"({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            )
-        return found
+        return self._ids(names, "deleted_at IS NOT NULL")
 
     def delete(self, asset: Asset, who: str | None = None, source: str = "") -> None:
         """Take an asset out of the inventory (logged): it is no longer listed, probed or
@@ -107,29 +133,25 @@ class Assets:
 
     def by_names(self, names: Iterable[str]) -> dict[str, Asset]:
         """The stored assets among `names`, by name (one query per 500 names)."""
-        wanted = list(dict.fromkeys(names))
         found: dict[str, Asset] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for marks, chunk in _chunks(dict.fromkeys(names)):
             rows = self._db.table("assets").rows_where(
-                f"deleted_at IS NULL AND name IN ({','.join('?' * len(chunk))})", chunk
+                f"deleted_at IS NULL AND name IN ({marks})", chunk
             )
             found.update((r["name"], row_to_asset(r)) for r in rows)
         return found
 
-    def _ids(self, names: Iterable[str]) -> dict[str, int]:
-        """Name -> id of the stored assets among `names` (one query per 500 names)."""
-        wanted = list(names)
+    def _ids(self, names: Iterable[str], where: str = "1") -> dict[str, int]:
+        """Name -> id of the stored assets among `names` that match `where` (one query per
+        500 names)."""
         found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            found.update(
-                self._db.execute(
-                    f"SELECT name, id FROM assets WHERE name IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            )
+        for marks, chunk in _chunks(names):
+            sql = f"SELECT name, id FROM assets WHERE {where} AND name IN ({marks})"
+            found.update(self._db.execute(sql, chunk).fetchall())
         return found
+
+    def _max_id(self) -> int:
+        return int(self._db.execute("SELECT coalesce(max(id), 0) FROM assets").fetchone()[0])
 
     def save_many(
         self,
@@ -139,6 +161,10 @@ class Assets:
     ) -> list[bool]:
         """Insert or update many assets in one transaction, logging each change (imports).
 
+        Rows go in as prepared tuples, one `executemany` for the new ones and one per shape
+        of update, and their audit events in one `executemany` too: 100,000 rows of
+        per-row dicts and sqlite-utils calls cost seconds.
+
         Args:
             pairs: (the asset as it should be, the stored one or None), names unique.
 
@@ -146,44 +172,55 @@ class Assets:
             Per pair, whether it was new.
         """
         now = ts(self._clock())
-        inserts: list[dict[str, Any]] = []
-        updates: list[tuple[int, dict[str, Any], dict[str, Any], bool]] = []
+        inserts = [_insert_values(asset, now) for asset, old in pairs if old is None]
+        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        """The changed rows, by the columns they set (one statement each)."""
+        events: list[tuple[str, int | None, dict[str, Any]]] = []
+        back: list[tuple[int]] = []
+        """Assets made active again: their decommission steps go."""
         for asset, old in pairs:
-            row = asset_row(asset)
-            if old is None:
-                row.update(created_at=now, updated_at=now)
-                row.update(_lifecycle_dates(None, asset.lifecycle, now))
-                inserts.append(row)
+            if old is None or asset is old:  # `merge` gives the stored asset when unchanged
                 continue
-            before = asset_row(old)
+            row, before = asset_row(asset), asset_row(old)
             changes = {k: [before[k], row[k]] for k in _EDITABLE if before[k] != row[k]}
-            if changes:
-                row.update(updated_at=now)
-                row.update(_lifecycle_dates(old.lifecycle, asset.lifecycle, now))
-                back = asset.lifecycle == Lifecycle.ACTIVE and old.lifecycle != Lifecycle.ACTIVE
-                assert old.id is not None
-                updates.append((old.id, row, changes, back))
-        columns = [*asset_row(Asset("x")), "created_at", "updated_at", "retiring_at", "retired_at"]
-        insert = (
-            f"INSERT INTO assets ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        )
+            if not changes:
+                continue
+            row.update(updated_at=now)
+            row.update(_lifecycle_dates(old.lifecycle, asset.lifecycle, now))
+            assert old.id is not None
+            updates.setdefault(tuple(row), []).append((*row.values(), old.id))
+            if asset.lifecycle == Lifecycle.ACTIVE and old.lifecycle != Lifecycle.ACTIVE:
+                back.append((old.id,))
+            events.append(("asset.update", old.id, {"source": source, "changes": changes}))
         with self._db.atomic():
-            self._revive(r["name"] for r in inserts)
-            for start in range(0, len(inserts), 5000):
-                chunk = inserts[start : start + 5000]
-                self._db.conn.executemany(insert, ([r.get(c) for c in columns] for r in chunk))
-            ids = self._ids(r["name"] for r in inserts)
-            events = [
-                ("asset.add", ids[r["name"]], {"source": source, **_loggable(r)}) for r in inserts
+            conn = self._db.conn
+            self._revive(r[0] for r in inserts)
+            first = self._max_id()
+            conn.executemany(_INSERT, inserts)
+            last = self._max_id()
+            # New rows take max(id) + 1 each, in order; should SQLite ever pick otherwise
+            # (its largest rowid used up), the names are looked up instead.
+            if last - first == len(inserts):
+                ids: Iterable[int] = range(first + 1, last + 1)
+            else:
+                by_name = self._ids(r[0] for r in inserts)
+                ids = [by_name[r[0]] for r in inserts]
+            added = [
+                (
+                    "asset.add",
+                    asset_id,
+                    {
+                        "source": source,
+                        **{k: v for k, v in zip(_LOGGED, r, strict=False) if v not in _UNSET},
+                    },
+                )
+                for asset_id, r in zip(ids, inserts, strict=True)
             ]
-            for asset_id, row, changes, back in updates:
-                self._db.table("assets").update(asset_id, row)
-                if back:
-                    self._db.execute(
-                        "DELETE FROM decommission_steps WHERE asset_id = ?", [asset_id]
-                    )
-                events.append(("asset.update", asset_id, {"source": source, "changes": changes}))
-            self._audit.log_many(events, who)
+            for columns, values in updates.items():
+                sets = ", ".join(f"{c} = ?" for c in columns)
+                conn.executemany(f"UPDATE assets SET {sets} WHERE id = ?", values)
+            conn.executemany("DELETE FROM decommission_steps WHERE asset_id = ?", back)
+            self._audit.log_many([*added, *events], who)
         return [old is None for _, old in pairs]
 
     def _revive(self, names: Iterable[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -21,7 +22,10 @@ from checks.store.codec import (
     unpack,
 )
 from checks.store.findings import Findings
-from checks.store.history import History
+from checks.store.history import LEGACY_BUDGET_S, History
+
+RECLAIM_PAGES = 65536
+"""Free pages one `prune` gives back at most (256 MiB of 4 KiB pages: a short write)."""
 
 
 def _up(outcome: ProbeOutcome) -> int:
@@ -168,16 +172,18 @@ class Probes:
         row = self._db.execute("SELECT coalesce(max(id), 0) FROM probe_ticks").fetchone()
         return int(row[0])
 
-    def prune(self, days: int = RETENTION_DAYS) -> int:
+    def prune(self, days: int = RETENTION_DAYS, legacy_budget_s: float = LEGACY_BUDGET_S) -> int:
         """Keep history bounded: probes and page bodies past `days` go (an asset's latest
         probe and its pages always stay), compact rows are rolled up; findings and events stay.
+        Rows of older versions are converted first, for up to `legacy_budget_s` seconds in
+        short transactions (`History.compact_legacy`), and free pages are given back.
 
         Returns:
             How many probes were deleted.
         """
         cutoff = ts(self._clock() - timedelta(days=days))
+        self.trend.compact_legacy(legacy_budget_s)
         with self._db.atomic():
-            self.trend.compact_legacy()
             deleted = self._db.execute(
                 "DELETE FROM probes WHERE at < ? AND id NOT IN "
                 "(SELECT last_probe_id FROM assets WHERE last_probe_id IS NOT NULL)",
@@ -189,7 +195,42 @@ class Probes:
                 [cutoff],
             )
             self.trend.upkeep(days)
+        self.reclaim()
         return int(deleted)
+
+    def reclaim(self, max_pages: int = RECLAIM_PAGES) -> int:
+        """Give free pages back to the file system, up to `max_pages` (a short write), when
+        the database allows it (`auto_vacuum = incremental`, as new databases are made, or an
+        old one after `vacuum`). Skipped inside a transaction or while another process
+        writes: the pages stay free for the next rows and the next call. Returns pages freed.
+        """
+        conn = self._db.conn
+        if conn.in_transaction or conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            return 0
+        before = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if not before:
+            return 0
+        try:
+            # executescript steps the pragma to its end; execute() would free one page.
+            conn.executescript(
+                f"BEGIN IMMEDIATE; PRAGMA incremental_vacuum({int(max_pages)}); COMMIT;"
+            )
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.rollback()
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return 0
+        return int(before - conn.execute("PRAGMA freelist_count").fetchone()[0])
+
+    def vacuum(self) -> None:
+        """Rebuild the file at its live size and switch it to incremental auto-vacuum (an old
+        database, once its rows are converted). Takes the write lock for as long as copying
+        the live data takes and needs that much free disk: run it with nothing else using
+        the database."""
+        self._db.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        self._db.conn.execute("VACUUM")
+        self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class Baselines:

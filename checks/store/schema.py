@@ -360,3 +360,14 @@ def m011_workday(db: Database) -> None:
         ALTER TABLE assets ADD COLUMN deleted_at TEXT;
         """
     )
+
+
+@migration
+def m012_legacy_history(db: Database) -> None:
+    """Mark where rows written before m010 (plain JSON, one per probe) can be: at or below
+    the newest probe id now, since no older version writes to this database after it.
+    `History.compact_legacy` converts them in bounded batches; a new database has none."""
+    db.execute(
+        "INSERT OR REPLACE INTO settings (key, value) "
+        "SELECT '_history.legacy_until', coalesce(max(id), 0) FROM probes"
+    )
