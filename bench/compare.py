@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import resource
 import subprocess
@@ -114,6 +115,15 @@ def product(
     return progress.elapsed_s, cpu, served
 
 
+def _lab_cpu(lab: subprocess.Popen[str]) -> float:
+    """CPU seconds the lab has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{lab.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu() -> float:
     """CPU seconds of this process and of its finished worker processes (the sweep's shards)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -129,19 +139,29 @@ def main() -> None:
     parser.add_argument("--trusted-ca", action="store_true", help="trust the lab's CA")
     parser.add_argument("--processes", type=int, default=0, help="sweep processes (0: auto)")
     args = parser.parse_args()
+    load = os.getloadavg()
     lab, info = start_lab(args)
     try:
         ports = Ports(int(info["http"]), int(info["https"]), int(info["closed"]))  # type: ignore[call-overload]
         hosts = [a.name for a in bench(ports, args.assets, info["addresses"]).inventory]  # type: ignore[arg-type]
-        cpu0 = _cpu()
+        cpu0, lab0 = _cpu(), _lab_cpu(lab)
         bare_s, titles = asyncio.run(bare(info, hosts, ports))
-        rows = [("bare httpx prober (HTTP + HTTPS, title)", bare_s, _cpu() - cpu0, titles)]
+        rows = [
+            (
+                "bare httpx prober (HTTP + HTTPS, title)",
+                bare_s,
+                _cpu() - cpu0,
+                _lab_cpu(lab) - lab0,
+                titles,
+            )
+        ]
         for light in (True, False):
+            lab0 = _lab_cpu(lab)
             wall, cpu, served = product(
                 info, ports, args.assets, light, args.trusted_ca, args.processes
             )
             name = "assetwatch scan --light" if light else "assetwatch scan (full)"
-            rows.append((name, wall, cpu, served))
+            rows.append((name, wall, cpu, _lab_cpu(lab) - lab0, served))
         # Children waited for so far: the sweep workers (the lab is still running).
         workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     finally:
@@ -153,12 +173,18 @@ def main() -> None:
         f"{args.assets} lab sites, HTTP and HTTPS, {certs}; latency DNS "
         f"{args.dns_latency * 1000:.0f} ms, HTTP {args.http_latency * 1000:.0f} ms"
     )
-    print(f"{'':44} {'wall s':>8} {'assets/s':>9} {'ratio':>6} {'CPU s':>7} {'ok':>6}")
-    for name, wall, cpu, ok in rows:
+    print(
+        f"{'':44} {'wall s':>8} {'assets/s':>9} {'ratio':>6} {'CPU s':>7} {'lab CPU s':>9} "
+        f"{'ok':>6}"
+    )
+    for name, wall, cpu, lab_cpu, ok in rows:
         rate = args.assets / wall
         ratio = rate / (args.assets / bare_s)
-        cpu_text = f"{cpu:7.1f}" if cpu is not None else f"{'':>7}"
-        print(f"{name:44} {wall:8.2f} {rate:9.0f} {ratio:6.2f} {cpu_text} {ok:6}")
+        print(f"{name:44} {wall:8.2f} {rate:9.0f} {ratio:6.2f} {cpu:7.1f} {lab_cpu:9.1f} {ok:6}")
+    print(
+        f"load average before the run: {load[0]:.2f} (2 cores; the lab shares them, its CPU is "
+        "the servers' share, which on a real network is not this machine's)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"peak memory: {peak:.0f} MiB in this process (bare prober, the sweeps' writer), "

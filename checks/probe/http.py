@@ -8,6 +8,7 @@ import ssl
 import time
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import httpx
 
@@ -68,28 +69,64 @@ def _classify(exc: Exception) -> tuple[HttpError, str]:
     return HttpError.ERROR, f"{type(exc).__name__}: {exc}"
 
 
-def _target(url: str) -> tuple[Origin, bytes, bytes]:
-    """(origin, request target, Host header) of an http(s) URL.
+_PLAIN = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/?=&%+,;:!$'()*@"
+)
+"""Characters a URL's path and query may hold as they are sent (no encoding needed)."""
+
+
+@lru_cache(maxsize=4096)
+def _origin(prefix: str) -> tuple[Origin, bytes]:
+    """(origin, Host header) of "scheme://netloc", parsed once per origin by httpx's rules.
 
     Raises:
         WireError: not an http(s) URL with a host.
     """
     try:
-        parsed = httpx.URL(url)
+        parsed = httpx.URL(prefix + "/")
     except httpx.InvalidURL as exc:
         raise WireError(HttpError.ERROR, f"bad URL: {exc}") from exc
     scheme = parsed.scheme
     if scheme not in ("http", "https") or not parsed.raw_host:
-        raise WireError(HttpError.ERROR, f"not an http(s) URL: {redact_url(url)}")
+        raise WireError(HttpError.ERROR, f"not an http(s) URL: {redact_url(prefix)}")
     host = parsed.raw_host.decode("ascii")
     default = 443 if scheme == "https" else 80
     port = parsed.port or default
-    netloc = parsed.raw_host if port == default else b"%s:%d" % (parsed.raw_host, port)
-    if ":" in host:  # an IPv6 literal: bracketed in the Host header
-        netloc = (
-            b"[%s]" % parsed.raw_host if port == default else b"[%s]:%d" % (parsed.raw_host, port)
-        )
-    return Origin(scheme, host, port), parsed.raw_path or b"/", netloc
+    netloc = b"[%s]" % parsed.raw_host if ":" in host else parsed.raw_host
+    if port != default:
+        netloc += b":%d" % port
+    return Origin(scheme, host, port), netloc
+
+
+def _target(url: str) -> tuple[Origin, bytes, bytes]:
+    """(origin, request target, Host header) of an http(s) URL.
+
+    The origin is parsed once (a site's paths share it); a path and query of plain characters
+    are sent as they are, anything else is encoded by httpx.
+
+    Raises:
+        WireError: not an http(s) URL with a host.
+    """
+    scheme_end = url.find("://")
+    slash = url.find("/", scheme_end + 3) if scheme_end > 0 else -1
+    prefix, rest = (url, "") if slash < 0 else (url[:slash], url[slash:])
+    if "@" in prefix or "#" in prefix or "?" in prefix or not prefix.isascii():
+        # Credentials, an IDN or an odd URL: httpx parses the whole of it.
+        try:
+            whole = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise WireError(HttpError.ERROR, f"bad URL: {exc}") from exc
+        origin, netloc = _origin(f"{whole.scheme}://{whole.netloc.decode('ascii')}")
+        return origin, whole.raw_path or b"/", netloc
+    origin, netloc = _origin(prefix)
+    if not rest:
+        return origin, b"/", netloc
+    if not _PLAIN.issuperset(rest):
+        try:
+            return origin, httpx.URL(url).raw_path or b"/", netloc
+        except httpx.InvalidURL as exc:
+            raise WireError(HttpError.ERROR, f"bad URL: {exc}") from exc
+    return origin, rest.encode("ascii"), netloc
 
 
 DRAIN = 16 * 1024
