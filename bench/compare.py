@@ -1,6 +1,6 @@
 """The product's sweeps against a bare, tuned httpx prober, side by side on one lab, in one run.
 
-    python bench/compare.py [--assets 1000] [--trusted-ca] [--processes N]
+    python bench/compare.py [--assets 1000] [--trusted-ca] [--processes N] [--concurrency N]
 
 The lab (python -m checks.lab) serves N sites on 32 loopback addresses, each on HTTP and HTTPS,
 with injected latency (10 ms DNS, 50 ms HTTP). By default its certificates are not trusted,
@@ -90,7 +90,13 @@ async def bare(info: dict[str, object], hosts: list[str], ports: Ports) -> tuple
 
 
 def product(
-    info: dict[str, object], ports: Ports, count: int, light: bool, trusted: bool, processes: int
+    info: dict[str, object],
+    ports: Ports,
+    count: int,
+    light: bool,
+    trusted: bool,
+    processes: int,
+    concurrency: int,
 ) -> tuple[float, float, int]:
     """The product's sweep into a fresh database: (wall seconds, CPU seconds, pages 200)."""
     assets = bench(ports, count, info["addresses"]).inventory  # type: ignore[arg-type]
@@ -105,6 +111,7 @@ def product(
             ca_bundle=str(info["ca_pem"]) if trusted else None,
             light=light,
             processes=processes or None,
+            concurrency=concurrency or None,
         )
         config = config_from(Settings(), overrides)
         cpu0 = _cpu()
@@ -138,6 +145,9 @@ def main() -> None:
     parser.add_argument("--http-latency", type=float, default=0.050)
     parser.add_argument("--trusted-ca", action="store_true", help="trust the lab's CA")
     parser.add_argument("--processes", type=int, default=0, help="sweep processes (0: auto)")
+    parser.add_argument(
+        "--concurrency", type=int, default=0, help="assets at once (0: the product's default)"
+    )
     args = parser.parse_args()
     load = os.getloadavg()
     lab, info = start_lab(args)
@@ -158,7 +168,7 @@ def main() -> None:
         for light in (True, False):
             lab0 = _lab_cpu(lab)
             wall, cpu, served = product(
-                info, ports, args.assets, light, args.trusted_ca, args.processes
+                info, ports, args.assets, light, args.trusted_ca, args.processes, args.concurrency
             )
             name = "assetwatch scan --light" if light else "assetwatch scan (full)"
             rows.append((name, wall, cpu, _lab_cpu(lab) - lab0, served))

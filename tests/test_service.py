@@ -24,7 +24,7 @@ def test_command_line_beats_settings_beats_defaults():
     assert (config.concurrency, config.timeout, config.paths) == (8, 2.0, False)
     assert config.nameservers == (("127.0.0.2", 53),)
     default = config_from(Settings(), ProbeOverrides())
-    assert (default.concurrency, default.timeout, default.nameservers) == (64, 10.0, ())
+    assert (default.concurrency, default.timeout, default.nameservers) == (256, 10.0, ())
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf")])

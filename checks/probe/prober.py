@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from checks.knowledge.fingerprints import risky_ports
@@ -39,6 +40,8 @@ from checks.probe.policy import ProbePolicy
 from checks.probe.ports import open_ports
 from checks.probe.tls import ChainVerifier, lenient_context
 from checks.probe.zone import try_axfr
+
+T = TypeVar("T")
 
 LIGHT_SKIPS = frozenset(
     {"sensitive-file-exposed", "oa-exposed", "admin-panel-exposed", "seo-spam", "injected-script"}
@@ -117,7 +120,8 @@ class Prober:
         # Every step has its own bound (DNS lifetime, one timeout per URL, per path, for the
         # spider, per port); this is only a safety net, and it errs long: running out of it
         # makes the whole outcome unknown, never clear.
-        self._budget = 3 * lifetime + 4 * config.timeout + 4 * config.port_timeout + 10
+        # The web part: the pages, the first path, the other paths, the spider, the scripts.
+        self._budget = 3 * lifetime + 5 * config.timeout + 4 * config.port_timeout + 10
 
     async def __aenter__(self) -> Prober:
         return self
@@ -223,14 +227,15 @@ class Prober:
             await session.aclose()
         return tuple(entries), tuple(paths), spider, scripts
 
-    @staticmethod
     async def _paths(
-        session: HttpSession, origin: str, entries: Sequence[HttpEntry]
+        self, session: HttpSession, origin: str, entries: Sequence[HttpEntry]
     ) -> list[PathProbe]:
         """The well-known paths on the served origin; one first, to spot a catch-all site.
 
         A site that answers the first path with its home page answers every path that way
         (hacked and single-page sites do): none of them could prove anything, so none is asked.
+        The rest share the origin's one kept-alive connection, within `timeout` in all: a path
+        not answered by then is unanswered (its checks are not verified), never absent.
         """
         if not origin:
             return []
@@ -238,7 +243,10 @@ class Prober:
         probe = await session.fetch_path(origin + first)
         if catch_all(probe, entries, origin):
             return [probe]
-        return [probe, *await asyncio.gather(*(session.fetch_path(origin + p) for p in rest))]
+        urls = [origin + p for p in rest]
+        found = await _within(self.config.timeout, [session.fetch_path(u) for u in urls])
+        rest_found = (f or PathProbe(u, None) for u, f in zip(urls, found, strict=True))
+        return [probe, *rest_found]
 
     async def _scripts(
         self, session: HttpSession, asset: Asset, entries: Sequence[HttpEntry]
@@ -252,12 +260,16 @@ class Prober:
             return ()
         config = self.config
         urls = own_script_urls(entries, asset, self.known_hosts, config.scripts)
-        fetched = await asyncio.gather(*(session.fetch_path(u, config.script_cap) for u in urls))
+        fetched = await _within(
+            config.timeout, [session.fetch_path(u, config.script_cap) for u in urls]
+        )
         return tuple(
             ScriptFile(
                 p.url, p.status, p.head, hashlib.sha256(p.head).hexdigest() if p.head else ""
             )
-            for p in fetched
+            if p is not None
+            else ScriptFile(u, None, b"", "")
+            for u, p in zip(urls, fetched, strict=True)
         )
 
     @staticmethod
@@ -269,6 +281,18 @@ class Prober:
             return None
         headers = {**SPIDER_HEADERS, "Referer": SPIDER_HEADERS["Referer"] + asset.host}
         return await session.fetch(main.url, urlsplit(main.url).hostname or asset.host, headers)
+
+
+async def _within(seconds: float, steps: Sequence[Awaitable[T]]) -> list[T | None]:
+    """Run `steps` together for at most `seconds`: each one's result, None where time ran out."""
+    tasks = [asyncio.ensure_future(s) for s in steps]
+    if not tasks:
+        return []
+    _, pending = await asyncio.wait(tasks, timeout=seconds)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return [None if t in pending or t.exception() else t.result() for t in tasks]
 
 
 def _url_hosts(asset: Asset) -> set[str]:

@@ -194,7 +194,10 @@ class Reply:
 
 
 class Pool:
-    """One asset's connections: at most `size` at once, kept alive per origin for its paths.
+    """One asset's connections: one per origin, kept alive for the paths, at most `size` in all.
+
+    One connection per origin costs the server one handshake per scheme however many paths
+    are asked; a sweep hides the paths' round trips by probing more assets at once.
 
     Every connection goes to an address `lookup` (our DNS step) gave for the host and that
     `allows` (the probe policy) accepts.
@@ -217,6 +220,7 @@ class Pool:
         self._read_timeout = read_timeout
         self._keepalive_s = keepalive_s
         self._slots = asyncio.Semaphore(size)
+        self._origins: dict[Origin, asyncio.Lock] = {}
         self._idle: dict[Origin, list[Connection]] = {}
 
     async def _connect(self, origin: Origin) -> Connection:
@@ -261,7 +265,7 @@ class Pool:
         A kept-alive connection the server has meanwhile closed is retried once on a new one,
         as browsers do for a GET that got no byte of answer.
         """
-        async with self._slots:
+        async with self._origins.setdefault(origin, asyncio.Lock()), self._slots:
             conn = self._reuse(origin)
             try:
                 if conn is not None:

@@ -32,7 +32,7 @@ from checks.service.remediation import complete_if_verified
 from checks.service.shards import SHARD_FROM, Judged, judge, judged_in_shards, off_for
 from checks.store import Store
 
-DEFAULT_CONCURRENCY = 64
+DEFAULT_CONCURRENCY = 256
 DEFAULT_TIMEOUT = 10.0
 
 
