@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import dns.asyncquery
+import dns.flags
 import dns.message
+import dns.rrset
 import pytest
 
 from checks.errors import UserError
@@ -121,3 +123,86 @@ async def test_port_probe_tells_open_from_closed(lab):
 
     found = await open_ports("127.0.0.1", [1, 2], 1.0, {1: lab.ports.service, 2: lab.ports.closed})
     assert found == (1,)
+
+
+class _Tricky:
+    """A small real DNS server on loopback: first a datagram with the right id for another
+    question, then the real answer with the TC bit set; the full answer over TCP."""
+
+    def __init__(self):
+        self.tcp_questions = 0
+
+    def answer(self, query, truncated):
+        response = dns.message.make_response(query)
+        if truncated:
+            response.flags |= dns.flags.TC
+        else:
+            response.answer.append(
+                dns.rrset.from_text(query.question[0].name, 60, "IN", "A", "127.0.0.9")
+            )
+        return response
+
+    async def start(self):
+        import asyncio
+
+        server = self
+        loop = asyncio.get_running_loop()
+
+        class Udp(asyncio.DatagramProtocol):
+            def connection_made(self, transport):
+                self.transport = transport
+
+            def datagram_received(self, data, addr):
+                query = dns.message.from_wire(data)
+                other = dns.message.make_query("forged.example", "A")
+                other.id = query.id
+                self.transport.sendto(dns.message.make_response(other).to_wire(), addr)
+                self.transport.sendto(server.answer(query, truncated=True).to_wire(), addr)
+
+        async def tcp(reader, writer):
+            size = int.from_bytes(await reader.readexactly(2), "big")
+            query = dns.message.from_wire(await reader.readexactly(size))
+            server.tcp_questions += 1
+            wire = server.answer(query, truncated=False).to_wire()
+            writer.write(len(wire).to_bytes(2, "big") + wire)
+            await writer.drain()
+            writer.close()
+
+        self.udp, _ = await loop.create_datagram_endpoint(Udp, local_addr=("127.0.0.1", 0))
+        port = self.udp.get_extra_info("sockname")[1]
+        self.tcp = await asyncio.start_server(tcp, "127.0.0.1", port)
+        return port
+
+    def close(self):
+        self.udp.close()
+        self.tcp.close()
+
+
+async def test_forged_datagrams_are_ignored_and_truncated_answers_are_asked_over_tcp():
+    server = _Tricky()
+    port = await server.start()
+    prober = DnsProber([("127.0.0.1", port)], lifetime=2.0)
+    try:
+        answer = await prober.probe("www.tricky.test")
+    finally:
+        await prober.aclose()
+        server.close()
+    assert answer.status == DnsStatus.ANSWER
+    assert answer.addresses == ("127.0.0.9",)  # not the forged answer, not the empty truncated one
+    assert server.tcp_questions == 2  # A and AAAA
+
+
+async def test_an_unreachable_nameserver_gives_way_to_the_next(lab):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()  # closed again: nothing listens there
+    prober = DnsProber([dead, lab.nameserver], lifetime=3.0)
+    started = time.monotonic()
+    try:
+        answer = await prober.probe("www.shili-tech.test")
+    finally:
+        await prober.aclose()
+    assert answer.status == DnsStatus.ANSWER and answer.addresses == ("127.0.0.1",)
+    assert time.monotonic() - started < 1.0  # refused at once, not a 2 s try waited out
