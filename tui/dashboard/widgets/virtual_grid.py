@@ -464,7 +464,6 @@ class VirtualGrid(ScrollView, Generic[R], can_focus=True):
         """A theme or CSS change: every line is drawn again."""
         super().notify_style_update()
         self._clear_caches()
-        self._rich_style_cache.clear()
 
     def render_lines(self, crop: Any) -> list[Strip]:
         """Lines on screen; the styles are read once for all of them."""
