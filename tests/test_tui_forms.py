@@ -174,7 +174,7 @@ async def test_choosing_chinese_in_the_settings_relabels_the_grid(recorded_store
         await pilot.pause()
         assert isinstance(app.screen, GridScreen)
         assert store.settings.read().lang == "zh" and app.lang == "zh"
-        labels = [str(c.label) for c in app.grid.table.columns.values()]
+        labels = [c.label for c in app.grid.table.columns]
         assert labels[:2] == ["风险", "名称"]
         assert app.screen.active_bindings["a"].binding.description == "添加"
         assert cell(app, "www.renli-hr.test", "risk") == "‼ 严重"

@@ -152,7 +152,7 @@ async def test_the_grid_resorts_when_risk_changes_and_the_asset_header_agrees(re
         await pilot.pause()
         order = names_in_order(app)
         assert order[0] != top
-        risks = [app.grid.rows[int(str(r.key.value))].risk for r in app.grid.table.ordered_rows]
+        risks = [app.grid.rows[i].risk for i in app.grid.table.ordered_ids]
         ranks = [r.rank if r is not None else -1 for r in risks]
         assert ranks[: ranks.index(-1)] == sorted(ranks[: ranks.index(-1)], reverse=True)
         select(app, top)

@@ -68,13 +68,13 @@ def press(*keys: str, wait: float = 0.0) -> Callable[[Pilot[None]], Awaitable[No
 def names_in_order(app: AssetWatchApp) -> list[str]:
     """The grid's asset names, top to bottom."""
     grid = app.grid
-    return [grid.rows[int(str(row.key.value))].asset.name for row in grid.table.ordered_rows]
+    return [grid.rows[asset_id].asset.name for asset_id in grid.table.ordered_ids]
 
 
 def cell(app: AssetWatchApp, name: str, column: str) -> str:
     """The plain text of one asset's cell in the grid."""
     row = next(r for r in app.grid.rows.values() if r.asset.name == name)
-    return str(app.grid.table.get_cell(str(row.id), column).plain)
+    return app.grid.table.cell_text(row.id, column).plain
 
 
 def texts(renderable) -> list[Text]:
@@ -102,7 +102,7 @@ def select(app: AssetWatchApp, name: str) -> None:
     """Put the grid's cursor on an asset (as the arrow keys would, without the key presses)."""
     row = next(r for r in app.grid.rows.values() if r.asset.name == name)
     table = app.grid.table
-    table.move_cursor(row=table.get_row_index(str(row.id)), animate=False)
+    table.move_cursor(table.get_row_index(row.id))
 
 
 _SWEEP_ELSEWHERE = """

@@ -6,6 +6,7 @@ process) and the dashboard: `changed_since` tells which assets to redraw.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -125,14 +126,20 @@ class Views:
         self._store = store
 
     def asset_rows(self, ids: Iterable[int] | None = None) -> list[AssetRow]:
-        """Overview rows for every asset, or for `ids`, in one query."""
-        where, args = "", {}
+        """Overview rows for every asset, or for `ids`, in one query.
+
+        Given `ids`, only their findings are counted (the grid asks for the few assets a sweep
+        batch changed: counting every asset's findings cost 0.1 s at 10,000 assets), and the ids
+        travel as one JSON parameter, however many there are.
+        """
+        where, only, args = "", "", {}
         if ids is not None:
             id_list = list(ids)
             if not id_list:
                 return []
-            where = f"AND a.id IN ({','.join(f':id{i}' for i in range(len(id_list)))})"
-            args = {f"id{i}": v for i, v in enumerate(id_list)}
+            where = "AND a.id IN (SELECT value FROM json_each(:ids))"
+            only = "AND findings.asset_id IN (SELECT value FROM json_each(:ids))"
+            args = {"ids": json.dumps(id_list)}
         sql = f"""
             SELECT a.*, p.dns_status AS p_dns, p.addresses AS p_addresses, p.cname AS p_cname,
                    p.http_status AS p_http, p.http_error AS p_error, p.tls_not_after AS p_tls,
@@ -145,7 +152,7 @@ class Views:
             LEFT JOIN (
                 SELECT asset_id, count(*) AS n, max({_RANK_SQL}) AS worst,
                        max(check_id IN ('retired-still-resolves', 'retired-still-serving')) AS alive
-                FROM findings WHERE firing = 1
+                FROM findings WHERE firing = 1 {only}
                     AND NOT (status = 'accepted' AND accepted_until > :now)
                     AND NOT EXISTS (SELECT 1 FROM disabled_checks d WHERE d.check_id =
                         findings.check_id AND d.asset_id IN (0, findings.asset_id))

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from checks.errors import UserError
 from checks.intake import ParsedFile
@@ -150,6 +150,9 @@ class GridScreen(AssetActions):
 
     def update_summary(self) -> None:
         """Redraw the summary line: inventory state, sweep state, filters and sort."""
+        bars = self.query(SummaryBar)
+        if not bars:  # the app is closing: a last sync arrived after the screen emptied
+            return
         t = self.lang
         view = [tr(t, "sum.sort", key=tr(t, f"sort.{SORTS[self.sort_index]}"))]
         severity = SEVERITY_FILTERS[self.severity_filter]
@@ -160,13 +163,15 @@ class GridScreen(AssetActions):
         if self.importing is not None:
             view.insert(0, tr(t, "import.progress", n=self.importing))
         org = self.dash.store.settings.read().org_name or tr(t, "org.default")
-        summary = self.query_one(SummaryBar)
+        summary = bars.first()
         failing = self.dash.store.deliveries.failing_channels()
         rows = list(self.rows.values())
         summary.show(org, rows, t, self.dash.sweep_status(), "  ".join(view), failing)
 
     def data_changed(self, changed: set[int]) -> None:
         """Reload these assets' rows and update their cells in place."""
+        if not self.query(AssetTable):  # the app is closing
+            return
         fresh = self.dash.store.views.asset_rows(changed)
         key = sort_key(SORTS[self.sort_index])
         moved = any(r.id not in self.rows or key(self.rows[r.id]) != key(r) for r in fresh)
@@ -242,7 +247,7 @@ class GridScreen(AssetActions):
         """Fix first: every unresolved finding across assets, worst first."""
         self.app.push_screen(TodoScreen(self.lang, self.clock, self.open_checklist))
 
-    @on(DataTable.RowSelected, "#grid")
+    @on(AssetTable.RowSelected, "#grid")
     def _row_selected(self) -> None:
         self.action_open()
 

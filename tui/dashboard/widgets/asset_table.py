@@ -10,13 +10,13 @@ from typing import Any
 import humanize
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from checks.rules.web import EXPIRING_DAYS
 from checks.store.views import AssetRow
 from checks.text import inert
 from tui.dashboard.widgets.cells import dns_text, http_text, tls_days
 from tui.dashboard.widgets.risk import risk_cell
+from tui.dashboard.widgets.virtual_grid import GridColumn, VirtualGrid
 from tui.i18n import tr
 
 
@@ -47,7 +47,7 @@ COLUMNS = (
 )
 
 CELL_PADDING = 2
-"""DataTable pads each cell with one space on either side."""
+"""Each cell is padded with one space on either side (the grid's and DataTable's)."""
 SCROLLBAR = 2
 """The vertical scrollbar's cells, kept free so that it never covers a column."""
 
@@ -74,46 +74,50 @@ ROW_KEYS: list[BindingType] = [
     Binding("home", "scroll_top", "First", id="first", show=False),
     Binding("end", "scroll_bottom", "Last", id="last", show=False),
 ]
-"""Home and End go to the first and the last row of a table (DataTable's own scroll sideways)."""
-
-
-class NameCell(Text):
-    """The name cell; carries the asset id so that sorting can find the row's data."""
-
-    asset_id: int = 0
+"""Home and End go to the first and the last row of a `DataTable` (its own scroll sideways)."""
 
 
 SortKey = Callable[[AssetRow], Any]
 
 
-class AssetTable(DataTable[Any]):
-    """The asset grid. Its screen hands it rows; it never reads the store itself."""
+class AssetTable(VirtualGrid[AssetRow]):
+    """The asset grid. Its screen hands it rows; it never reads the store itself.
+
+    Rows are drawn as they come on screen, so 100,000 assets cost their sort, not their cells.
+    """
 
     DEFAULT_CSS = """
     AssetTable { height: 1fr; }
     """
 
-    BINDINGS = ROW_KEYS
-
     def __init__(self, lang: str, clock: Callable[[], datetime], **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self.lang = lang
         self.clock = clock
         self.shown_columns: list[Column] = []
-        self._rows: dict[int, AssetRow] = {}
-        self._cells: dict[int, dict[str, str]] = {}
 
     def set_columns(self, width: int) -> bool:
-        """Pick the columns for `width`; rebuilds the table when the set changes."""
+        """Pick the columns for `width`; redraws the grid when the set changes."""
         wanted = columns_for(width)
         if wanted == self.shown_columns:
             return False
         self.shown_columns = wanted
-        self.clear(columns=True)
-        for column in wanted:
-            self.add_column(tr(self.lang, f"col.{column.key}"), key=column.key, width=column.width)
-        self._cells.clear()
+        self.set_grid_columns(
+            [GridColumn(c.key, tr(self.lang, f"col.{c.key}"), c.width) for c in wanted]
+        )
         return True
+
+    def row_id(self, row: AssetRow) -> int:
+        """The asset's id."""
+        return row.id
+
+    def cells(self, row: AssetRow) -> list[Text]:
+        """The row's cells in the shown columns' order."""
+        return [self._cell(row, c.key) for c in self.shown_columns]
+
+    def cell_text(self, asset_id: int, key: str) -> Text:
+        """The cell of one asset in column `key`, as drawn."""
+        return self._cell(self.get_row(asset_id), key)
 
     def _cell(self, row: AssetRow, key: str) -> Text:
         """One cell; text cut to fit the column ends with `…`."""
@@ -127,9 +131,7 @@ class AssetTable(DataTable[Any]):
         if key == "risk":
             return risk_cell(self.app, row.risk, row.probed, lang, row.pending)
         if key == "name":
-            cell = NameCell(inert(row.asset.display))
-            cell.asset_id = row.id
-            return cell
+            return Text(inert(row.asset.display))
         if key == "kind":
             return Text(tr(lang, f"kind.{row.asset.kind}"))
         if key == "owner":
@@ -161,71 +163,26 @@ class AssetTable(DataTable[Any]):
         raise KeyError(key)
 
     def show_rows(self, rows: Sequence[AssetRow], sort_key: SortKey) -> None:
-        """Replace the table's content with `rows`, sorted, keeping the cursor on its asset."""
-        selected = self.selected_id
-        with self.app.batch_update():
-            self.clear()
-            self._rows = {r.id: r for r in rows}
-            self._cells.clear()
-            for row in sorted(rows, key=sort_key):
-                self._add(row)
-            if selected in self._rows:
-                self.move_cursor(row=self.get_row_index(str(selected)), animate=False)
-
-    def _add(self, row: AssetRow) -> None:
-        cells = {c.key: self._cell(row, c.key) for c in self.shown_columns}
-        self._cells[row.id] = {k: _signature(v) for k, v in cells.items()}
-        self.add_row(*cells.values(), key=str(row.id))
+        """Replace the grid's content with `rows`, sorted, keeping the cursor on its asset."""
+        self.set_rows(rows, sort_key)
 
     def update_rows(self, rows: Sequence[AssetRow], keep: Callable[[AssetRow], bool]) -> None:
-        """Update changed cells in place; add new rows; drop rows `keep` rejects. No re-sort."""
-        with self.app.batch_update():
-            for row in rows:
-                self._rows[row.id] = row
-                present = row.id in self._cells
-                if not keep(row):
-                    if present:
-                        self.remove_row(str(row.id))
-                        del self._cells[row.id]
-                    continue
-                if not present:
-                    self._add(row)
-                    continue
-                old = self._cells[row.id]
-                for column in self.shown_columns:
-                    cell = self._cell(row, column.key)
-                    sig = _signature(cell)
-                    if old.get(column.key) != sig:
-                        old[column.key] = sig
-                        self.update_cell(str(row.id), column.key, cell)
+        """Update changed rows in place; add new rows in order; drop rows `keep` rejects.
+
+        A row whose sort key changed stays where it is until `resort`.
+        """
+        self.remove_rows(row.id for row in rows if not keep(row))
+        self.upsert_rows(row for row in rows if keep(row))
 
     def remove_ids(self, ids: set[int]) -> None:
         """Drop the rows of these assets (deleted from the inventory)."""
-        for asset_id in ids:
-            self._rows.pop(asset_id, None)
-            if self._cells.pop(asset_id, None) is not None:
-                self.remove_row(str(asset_id))
+        self.remove_rows(ids)
 
     def resort(self, sort_key: SortKey) -> None:
-        """Re-sort in place; the cursor stays on the same asset at the same screen line."""
-        selected = self.selected_id
-        offset = self.cursor_row - int(self.scroll_y)
-        self.sort("name", key=lambda cell: sort_key(self._rows[cell.asset_id]))
-        if self.cursor_row == 0 and offset == 0:
-            return  # a cursor at the top stays at the top, on the (new) worst asset
-        if selected is not None and str(selected) in self.rows:
-            index = self.get_row_index(str(selected))
-            self.move_cursor(row=index, animate=False, scroll=False)
-            self.scroll_to(y=max(0, index - offset), animate=False)
+        """Move the rows whose sort key changed (all rows for another `sort_key`)."""
+        self.resort_rows(sort_key)
 
     @property
     def selected_id(self) -> int | None:
-        """The asset id under the cursor, or None for an empty table."""
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
-
-
-def _signature(text: Text) -> str:
-    return f"{text.plain}\x00{text.style}"
+        """The asset id under the cursor, or None for an empty grid."""
+        return self.selected_key
