@@ -72,16 +72,12 @@ class AuditLog:
     def log(
         self, action: str, asset_id: int | None = None, who: str | None = None, **detail: Any
     ) -> None:
-        """Append one event."""
-        self._db.table("events").insert(
-            {
-                "at": ts(self._clock()),
-                "actor": who or actor(),
-                "action": action,
-                "asset_id": asset_id,
-                "detail": json.dumps(detail, ensure_ascii=False, default=str),
-            }
-        )
+        """Append one event (its own transaction, or a savepoint in the caller's)."""
+        with self._db.atomic():
+            self._db.conn.execute(
+                "INSERT INTO events (at, actor, action, asset_id, detail) VALUES (?, ?, ?, ?, ?)",
+                (ts(self._clock()), who or actor(), action, asset_id, _encode_detail(detail)),
+            )
 
     def log_many(
         self, entries: Iterable[tuple[str, int | None, dict[str, Any]]], who: str | None = None

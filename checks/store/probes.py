@@ -246,19 +246,24 @@ class Baselines:
     ) -> None:
         """Make `baseline` the accepted home page of an asset (logged)."""
         with self._db.atomic():
-            self._db.table("baselines").upsert(
-                {
-                    "asset_id": asset_id,
-                    "url": baseline.url,
-                    "title": baseline.title,
-                    "text": baseline.text,
-                    "script_domains": json.dumps(list(baseline.script_domains)),
-                    "sha256": baseline.sha256,
-                    "accepted_at": ts(self._clock()),
-                    "actor": who or actor(),
-                    "source": source,
-                },
-                pk="asset_id",
+            self._db.conn.execute(
+                "INSERT INTO baselines (asset_id, url, title, text, script_domains, sha256, "
+                "accepted_at, actor, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(asset_id) DO UPDATE SET url = excluded.url, title = excluded.title, "
+                "text = excluded.text, script_domains = excluded.script_domains, "
+                "sha256 = excluded.sha256, accepted_at = excluded.accepted_at, "
+                "actor = excluded.actor, source = excluded.source",
+                (
+                    asset_id,
+                    baseline.url,
+                    baseline.title,
+                    baseline.text,
+                    json.dumps(list(baseline.script_domains)),
+                    baseline.sha256,
+                    ts(self._clock()),
+                    who or actor(),
+                    source,
+                ),
             )
             self._audit.log(
                 "baseline.accept",
