@@ -206,3 +206,46 @@ async def test_an_unreachable_nameserver_gives_way_to_the_next(lab):
         await prober.aclose()
     assert answer.status == DnsStatus.ANSWER and answer.addresses == ("127.0.0.1",)
     assert time.monotonic() - started < 1.0  # refused at once, not a 2 s try waited out
+
+
+@pytest.mark.parametrize(
+    ("qname", "rdtype", "records"),
+    [
+        ("www.shili-tech.test", "A", [("www.shili-tech.test.", "A", "127.0.0.1")]),
+        ("Mixed.Case.test", "AAAA", [("mixed.case.test.", "AAAA", "::ffff:1.2.3.4")]),
+        ("v6.test", "AAAA", [("v6.test.", "AAAA", "2001:db8::1"), ("v6.test.", "AAAA", "::1")]),
+        (
+            "a.test",
+            "A",
+            [("a.test.", "CNAME", "b.cdn.test."), ("b.cdn.test.", "A", "192.0.2.7")],
+        ),
+        ("ns.test", "NS", [("ns.test.", "NS", "ns1.ns.test.")]),  # left to dnspython
+        ("odd.test", "A", [("odd.test.", "TXT", '"hello"')]),  # left to dnspython
+        ("xn--fsq092h.test", "A", []),  # NODATA
+    ],
+)
+def test_the_quick_reader_reads_as_dnspython_does(qname, rdtype, records):
+    from checks.probe.dnsclient import _answers, _full, query_wire, read_reply
+
+    wire = query_wire(qname, rdtype, 4242)
+    query = dns.message.from_wire(wire)
+    assert query.to_wire() == wire  # the hand-built query is a standard one
+    response = dns.message.make_response(query)
+    for owner, kind, text in records:
+        response.answer.append(dns.rrset.from_text(owner, 60, "IN", kind, text))
+    answer = response.to_wire()  # dnspython compresses the names
+    assert _answers(wire, answer)
+    assert read_reply(answer) == _full(answer)
+
+
+def test_an_answer_to_another_question_is_not_an_answer():
+    from checks.probe.dnsclient import _answers, query_wire
+
+    wire = query_wire("www.shili-tech.test", "A", 7)
+    other = dns.message.make_response(dns.message.from_wire(query_wire("evil.test", "A", 7)))
+    aaaa = dns.message.make_response(
+        dns.message.from_wire(query_wire("www.shili-tech.test", "AAAA", 7))
+    )
+    assert not _answers(wire, other.to_wire())
+    assert not _answers(wire, aaaa.to_wire())
+    assert not _answers(wire, wire)  # a query is not a response

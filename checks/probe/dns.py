@@ -7,16 +7,13 @@ import time
 from dataclasses import dataclass
 
 import dns.exception
-import dns.message
-import dns.name
 import dns.rcode
-import dns.rdatatype
 import dns.resolver
 
 from checks.errors import UserError
 from checks.model import DnsAnswer, DnsStatus
 from checks.names import is_ip
-from checks.probe.dnsclient import AllFailed, DnsClient
+from checks.probe.dnsclient import AllFailed, DnsClient, Reply
 
 MAX_CHAIN = 8
 """CNAME hops we follow before calling it a loop."""
@@ -81,26 +78,20 @@ def _system_nameservers() -> list[tuple[str, int]]:
     return servers
 
 
-def _chain_in(response: dns.message.Message | None, qname: dns.name.Name) -> tuple[list[str], bool]:
-    """Follow CNAMEs from `qname` through a response's answer section."""
+def _chain_in(reply: Reply, name: str) -> tuple[list[str], bool]:
+    """Follow CNAMEs from `name` through a reply's answer section: (targets, looped)."""
+    cnames = {owner: text for owner, kind, text in reply.records if kind == "CNAME"}
     chain: list[str] = []
-    if response is None:
-        return chain, False
-    seen = {qname}
-    name = qname
-    for _ in range(MAX_CHAIN * 2):
-        rrset = next(
-            (r for r in response.answer if r.name == name and r.rdtype == dns.rdatatype.CNAME), None
-        )
-        if rrset is None:
-            return chain, False
-        target = next(iter(rrset)).target
-        chain.append(target.to_text(omit_final_dot=True))
-        if target in seen:
+    seen = {name.lower().rstrip(".")}
+    current = next(iter(seen))
+    while (target := cnames.get(current)) is not None:
+        shown = target.rstrip(".")
+        chain.append(shown)
+        current = shown.lower()
+        if current in seen or len(chain) > MAX_CHAIN * 2:
             return chain, True
-        seen.add(target)
-        name = target
-    return chain, True
+        seen.add(current)
+    return chain, False
 
 
 class DnsProber:
@@ -134,31 +125,31 @@ class DnsProber:
         return await asyncio.shield(fut)
 
     async def _query(self, name: str, rdtype: str) -> Lookup:
-        qname = dns.name.from_text(name)
         try:
-            response = await self.client.ask(qname, rdtype)
-            if response.rcode() == dns.rcode.NXDOMAIN:
-                found, loop = _chain_in(response, qname)
-                return Lookup(DnsStatus.NXDOMAIN, (), tuple(found), loop)
-            if response.rcode() != dns.rcode.NOERROR:
-                rcode = dns.rcode.to_text(response.rcode())
-                return Lookup(DnsStatus.ERROR, error=f"the nameserver answered {rcode}")
-            assert isinstance(response, dns.message.QueryMessage)
-            chained = response.resolve_chaining()
-        except dns.message.ChainTooLong:
-            cnames, _ = _chain_in(response, qname)
-            return Lookup(DnsStatus.ERROR, (), tuple(cnames), True, "CNAME loop")
+            reply = await self.client.ask(name, rdtype)
         except dns.exception.Timeout as exc:
             return Lookup(DnsStatus.TIMEOUT, error=str(exc))
         except AllFailed as exc:
-            if any(r.rcode() == dns.rcode.SERVFAIL for r in exc.responses):
+            if dns.rcode.SERVFAIL in exc.rcodes:
                 return Lookup(DnsStatus.SERVFAIL, error="SERVFAIL")
             return Lookup(DnsStatus.ERROR, error=str(exc))
         except dns.exception.DNSException as exc:
             return Lookup(DnsStatus.ERROR, error=f"{type(exc).__name__}: {exc}")
-        values = tuple(rd.to_text() for rd in chained.answer) if chained.answer else ()
-        chain = tuple(next(iter(r)).target.to_text(omit_final_dot=True) for r in chained.cnames)
-        return Lookup(DnsStatus.ANSWER if values else DnsStatus.NODATA, values, chain)
+        chain, loop = _chain_in(reply, name)
+        if reply.rcode == dns.rcode.NXDOMAIN:
+            return Lookup(DnsStatus.NXDOMAIN, (), tuple(chain), loop)
+        if reply.rcode != dns.rcode.NOERROR:
+            rcode = dns.rcode.to_text(dns.rcode.Rcode.make(reply.rcode))
+            return Lookup(DnsStatus.ERROR, error=f"the nameserver answered {rcode}")
+        if loop:
+            return Lookup(DnsStatus.ERROR, (), tuple(chain), True, "CNAME loop")
+        final = chain[-1].lower() if chain else name.lower().rstrip(".")
+        values = tuple(
+            dict.fromkeys(
+                t for owner, kind, t in reply.records if owner == final and kind == rdtype
+            )
+        )
+        return Lookup(DnsStatus.ANSWER if values else DnsStatus.NODATA, values, tuple(chain))
 
     async def follow(self, name: str, rdtype: str) -> Lookup:
         """Like `lookup`, but follows a CNAME chain the server left unfinished, detecting loops."""

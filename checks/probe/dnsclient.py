@@ -1,11 +1,14 @@
 """DNS questions to the configured nameservers over a few shared UDP sockets (TCP when truncated).
 
-dnspython builds and parses every message. Its asyncio resolver opens a socket per question and
-runs a resolution state machine around it; a sweep asks two questions per asset of the same one
-or two servers, so that machinery was most of its DNS cost (bench/compare.py: about 0.8 ms of
-CPU per question, against about 0.15 ms here). What the resolver did that a sweep needs is kept:
-retries within the question's lifetime, the next server on SERVFAIL or REFUSED, TCP when an
-answer is truncated, and answers checked against their question.
+dnspython's asyncio resolver opens a socket per question and runs a resolution state machine
+around it; a sweep asks two questions per asset of the same one or two servers, so that
+machinery was most of its DNS cost (bench/compare.py: about 0.8 ms of CPU per question). What
+the resolver did that a sweep needs is kept: retries within the question's lifetime, the next
+server on SERVFAIL or REFUSED, TCP when an answer is truncated, and answers checked against
+their question (on the raw bytes, before anything else is read).
+
+The common answer (A, AAAA and CNAME records of plain names) is read here, in a few
+microseconds; anything else (NS, SOA, unusual names or records) is read by dnspython.
 
 Each server gets `SOCKETS` connected sockets with random ports (a socket only takes datagrams
 from its server), and every question a random id, so a spoofer must guess a port and an id.
@@ -19,9 +22,8 @@ import time
 from dataclasses import dataclass, field
 from typing import cast
 
-import dns.asyncquery
 import dns.exception
-import dns.flags
+import dns.ipv6
 import dns.message
 import dns.name
 import dns.rcode
@@ -36,12 +38,137 @@ RETRY_RCODES = frozenset(
 """Answers that say "this server cannot tell": the next server is asked."""
 
 
-class AllFailed(dns.exception.DNSException):
-    """Every server refused or failed; `responses` holds what they answered (by server)."""
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a server answered: its rcode and the answer section as (owner, type, text)."""
 
-    def __init__(self, responses: list[dns.message.Message]) -> None:
+    rcode: int
+    records: tuple[tuple[str, str, str], ...]
+    """Owners lower-cased without the final dot; texts as dnspython writes them."""
+
+
+class AllFailed(dns.exception.DNSException):
+    """Every server refused or failed; `rcodes` holds what they answered."""
+
+    def __init__(self, rcodes: list[int]) -> None:
         super().__init__("every nameserver failed")  # type: ignore[no-untyped-call]
-        self.responses = responses
+        self.rcodes = rcodes
+
+
+_LDH = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+_TYPES = {1: "A", 28: "AAAA", 5: "CNAME"}
+_CODES = {"A": 1, "AAAA": 28, "CNAME": 5, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "CAA": 257}
+
+
+class _Unusual(Exception):
+    """An answer the quick reader leaves to dnspython."""
+
+
+def query_wire(name: str, rdtype: str, qid: int) -> bytes:
+    """A standard query (recursion desired, no EDNS), as dnspython's make_query writes it."""
+    labels = name.rstrip(".").split(".") if name not in ("", ".") else []
+    out = bytearray(qid.to_bytes(2, "big") + b"\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00")
+    for label in labels:
+        raw = label.encode("ascii")
+        if not raw or len(raw) > 63 or not _LDH.issuperset(raw):
+            raise _Unusual(label)
+        out += bytes((len(raw),)) + raw
+    return bytes(out + b"\x00" + _CODES[rdtype].to_bytes(2, "big") + b"\x00\x01")
+
+
+def _name(wire: bytes, at: int) -> tuple[str, int]:
+    """The name at `at` (compression followed) and the offset after it in place."""
+    labels: list[str] = []
+    end = -1
+    jumps = 0
+    while True:
+        size = wire[at]
+        if size == 0:
+            at += 1
+            break
+        if size >= 0xC0:
+            if end < 0:
+                end = at + 2
+            at = ((size & 0x3F) << 8) | wire[at + 1]
+            jumps += 1
+            if jumps > 64:
+                raise _Unusual("compression loop")
+            continue
+        if size > 63:
+            raise _Unusual("label type")
+        raw = wire[at + 1 : at + 1 + size]
+        if len(raw) != size or not _LDH.issuperset(raw):
+            raise _Unusual("label")
+        labels.append(raw.decode("ascii"))
+        at += 1 + size
+    return ".".join(labels), (end if end >= 0 else at)
+
+
+def _quick(wire: bytes) -> Reply:
+    """The answer section of a plain answer (A, AAAA, CNAME); raises _Unusual otherwise."""
+    answers = int.from_bytes(wire[6:8], "big")
+    at = 12
+    _, at = _name(wire, at)
+    at += 4
+    records = []
+    for _ in range(answers):
+        owner, at = _name(wire, at)
+        rtype = int.from_bytes(wire[at : at + 2], "big")
+        size = int.from_bytes(wire[at + 8 : at + 10], "big")
+        data = wire[at + 10 : at + 10 + size]
+        if len(data) != size or wire[at + 2 : at + 4] != b"\x00\x01":
+            raise _Unusual("record")
+        kind = _TYPES.get(rtype)
+        if kind == "A" and size == 4:
+            text = ".".join(str(b) for b in data)
+        elif kind == "AAAA" and size == 16:
+            text = dns.ipv6.inet_ntoa(data)
+        elif kind == "CNAME":
+            target, _ = _name(wire, at + 10)
+            text = target + "."
+        else:
+            raise _Unusual("record type")
+        records.append((owner.lower(), kind, text))
+        at += 10 + size
+    return Reply(wire[3] & 0x0F, tuple(records))
+
+
+def _full(wire: bytes) -> Reply:
+    """Any answer, read by dnspython."""
+    message = dns.message.from_wire(wire)
+    records = tuple(
+        (
+            rrset.name.to_text(omit_final_dot=True).lower(),
+            dns.rdatatype.to_text(rrset.rdtype),
+            rd.to_text(),
+        )
+        for rrset in message.answer
+        for rd in rrset
+    )
+    return Reply(message.rcode(), records)
+
+
+def _answers(query: bytes, wire: bytes) -> bool:
+    """Whether `wire` is a response to `query`: id, QR, opcode and the question, byte for byte
+    (names case-insensitively)."""
+    if len(wire) < len(query) or wire[:2] != query[:2] or not wire[2] & 0x80:
+        return False
+    if (wire[2] & 0x78) != (query[2] & 0x78) or wire[4:6] != b"\x00\x01":
+        return False
+    end = len(query) - 4
+    return wire[12:end].lower() == query[12:end].lower() and wire[end : end + 4] == query[end:]
+
+
+def read_reply(wire: bytes) -> Reply:
+    """The reply in `wire`, by the quick reader when it can.
+
+    Raises:
+        dns.exception.DNSException: the message cannot be read.
+    """
+    try:
+        return _quick(wire)
+    except (_Unusual, IndexError):
+        return _full(wire)
 
 
 class _Socket(asyncio.DatagramProtocol):
@@ -49,7 +176,7 @@ class _Socket(asyncio.DatagramProtocol):
 
     def __init__(self) -> None:
         self.transport: asyncio.DatagramTransport | None = None
-        self.waiting: dict[int, tuple[dns.message.Message, asyncio.Future[bytes]]] = {}
+        self.waiting: dict[int, tuple[bytes, asyncio.Future[bytes]]] = {}
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.DatagramTransport, transport)
@@ -58,7 +185,8 @@ class _Socket(asyncio.DatagramProtocol):
         if len(data) < 12:
             return
         waiting = self.waiting.get(int.from_bytes(data[:2], "big"))
-        if waiting is not None and not waiting[1].done():
+        # Only an answer to the very question counts; anything else is dropped.
+        if waiting is not None and not waiting[1].done() and _answers(waiting[0], data):
             waiting[1].set_result(data)
 
     def error_received(self, exc: Exception) -> None:
@@ -106,46 +234,42 @@ class DnsClient:
             raise ConnectionError(f"no UDP socket to {server.address}")
         return server.sockets[secrets.randbelow(len(server.sockets))]
 
-    async def _udp(self, server: _Server, query: dns.message.Message, timeout: float) -> bytes:  # noqa: ASYNC109
+    async def _udp(self, server: _Server, name: str, rdtype: str, timeout: float) -> bytes:  # noqa: ASYNC109
         sock = await self._socket(server)
-        while query.id in sock.waiting:
-            query.id = secrets.randbits(16)
+        qid = secrets.randbits(16)
+        while qid in sock.waiting:
+            qid = secrets.randbits(16)
+        query = _wire(name, rdtype, qid)
         fut: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        sock.waiting[query.id] = (query, fut)
+        sock.waiting[qid] = (query, fut)
         try:
             assert sock.transport is not None
-            sock.transport.sendto(query.to_wire())
+            sock.transport.sendto(query)
             async with asyncio.timeout(timeout):
-                return await fut
+                wire = await fut
         finally:
-            del sock.waiting[query.id]
+            del sock.waiting[qid]
+        if wire[2] & 0x02:  # truncated: the whole answer over TCP
+            wire = await self._tcp(server, query, timeout)
+        return wire
 
-    async def _one(
-        self,
-        server: _Server,
-        query: dns.message.Message,
-        timeout: float,  # noqa: ASYNC109
-    ) -> dns.message.Message:
-        deadline = time.monotonic() + timeout
-        while True:
-            response = dns.message.from_wire(await self._udp(server, query, timeout))
-            if query.is_response(response):
-                break
-            # Not an answer to this question (a datagram with its id): ask again while time is left.
-            timeout = deadline - time.monotonic()
-            if timeout <= 0:
-                raise TimeoutError
-        if response.flags & dns.flags.TC:
+    @staticmethod
+    async def _tcp(server: _Server, query: bytes, timeout: float) -> bytes:  # noqa: ASYNC109
+        async with asyncio.timeout(max(0.1, timeout)):
+            reader, writer = await asyncio.open_connection(server.address, server.port)
             try:
-                response = await dns.asyncquery.tcp(
-                    query, server.address, timeout=max(0.1, timeout), port=server.port
-                )
-            except dns.exception.Timeout:
-                raise TimeoutError from None
-        return response
+                writer.write(len(query).to_bytes(2, "big") + query)
+                await writer.drain()
+                size = int.from_bytes(await reader.readexactly(2), "big")
+                wire = await reader.readexactly(size)
+            finally:
+                writer.transport.abort()
+        if not _answers(query, wire):
+            raise dns.exception.FormError("the TCP answer is not to the question")  # type: ignore[no-untyped-call]
+        return wire
 
-    async def ask(self, qname: dns.name.Name, rdtype: str) -> dns.message.Message:
-        """The first usable answer to (qname, rdtype): NOERROR or NXDOMAIN.
+    async def ask(self, name: str, rdtype: str) -> Reply:
+        """The first usable answer to (name, rdtype): NOERROR or NXDOMAIN.
 
         Raises:
             dns.exception.Timeout: no server answered within the lifetime.
@@ -153,27 +277,27 @@ class DnsClient:
             dns.exception.DNSException: an answer could not be read.
         """
         deadline = time.monotonic() + self.lifetime
-        failed: list[dns.message.Message] = []
+        failed: list[int] = []
         servers = list(self._servers)
         while servers:
             for server in list(servers):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise dns.exception.Timeout(timeout=self.lifetime)  # type: ignore[no-untyped-call]
-                query = dns.message.make_query(qname, rdtype)
-                query.id = secrets.randbits(16)
                 try:
-                    response = await self._one(server, query, min(self.timeout, left))
+                    reply = read_reply(
+                        await self._udp(server, name, rdtype, min(self.timeout, left))
+                    )
                 except TimeoutError:
                     continue  # asked again, of the next server or this one, while time is left
-                except (OSError, dns.exception.DNSException):
+                except (OSError, EOFError, asyncio.IncompleteReadError, dns.exception.DNSException):
                     servers.remove(server)  # unreachable, or answers that cannot be read
                     continue
-                if response.rcode() in RETRY_RCODES:
-                    failed.append(response)
+                if reply.rcode in RETRY_RCODES:
+                    failed.append(reply.rcode)
                     servers.remove(server)
                     continue
-                return response
+                return reply
         raise AllFailed(failed)
 
     def close(self) -> None:
@@ -183,3 +307,13 @@ class DnsClient:
                 if sock.transport is not None:
                     sock.transport.close()
             server.sockets = []
+
+
+def _wire(name: str, rdtype: str, qid: int) -> bytes:
+    """The query, by hand for plain names, else by dnspython (IDN, escapes)."""
+    try:
+        return query_wire(name, rdtype, qid)
+    except (_Unusual, UnicodeEncodeError, KeyError):
+        query = dns.message.make_query(dns.name.from_text(name), rdtype)
+        query.id = qid
+        return query.to_wire()
