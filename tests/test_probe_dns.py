@@ -168,10 +168,16 @@ class _Tricky:
             await writer.drain()
             writer.close()
 
-        self.udp, _ = await loop.create_datagram_endpoint(Udp, local_addr=("127.0.0.1", 0))
-        port = self.udp.get_extra_info("sockname")[1]
-        self.tcp = await asyncio.start_server(tcp, "127.0.0.1", port)
-        return port
+        for _ in range(50):  # a port free for both UDP and TCP
+            self.udp, _ = await loop.create_datagram_endpoint(Udp, local_addr=("127.0.0.1", 0))
+            port = self.udp.get_extra_info("sockname")[1]
+            try:
+                self.tcp = await asyncio.start_server(tcp, "127.0.0.1", port)
+            except OSError:
+                self.udp.close()
+                continue
+            return port
+        raise OSError("no port free for both UDP and TCP")
 
     def close(self):
         self.udp.close()

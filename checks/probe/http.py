@@ -75,6 +75,9 @@ _PLAIN = frozenset(
 """Characters a URL's path and query may hold as they are sent (no encoding needed)."""
 
 
+_HOST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
+
+
 @lru_cache(maxsize=4096)
 def _origin(prefix: str) -> tuple[Origin, bytes]:
     """(origin, Host header) of "scheme://netloc", parsed once per origin by httpx's rules.
@@ -82,6 +85,21 @@ def _origin(prefix: str) -> tuple[Origin, bytes]:
     Raises:
         WireError: not an http(s) URL with a host.
     """
+    scheme, _, authority = prefix.partition("://")
+    scheme = scheme.lower()
+    host, _, port_text = authority.partition(":")
+    if (
+        scheme in ("http", "https")
+        and host
+        and _HOST.issuperset(host)
+        and (not port_text or (port_text.isdigit() and 0 < int(port_text) < 65536))
+    ):
+        # A plain name or IPv4 address: what httpx would make of it, without parsing a URL.
+        default = 443 if scheme == "https" else 80
+        port = int(port_text) if port_text else default
+        name = host.lower()
+        sent = name.encode("ascii") + (b":%d" % port if port != default else b"")
+        return Origin(scheme, name, port), sent
     try:
         parsed = httpx.URL(prefix + "/")
     except httpx.InvalidURL as exc:
