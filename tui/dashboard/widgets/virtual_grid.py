@@ -126,32 +126,22 @@ class VirtualGrid(ScrollView, Generic[R], can_focus=True):
     """
 
     @dataclass
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        grid: VirtualGrid[Any]
+        key: int
+        """The row's id."""
+        index: int
+
+        @property
+        def control(self) -> VirtualGrid[Any]:
+            """The grid (for `@on(..., "#selector")`)."""
+            return self.grid
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row (or the table under it changed)."""
 
-        grid: VirtualGrid[Any]
-        key: int
-        """The row's id."""
-        index: int
-
-        @property
-        def control(self) -> VirtualGrid[Any]:
-            """The grid (for `@on(..., "#selector")`)."""
-            return self.grid
-
-    @dataclass
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter, or a click on the cursor's row."""
-
-        grid: VirtualGrid[Any]
-        key: int
-        """The row's id."""
-        index: int
-
-        @property
-        def control(self) -> VirtualGrid[Any]:
-            """The grid (for `@on(..., "#selector")`)."""
-            return self.grid
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
