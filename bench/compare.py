@@ -23,6 +23,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -131,6 +132,47 @@ def _lab_cpu(lab: subprocess.Popen[str]) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class PssPeak:
+    """The peak of this process's and its children's PSS, sampled every 0.2 s (Linux /proc).
+
+    PSS counts a page shared by forked workers once, split between them: the sweep's own
+    memory. The lab is left out (it is not the product)."""
+
+    def __init__(self, lab_pid: int) -> None:
+        self.lab_pid = lab_pid
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PssPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            try:
+                kids = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+            except OSError:
+                return
+            total = 0
+            for pid in [str(me), *kids]:
+                if pid == str(self.lab_pid):
+                    continue
+                try:
+                    text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                total += next(
+                    (int(x.split()[1]) for x in text.splitlines() if x.startswith("Pss:")), 0
+                )
+            self.peak_kib = max(self.peak_kib, total)
+
+
 def _cpu() -> float:
     """CPU seconds of this process and of its finished worker processes (the sweep's shards)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -165,11 +207,20 @@ def main() -> None:
                 titles,
             )
         ]
+        peaks = []
         for light in (True, False):
             lab0 = _lab_cpu(lab)
-            wall, cpu, served = product(
-                info, ports, args.assets, light, args.trusted_ca, args.processes, args.concurrency
-            )
+            with PssPeak(lab.pid) as pss:
+                wall, cpu, served = product(
+                    info,
+                    ports,
+                    args.assets,
+                    light,
+                    args.trusted_ca,
+                    args.processes,
+                    args.concurrency,
+                )
+            peaks.append(pss.peak_kib / 1024)
             name = "assetwatch scan --light" if light else "assetwatch scan (full)"
             rows.append((name, wall, cpu, _lab_cpu(lab) - lab0, served))
         # Children waited for so far: the sweep workers (the lab is still running).
@@ -194,6 +245,10 @@ def main() -> None:
     print(
         f"load average before the run: {load[0]:.2f} (2 cores; the lab shares them, its CPU is "
         "the servers' share, which on a real network is not this machine's)"
+    )
+    print(
+        f"peak memory of the sweep in all (writer and workers, PSS): light {peaks[0]:.0f} MiB, "
+        f"full {peaks[1]:.0f} MiB"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
