@@ -200,3 +200,25 @@ def test_a_new_database_has_nothing_to_convert_and_gives_pages_back(tmp_path, cl
     assert store.probes.prune(30) > 0
     assert store.db.execute("PRAGMA freelist_count").fetchone()[0] == 0
     store.close()
+
+
+def test_vacuum_converts_everything_left_and_gives_the_space_back(tmp_path, clock, capsys):
+    from tui.cli import main
+
+    path = tmp_path / "old.db"
+    _write_old(path, clock)
+    store = Store(path, clock=clock)
+    before = _size(store)
+    figures = _figures(store, clock.now - timedelta(days=30))
+    store.close()
+
+    assert main(["--db", str(path), "vacuum"]) == 0
+    assert "database compacted" in capsys.readouterr().out
+
+    store = Store(path, clock=clock)
+    assert not store.probes.trend.legacy_left()
+    assert _size(store) * 3 < before
+    assert _figures(store, clock.now - timedelta(days=30)) == figures
+    event = store.audit.last("vacuum")
+    assert event is not None and event.detail["converted"] > 0
+    store.close()

@@ -83,6 +83,8 @@ def add_inventory_parsers(sub: Subparsers, lang: str) -> None:
     delete.add_argument("name", help=h("asset"))
     delete.add_argument("--yes", action="store_true", help=h("yes"))
 
+    sub.add_parser("vacuum", help=h("vacuum"))
+
     retire = sub.add_parser("retire", help=h("retire"))
     retire.add_argument("name", help=h("asset"))
 

@@ -263,6 +263,11 @@ CLI: dict[str, tuple[str, str]] = {
         "从资产清单中删除资产（其问题与历史记录保留，供报告使用）",
     ),
     "cli.help.yes": ("do not ask (for scripts)", "不再询问（供脚本使用）"),
+    "cli.help.vacuum": (
+        "convert history written by older versions and give freed space back to the disk "
+        "(run it while no sweep is writing)",
+        "转换旧版本写入的历史记录，并把释放的空间还给磁盘（请在没有扫描写入时运行）",
+    ),
     "cli.help.step_key": (
         "a step's key as `checklist` shows it (repeatable; PLAYBOOK.2,3,5 for several); "
         "a step several findings share is attested for all of them",
@@ -313,6 +318,10 @@ CLI: dict[str, tuple[str, str]] = {
         "未删除 {name}：没有可询问的终端；请加 --yes",
     ),
     "cli.delete.kept": ("{name} kept", "已保留 {name}"),
+    "cli.vacuum.done": (
+        "database compacted: {converted} old probes converted, {before} → {after}",
+        "数据库已压缩：转换旧探测记录 {converted} 条，{before} → {after}",
+    ),
     "cli.delete.done": (
         "deleted {name} from the inventory; its findings and history are kept for reports",
         "已从资产清单中删除 {name}；其问题与历史记录保留供报告使用",

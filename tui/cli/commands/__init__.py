@@ -16,6 +16,7 @@ StoreCommand = Callable[[argparse.Namespace, Store], int]
 COMMANDS: dict[str, StoreCommand] = {
     "add": inventory.add,
     "retire": inventory.retire,
+    "vacuum": inventory.vacuum,
     "delete": inventory.delete,
     "decommission": inventory.decommission,
     "list": inventory.list_assets,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+import humanize
+
 from checks.intake import build_asset
 from checks.model import Lifecycle
 from checks.service import inventory as service
-from checks.service import remediation
+from checks.service import remediation, upkeep
 from checks.store import Store
 from checks.text import inert
 from tui.cli.output import (
@@ -63,6 +65,19 @@ def delete(args: argparse.Namespace, store: Store) -> int:
             return EXIT_OK
     service.delete(store, asset)
     say(args.lang, "cli.delete.done", name=name)
+    return EXIT_OK
+
+
+def vacuum(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch vacuum`: convert old history, then give the freed space back to the disk."""
+    done = upkeep.vacuum(store)
+    say(
+        args.lang,
+        "cli.vacuum.done",
+        converted=done.converted,
+        before=humanize.naturalsize(done.before_bytes, binary=True),
+        after=humanize.naturalsize(done.after_bytes, binary=True),
+    )
     return EXIT_OK
 
 
