@@ -255,3 +255,19 @@ def test_an_answer_to_another_question_is_not_an_answer():
     assert not _answers(wire, other.to_wire())
     assert not _answers(wire, aaaa.to_wire())
     assert not _answers(wire, wire)  # a query is not a response
+
+
+def test_the_quick_reader_leaves_malformed_answers_to_dnspython():
+    from checks.probe.dnsclient import _quick, _Unusual, query_wire
+
+    query = query_wire("a.test", "A", 1)
+    header = b"\x00\x01\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00"
+    question = query[12:]
+    # a CNAME whose data is longer than the name in it
+    cname = b"\xc0\x0c\x00\x05\x00\x01\x00\x00\x00\x3c\x00\x09\x03cdn\x00xxxx"
+    with pytest.raises(_Unusual):
+        _quick(header + question + cname)
+    # a compression pointer pointing forward
+    forward = b"\xc0\x30\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x7f\x00\x00\x01"
+    with pytest.raises((_Unusual, IndexError)):
+        _quick(header + question + forward)

@@ -192,3 +192,108 @@ async def test_steps_left_when_the_time_is_up_are_unanswered_not_lost():
 
     found = await _within(0.2, [answer("fast", 0), answer("slow", 5), broken()])
     assert found == ["fast", None, None]
+
+
+async def _server(handler):
+    import asyncio
+
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def _read_request(reader):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = await reader.read(4096)
+        if not chunk:
+            return None
+        data += chunk
+    return data.split(b" ", 2)[1].decode()
+
+
+def _plain_session(host="t.test", timeout=2.0):
+    async def lookup(_host):
+        return ("127.0.0.1",)
+
+    return HttpSession(
+        lookup,
+        lenient_context(),
+        ChainVerifier(),
+        HttpLimits(connect_timeout=1.0, read_timeout=timeout, total_timeout=timeout),
+        ProbePolicy.of(host, ["127.0.0.1"], {host}),
+    )
+
+
+async def test_a_408_sent_on_an_idle_connection_is_not_the_next_paths_answer():
+    import asyncio
+
+    asked = []
+
+    async def handler(reader, writer):
+        while (path := await _read_request(reader)) is not None:
+            asked.append(path)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+            await asyncio.sleep(0.1)  # the server's idle timeout: it says 408 and goes
+            writer.write(b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n")
+            writer.close()
+            return
+
+    server, port = await _server(handler)
+    session = _plain_session()
+    try:
+        page = await session.fetch(f"http://t.test:{port}/", "t.test")
+        await asyncio.sleep(0.3)
+        path = await session.fetch_path(f"http://t.test:{port}/.env")
+    finally:
+        await session.aclose()
+        server.close()
+    assert page.status == 200
+    assert path.status == 200 and asked == ["/", "/.env"]  # asked again, on a new connection
+
+
+async def test_a_cancelled_probe_leaves_no_path_request_behind():
+    import asyncio
+
+    from checks.probe.prober import _within
+
+    asked = []
+
+    async def handler(reader, writer):
+        while (path := await _read_request(reader)) is not None:
+            asked.append(path)
+            await asyncio.sleep(0.3)
+            writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+
+    server, port = await _server(handler)
+    session = _plain_session(timeout=5.0)
+    urls = [f"http://t.test:{port}/p{i}" for i in range(6)]
+    try:
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.45):
+                await _within(5.0, [session.fetch_path(u) for u in urls])
+        await session.aclose()
+        await asyncio.sleep(1.0)
+    finally:
+        server.close()
+    assert len(asked) <= 2  # nothing asked after the probe gave up
+
+
+async def test_a_body_that_does_not_decode_is_no_page():
+    async def handler(reader, writer):
+        await _read_request(reader)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 11\r\n\r\nnot-gzip!!!"
+        )
+        await writer.drain()
+        writer.close()
+
+    server, port = await _server(handler)
+    session = _plain_session()
+    try:
+        entry = await session.fetch(f"http://t.test:{port}/", "t.test")
+    finally:
+        await session.aclose()
+        server.close()
+    assert entry.status is None and entry.error == HttpError.PROTOCOL

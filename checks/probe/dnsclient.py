@@ -89,7 +89,10 @@ def _name(wire: bytes, at: int) -> tuple[str, int]:
         if size >= 0xC0:
             if end < 0:
                 end = at + 2
-            at = ((size & 0x3F) << 8) | wire[at + 1]
+            pointer = ((size & 0x3F) << 8) | wire[at + 1]
+            if pointer >= at:  # only ever backwards, as dnspython insists
+                raise _Unusual("forward pointer")
+            at = pointer
             jumps += 1
             if jumps > 64:
                 raise _Unusual("compression loop")
@@ -113,6 +116,8 @@ def _quick(wire: bytes) -> Reply:
     records = []
     for _ in range(answers):
         owner, at = _name(wire, at)
+        if not owner:
+            raise _Unusual("a record for the root")
         rtype = int.from_bytes(wire[at : at + 2], "big")
         size = int.from_bytes(wire[at + 8 : at + 10], "big")
         data = wire[at + 10 : at + 10 + size]
@@ -124,7 +129,9 @@ def _quick(wire: bytes) -> Reply:
         elif kind == "AAAA" and size == 16:
             text = dns.ipv6.inet_ntoa(data)
         elif kind == "CNAME":
-            target, _ = _name(wire, at + 10)
+            target, after = _name(wire, at + 10)
+            if after != at + 10 + size:  # the name must fill the record's data exactly
+                raise _Unusual("CNAME length")
             text = target + "."
         else:
             raise _Unusual("record type")

@@ -172,9 +172,8 @@ class _Decoder:
             return data[:room]
         try:
             return self._zlib.decompress(data, room)
-        except zlib.error:
-            self._zlib = None
-            return b""
+        except zlib.error as exc:  # a broken body is no page: not evidence of anything
+            raise WireError(HttpError.PROTOCOL, f"body not decodable: {exc}") from exc
 
 
 async def _read_capped(reply: Reply, cap: int) -> bytes:
@@ -264,7 +263,11 @@ class HttpSession:
 
     async def _get(self, url: str, headers: dict[str, str] | None = None) -> _Response:
         origin, target, netloc = _target(url)
-        async with self._pool.get(origin, target, self._headers(netloc, headers)) as reply:
+        # Queued like the paths: a redirect to the origin whose page is in flight then reuses
+        # its connection (no second handshake); the wait counts towards the URL's timeout, so
+        # a site near it may show a timeout there (unknown, never clear).
+        get = self._pool.get(origin, target, self._headers(netloc, headers), queue=True)
+        async with get as reply:
             sslobj = reply.conn.ssl_object
             location = reply.header(b"location") if reply.status in REDIRECTS else None
             if location is None:
@@ -287,7 +290,8 @@ class HttpSession:
         try:
             async with asyncio.timeout(self.limits.total_timeout):
                 origin, target, netloc = _target(url)
-                async with self._pool.get(origin, target, self._headers(netloc, None)) as reply:
+                get = self._pool.get(origin, target, self._headers(netloc, None), queue=True)
+                async with get as reply:
                     head = b""
                     if reply.status in (200, 206):
                         head = await _read_capped(reply, cap)

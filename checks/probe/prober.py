@@ -288,11 +288,13 @@ async def _within(seconds: float, steps: Sequence[Awaitable[T]]) -> list[T | Non
     tasks = [asyncio.ensure_future(s) for s in steps]
     if not tasks:
         return []
-    _, pending = await asyncio.wait(tasks, timeout=seconds)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    return [None if t in pending or t.exception() else t.result() for t in tasks]
+    try:
+        _, pending = await asyncio.wait(tasks, timeout=seconds)
+    finally:  # cancelled too (the probe's budget, a stopped sweep): no request outlives it
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return [None if t in pending or t.cancelled() or t.exception() else t.result() for t in tasks]
 
 
 def _url_hosts(asset: Asset) -> set[str]:

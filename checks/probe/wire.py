@@ -13,6 +13,7 @@ Every failure is a `WireError` that says which `HttpError` it is, so the probe n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -144,6 +145,13 @@ class Connection:
             return not self._reader.at_eof()
         return False
 
+    def fresh(self) -> bool:
+        """Idle as it was left: the server sent nothing meanwhile (a 408 it sends as it drops
+        an idle connection would otherwise pass for the next request's answer) and did not
+        close it."""
+        buffered = getattr(self._reader, "_buffer", b"")
+        return not buffered and not self._reader.at_eof() and not self._h11.trailing_data[0]
+
     def close(self) -> None:
         """Close at once: nobody waits for a probed server's goodbye."""
         self._writer.transport.abort()
@@ -193,6 +201,9 @@ class Reply:
         self.finished = True
 
 
+_NO_WAIT = contextlib.nullcontext()
+
+
 class Pool:
     """One asset's connections: one per origin, kept alive for the paths, at most `size` in all.
 
@@ -221,6 +232,7 @@ class Pool:
         self._keepalive_s = keepalive_s
         self._slots = asyncio.Semaphore(size)
         self._origins: dict[Origin, asyncio.Lock] = {}
+        self._closed = False
         self._idle: dict[Origin, list[Connection]] = {}
 
     async def _connect(self, origin: Origin) -> Connection:
@@ -251,26 +263,36 @@ class Pool:
         now = time.monotonic()
         while idle:
             conn = idle.pop()
-            if now - conn.idle_since < self._keepalive_s:
+            if now - conn.idle_since < self._keepalive_s and conn.fresh():
                 return conn
             conn.close()
         return None
 
     @asynccontextmanager
     async def get(
-        self, origin: Origin, target: bytes, headers: list[tuple[bytes, bytes]]
+        self,
+        origin: Origin,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        queue: bool = False,
     ) -> AsyncIterator[Reply]:
         """GET `target` on `origin`; the reply is readable inside the block.
 
-        A kept-alive connection the server has meanwhile closed is retried once on a new one,
-        as browsers do for a GET that got no byte of answer.
+        With `queue` (the well-known paths, scripts), requests to one origin take turns on one
+        kept-alive connection; without it (the pages and their redirects, whose timeouts must
+        not include a wait for the paths), a request takes an idle connection or opens one.
+        A kept-alive connection the server has meanwhile closed (or answered 408 on) is
+        retried once on a new one, as browsers do for a GET.
         """
-        async with self._origins.setdefault(origin, asyncio.Lock()), self._slots:
+        turn = self._origins.setdefault(origin, asyncio.Lock()) if queue else _NO_WAIT
+        async with turn, self._slots:
             conn = self._reuse(origin)
             try:
                 if conn is not None:
                     try:
                         response = await conn.request(target, headers, self._read_timeout)
+                        if response.status_code == 408:
+                            raise WireError(HttpError.PROTOCOL, "408 on a kept connection")
                     except WireError as exc:
                         if exc.kind not in (HttpError.PROTOCOL, HttpError.CONNECT):
                             raise
@@ -287,14 +309,15 @@ class Pool:
                 if conn is not None:
                     conn.close()
                 raise
-            if reply.finished and conn.reusable():
+            if reply.finished and not self._closed and conn.reusable():
                 conn.idle_since = time.monotonic()
                 self._idle.setdefault(origin, []).append(conn)
             else:
                 conn.close()
 
     def close(self) -> None:
-        """Close every kept connection."""
+        """Close every kept connection; one still in use is closed when its request ends."""
+        self._closed = True
         for idle in self._idle.values():
             for conn in idle:
                 conn.close()
