@@ -218,7 +218,7 @@ async def test_an_unreachable_nameserver_gives_way_to_the_next(lab):
     ("qname", "rdtype", "records"),
     [
         ("www.shili-tech.test", "A", [("www.shili-tech.test.", "A", "127.0.0.1")]),
-        ("Mixed.Case.test", "AAAA", [("mixed.case.test.", "AAAA", "::ffff:1.2.3.4")]),
+        ("Mixed.Case.test", "AAAA", [("mixed.case.test.", "AAAA", "::ffff:192.0.2.4")]),
         ("v6.test", "AAAA", [("v6.test.", "AAAA", "2001:db8::1"), ("v6.test.", "AAAA", "::1")]),
         (
             "a.test",
