@@ -423,3 +423,18 @@ def test_one_asset_speaks_for_each_registrable_domain():
     ]
     chosen = {d: a.id for d, a in representatives(assets).items()}
     assert chosen == {"example.cn": 2, "example.com.cn": 4}
+
+
+def test_a_script_that_was_not_fetched_leaves_injected_script_unverified():
+    from checks.model import ScriptFile
+
+    site = Asset("www.shili-tech.test", Kind.WEBSITE)
+    page = HttpEntry("https://www.shili-tech.test/", status=200, body=b"<html></html>")
+    fetched = replace(
+        outcome(site, resolves=True, http=[page]),
+        scripts=(ScriptFile("https://www.shili-tech.test/a.js", 200, b"var a;"),),
+    )
+    unfetched = replace(fetched, scripts=(ScriptFile("https://www.shili-tech.test/a.js", None),))
+    assert "injected-script" not in unobserved(fetched)[0]
+    blind, why = unobserved(unfetched)
+    assert "injected-script" in blind and any("scripts not fetched" in w for w in why)

@@ -95,25 +95,22 @@ def _origin(prefix: str) -> tuple[Origin, bytes]:
         and (not port_text or (port_text.isdigit() and 0 < int(port_text) < 65536))
     ):
         # A plain name or IPv4 address: what httpx would make of it, without parsing a URL.
-        default = 443 if scheme == "https" else 80
-        port = int(port_text) if port_text else default
-        name = host.lower()
-        sent = name.encode("ascii") + (b":%d" % port if port != default else b"")
-        return Origin(scheme, name, port), sent
-    try:
-        parsed = httpx.URL(prefix + "/")
-    except httpx.InvalidURL as exc:
-        raise WireError(HttpError.ERROR, f"bad URL: {exc}") from exc
-    scheme = parsed.scheme
-    if scheme not in ("http", "https") or not parsed.raw_host:
-        raise WireError(HttpError.ERROR, f"not an http(s) URL: {redact_url(prefix)}")
-    host = parsed.raw_host.decode("ascii")
+        host, port = host.lower(), int(port_text) if port_text else None
+    else:
+        try:
+            parsed = httpx.URL(prefix + "/")
+        except httpx.InvalidURL as exc:
+            raise WireError(HttpError.ERROR, f"bad URL: {exc}") from exc
+        scheme = parsed.scheme
+        if scheme not in ("http", "https") or not parsed.raw_host:
+            raise WireError(HttpError.ERROR, f"not an http(s) URL: {redact_url(prefix)}")
+        host, port = parsed.raw_host.decode("ascii"), parsed.port
     default = 443 if scheme == "https" else 80
-    port = parsed.port or default
-    netloc = b"[%s]" % parsed.raw_host if ":" in host else parsed.raw_host
+    port = port or default
+    netloc = f"[{host}]" if ":" in host else host
     if port != default:
-        netloc += b":%d" % port
-    return Origin(scheme, host, port), netloc
+        netloc += f":{port}"
+    return Origin(scheme, host, port), netloc.encode("ascii")
 
 
 def _target(url: str) -> tuple[Origin, bytes, bytes]:
@@ -263,11 +260,9 @@ class HttpSession:
 
     async def _get(self, url: str, headers: dict[str, str] | None = None) -> _Response:
         origin, target, netloc = _target(url)
-        # Queued like the paths: a redirect to the origin whose page is in flight then reuses
-        # its connection (no second handshake); the wait counts towards the URL's timeout, so
-        # a site near it may show a timeout there (unknown, never clear).
-        get = self._pool.get(origin, target, self._headers(netloc, headers), queue=True)
-        async with get as reply:
+        # The wait for the origin's connection counts towards the URL's timeout: a site near
+        # it may show a timeout on a redirect (unknown, never clear).
+        async with self._pool.get(origin, target, self._headers(netloc, headers)) as reply:
             sslobj = reply.conn.ssl_object
             location = reply.header(b"location") if reply.status in REDIRECTS else None
             if location is None:
@@ -290,8 +285,7 @@ class HttpSession:
         try:
             async with asyncio.timeout(self.limits.total_timeout):
                 origin, target, netloc = _target(url)
-                get = self._pool.get(origin, target, self._headers(netloc, None), queue=True)
-                async with get as reply:
+                async with self._pool.get(origin, target, self._headers(netloc, None)) as reply:
                     head = b""
                     if reply.status in (200, 206):
                         head = await _read_capped(reply, cap)

@@ -13,7 +13,6 @@ Every failure is a `WireError` that says which `HttpError` it is, so the probe n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -201,9 +200,6 @@ class Reply:
         self.finished = True
 
 
-_NO_WAIT = contextlib.nullcontext()
-
-
 class Pool:
     """One asset's connections: one per origin, kept alive for the paths, at most `size` in all.
 
@@ -270,21 +266,16 @@ class Pool:
 
     @asynccontextmanager
     async def get(
-        self,
-        origin: Origin,
-        target: bytes,
-        headers: list[tuple[bytes, bytes]],
-        queue: bool = False,
+        self, origin: Origin, target: bytes, headers: list[tuple[bytes, bytes]]
     ) -> AsyncIterator[Reply]:
         """GET `target` on `origin`; the reply is readable inside the block.
 
-        With `queue` (the well-known paths, scripts), requests to one origin take turns on one
-        kept-alive connection; without it (the pages and their redirects, whose timeouts must
-        not include a wait for the paths), a request takes an idle connection or opens one.
-        A kept-alive connection the server has meanwhile closed (or answered 408 on) is
-        retried once on a new one, as browsers do for a GET.
+        Requests to one origin take turns on its one kept-alive connection (a redirect to the
+        origin whose page is in flight reuses it: no second handshake). A kept-alive
+        connection the server has meanwhile closed (or answered 408 on) is retried once on a
+        new one, as browsers do for a GET.
         """
-        turn = self._origins.setdefault(origin, asyncio.Lock()) if queue else _NO_WAIT
+        turn = self._origins.setdefault(origin, asyncio.Lock())
         async with turn, self._slots:
             conn = self._reuse(origin)
             try:

@@ -92,6 +92,10 @@ def unobserved(outcome: ProbeOutcome) -> tuple[frozenset[str], list[str]]:
     if unanswered:
         skipped |= PATHS
         why.append(f"{len(unanswered)} well-known paths unanswered")
+    unfetched = [s for s in outcome.scripts if s.status is None]
+    if unfetched:
+        skipped.add("injected-script")  # code nobody read proves nothing either way
+        why.append(f"{len(unfetched)} of the home page's scripts not fetched")
     if outcome.spider is not None and entry_unknown(outcome.spider, outcome):
         skipped.add("injected-script")
         why.append(f"Baiduspider fetch {outcome.spider.error}")

@@ -36,8 +36,9 @@ def vacuum(store: Store) -> Compacted:
     """
     before = _size(store)
     converted = 0
-    while done := store.probes.trend.compact_legacy(budget_s=60.0):
-        converted += done
+    while batch := store.probes.trend.compact_legacy(budget_s=60.0):
+        converted += batch
     store.probes.vacuum()
-    store.audit.log("vacuum", None, converted=converted, before=before, after=_size(store))
-    return Compacted(converted, before, _size(store))
+    done = Compacted(converted, before, _size(store))
+    store.audit.log("vacuum", None, converted=converted, before=before, after=done.after_bytes)
+    return done
