@@ -13,12 +13,14 @@
 * `outbox`       alert events, written with the change they describe
 * `channels`     alert channels and owners' contacts
 * `deliveries`   digests to channels and their attempts
+* `runs`         due runs of workers, and the places they probe from
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -39,11 +41,12 @@ from checks.store.findings import Findings
 from checks.store.inventory import Assets
 from checks.store.outbox import Outbox
 from checks.store.probes import Baselines, Probes
+from checks.store.runs import Runs
 from checks.store.schema import KNOWN, MIGRATIONS, schema_version
 from checks.store.settings import DisabledChecks, SettingsRepo
 from checks.store.views import Views
 
-__all__ = ["Store", "actor", "default_db_path"]
+__all__ = ["DEFAULT_ORG", "Store", "actor", "default_db_path", "org_name"]
 
 
 def _wal(conn: sqlite3.Connection) -> None:
@@ -65,6 +68,32 @@ def default_db_path() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir("assetwatch", appauthor=False)) / "assetwatch.db"
+
+
+DEFAULT_ORG = "default"
+"""The root organisation: the one every install has, and the one that keeps the registry."""
+_ORG_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def org_name(org: str | None) -> str:
+    """A valid organisation name (lower-case letters, digits, hyphens; up to 40).
+
+    Raises:
+        UserError: anything else.
+    """
+    name = DEFAULT_ORG if org is None else org
+    if not _ORG_NAME.fullmatch(name):
+        raise UserError(
+            f"not an organisation name: {name!r} (lower-case letters, digits and hyphens, "
+            "up to 40, starting with a letter or digit)",
+            f"组织名称无效：{name!r}（小写字母、数字和连字符，最多 40 个，以字母或数字开头）",
+        )
+    return name
+
+
+def org_file(root: Path, org: str) -> Path:
+    """The SQLite file of an organisation: the default one is `root` itself."""
+    return root if org == DEFAULT_ORG else Path(f"{root}.orgs") / f"{org}.db"
 
 
 BUSY_TIMEOUT_S = 30.0
@@ -127,14 +156,24 @@ class Store:
         memory: bool = False,
         clock: Clock = utcnow,
         create: bool = True,
+        org: str | None = None,
     ) -> None:
         self.clock = clock
+        self.org = org_name(org)
+        self.backend = "sqlite"
         if memory:
             self.path: Path | None = None
             conn = sqlite3.connect(":memory:")
         else:
-            self.path = Path(path) if path is not None else default_db_path()
-            conn = self._connect(self.path, create)
+            root = Path(path) if path is not None else default_db_path()
+            self.path = org_file(root, self.org)
+            if self.org != DEFAULT_ORG and not root.exists():
+                raise UserError(
+                    f"no database at {root} for organisation {self.org}",
+                    f"{root} 处没有数据库，无法打开组织 {self.org}",
+                )
+            conn = self._connect(self.path, create or self.org != DEFAULT_ORG)
+        self.target = str(self.path) if self.path else ":memory:"
         self.db = _Database(conn, execute_plugins=False)
         self._migrate()
         self.audit = AuditLog(self.db, clock)
@@ -152,6 +191,7 @@ class Store:
         self.registrations = Registrations(self.db, clock)
         self.filings = Filings(self.db, clock, self.audit)
         self.discovered = Discovered(self.db, clock, self.audit)
+        self.runs = Runs(self.db, clock)
 
     @staticmethod
     def _connect(path: Path, create: bool) -> sqlite3.Connection:

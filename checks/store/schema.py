@@ -371,3 +371,50 @@ def m012_legacy_history(db: Database) -> None:
         "INSERT OR REPLACE INTO settings (key, value) "
         "SELECT '_history.legacy_until', coalesce(max(id), 0) FROM probes"
     )
+
+
+@migration
+def m013_scaling_out(db: Database) -> None:
+    """Several workers, places and organisations: where each probe ran from, the latest probe
+    of an asset from each place, which place sees each finding, one row per asset, due time
+    and place that was probed (no asset is probed twice for one due time), the places workers
+    run in, and the organisations of one install (kept in the default organisation's store)."""
+    db.executescript(
+        """
+        ALTER TABLE probes ADD COLUMN location TEXT NOT NULL DEFAULT '';
+        CREATE TABLE asset_locations (
+            asset_id INTEGER NOT NULL,
+            location TEXT NOT NULL,
+            probe_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (asset_id, location)
+        );
+        CREATE TABLE finding_sightings (
+            finding_id INTEGER NOT NULL,
+            location TEXT NOT NULL,
+            seen INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (finding_id, location)
+        );
+        CREATE TABLE probe_runs (
+            asset_id INTEGER NOT NULL,
+            due_at TEXT NOT NULL,
+            location TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            worker TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (asset_id, due_at, location)
+        );
+        CREATE TABLE locations (
+            name TEXT PRIMARY KEY,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            worker TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE orgs (
+            name TEXT PRIMARY KEY,
+            parent TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        """
+    )
