@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from checks.lab.postgres import LabPostgres, missing_reason
 from checks.lab.remote import RemoteLab
 from checks.store import Store
 
@@ -26,12 +29,50 @@ def lab() -> Iterator[RemoteLab]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def pg() -> Iterator[LabPostgres]:
+    """A PostgreSQL server of the suite's own on loopback (one per test process).
+
+    Where none is installed the tests that need it are skipped, and the run's summary says so.
+    """
+    reason = missing_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL: {reason}")
+    with LabPostgres() as server:
+        yield server
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "aw.db")
+    server: LabPostgres = request.getfixturevalue("pg")
+    return server.fresh_database(f"t{os.getpid()}_{next(_databases)}")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh database file."""
-    s = Store(tmp_path / "aw.db")
+def store(db_target: str) -> Iterator[Store]:
+    """A fresh database, on each backend."""
+    s = Store(db_target)
     yield s
     s.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly when the PostgreSQL half of the suite did not run, and why."""
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL" in str(getattr(r, "longrepr", ""))
+    ]
+    if skipped:
+        reason = missing_reason() or "see the skip reasons (pytest -rs)"
+        terminalreporter.write_line(
+            f"PostgreSQL: {len(skipped)} tests skipped: {reason}", yellow=True, bold=True
+        )
 
 
 FIXED_NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)

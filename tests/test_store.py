@@ -38,13 +38,16 @@ def test_database_file_is_private_and_in_wal_mode(tmp_path):
     store.close()
 
 
-def test_migrations_apply_once_and_record_the_version(tmp_path):
-    path = tmp_path / "aw.db"
-    Store(path).close()
-    again = Store(path)
+def test_migrations_apply_once_and_record_the_version(db_target):
+    Store(db_target).close()
+    again = Store(db_target)
     latest = len(KNOWN)
     assert again.schema_version == latest
-    assert again.db.execute("PRAGMA user_version").fetchone()[0] == latest
+    if again.backend == "sqlite":
+        assert again.db.execute("PRAGMA user_version").fetchone()[0] == latest
+    else:
+        rows = again.db.execute("SELECT name FROM assetwatch_migrations ORDER BY seq").fetchall()
+        assert [r[0] for r in rows] == KNOWN
     again.close()
 
 
@@ -68,23 +71,31 @@ def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path):
     store.close()
 
 
-def test_a_newer_database_is_refused_not_damaged(tmp_path):
-    path = tmp_path / "aw.db"
-    Store(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-        "VALUES ('assetwatch', 'm999_future', 'x')"
-    )
-    conn.commit()
-    conn.close()
+def test_a_newer_database_is_refused_not_damaged(db_target):
+    store = Store(db_target)
+    store.assets.add(Asset("kept.example.test"))
+    with store.atomic():
+        if store.backend == "sqlite":
+            store.db.execute(
+                "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                "VALUES ('assetwatch', 'm999_future', 'x')"
+            )
+        else:
+            store.db.execute(
+                "INSERT INTO assetwatch_migrations (seq, name, applied_at) "
+                "VALUES (999, 'm999_future', 'x')"
+            )
+    store.close()
     with pytest.raises(UserError, match="newer"):
-        Store(path)
+        Store(db_target)
+    if not db_target.startswith("postgresql"):
+        conn = sqlite3.connect(db_target)
+        assert conn.execute("SELECT name FROM assets").fetchall() == [("kept.example.test",)]
+        conn.close()
 
 
-def test_two_connections_share_the_file(tmp_path):
-    path = tmp_path / "aw.db"
-    a, b = Store(path), Store(path)
+def test_two_connections_share_the_database(db_target):
+    a, b = Store(db_target), Store(db_target)
     a.assets.add(Asset("one.example.test"))
     assert b.assets.get("one.example.test") is not None
     a.close()
@@ -133,10 +144,10 @@ def _finding(asset, check="http-down"):
     return Finding(asset.name, check, Severity.MEDIUM, "t", "标题", "evidence=1")
 
 
-def test_finding_lifecycle_open_in_progress_resolved_reopened(tmp_path, clock):
+def test_finding_lifecycle_open_in_progress_resolved_reopened(db_target, clock):
     from checks.knowledge.playbooks import manual_steps
 
-    store = Store(tmp_path / "aw.db", clock=clock)
+    store = Store(db_target, clock=clock)
     asset = store.assets.add(Asset("www.example.test"))
     store.probes.record([(_outcome(asset, clock), [_finding(asset)])])
     first = store.findings.query()[0]
@@ -176,8 +187,8 @@ def test_finding_lifecycle_open_in_progress_resolved_reopened(tmp_path, clock):
     store.close()
 
 
-def test_accepted_risk_lasts_until_its_expiry(tmp_path, clock):
-    store = Store(tmp_path / "aw.db", clock=clock)
+def test_accepted_risk_lasts_until_its_expiry(db_target, clock):
+    store = Store(db_target, clock=clock)
     asset = store.assets.add(Asset("www.example.test"))
     store.probes.record([(_outcome(asset, clock), [_finding(asset)])])
     record = store.findings.query()[0]
@@ -235,8 +246,8 @@ def test_probe_history_round_trips_and_bodies_are_stored_once(store):
     assert store.assets.get("www.example.test") is not None
 
 
-def test_retention_prunes_old_probes_but_keeps_the_latest_and_the_findings(tmp_path, clock):
-    store = Store(tmp_path / "aw.db", clock=clock)
+def test_retention_prunes_old_probes_but_keeps_the_latest_and_the_findings(db_target, clock):
+    store = Store(db_target, clock=clock)
     a = store.assets.add(Asset("a.example.test"))
     b = store.assets.add(Asset("b.example.test"))
     store.probes.record([(_outcome(a, clock), [_finding(a)]), (_outcome(b, clock), [])])
@@ -265,8 +276,8 @@ def test_a_probe_that_changed_nothing_is_a_compact_row_and_a_change_is_a_full_on
     assert row.http_status == 500 and row.last_checked is not None
 
 
-def test_compact_rows_roll_up_and_uptime_survives(tmp_path, clock):
-    store = Store(tmp_path / "aw.db", clock=clock)
+def test_compact_rows_roll_up_and_uptime_survives(db_target, clock):
+    store = Store(db_target, clock=clock)
     asset = store.assets.add(Asset("www.example.test"))
     start = clock.now
     for i in range(8 * 24 * 4):  # eight days every 15 minutes, down one probe in four

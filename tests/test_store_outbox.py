@@ -25,8 +25,8 @@ def fired(asset, check="http-down", severity=Severity.MEDIUM, evidence="e=1"):
 
 
 @pytest.fixture
-def watched(tmp_path, clock):
-    store = Store(tmp_path / "aw.db", clock=clock)
+def watched(db_target, clock):
+    store = Store(db_target, clock=clock)
     store.channels.save(
         Channel(
             "ops",
@@ -43,8 +43,8 @@ def kinds(store):
     return [e.kind for e in store.outbox.events()]
 
 
-def test_no_channel_means_no_event_kept(tmp_path, clock):
-    store = Store(tmp_path / "aw.db", clock=clock)
+def test_no_channel_means_no_event_kept(db_target, clock):
+    store = Store(db_target, clock=clock)
     asset = store.assets.add(Asset("www.example.test"))
     store.probes.record([(outcome(asset, clock), [fired(asset)])])
     assert store.outbox.events() == [] and store.findings.query()
@@ -96,15 +96,30 @@ def test_an_expired_acceptance_is_an_event(watched, clock):
 def test_events_roll_back_with_the_change_that_made_them(watched, clock):
     asset = watched.assets.add(Asset("www.example.test"))
     # A failure after the finding was written but before its outbox row: all or nothing.
-    watched.db.execute(
-        "CREATE TRIGGER boom BEFORE INSERT ON notify_deliveries BEGIN SELECT RAISE(ABORT, 'x'); END"
-    )
-    with pytest.raises(sqlite3.IntegrityError):
+    if watched.backend == "sqlite":
+        watched.db.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON notify_deliveries "
+            "BEGIN SELECT RAISE(ABORT, 'x'); END"
+        )
+        failure: type[Exception] = sqlite3.IntegrityError
+    else:
+        import psycopg
+
+        watched.db.executescript(
+            "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'x'; END $$ "
+            "LANGUAGE plpgsql; CREATE TRIGGER boom BEFORE INSERT ON notify_deliveries "
+            "FOR EACH ROW EXECUTE FUNCTION boom()"
+        )
+        failure = psycopg.Error
+    with pytest.raises(failure):
         watched.probes.record([(outcome(asset, clock), [fired(asset)])])
     assert watched.findings.query(active_only=False) == []
     assert watched.outbox.events() == []
     assert watched.db.execute("SELECT count(*) FROM probes").fetchone()[0] == 0
-    watched.db.execute("DROP TRIGGER boom")
+    if watched.backend == "sqlite":
+        watched.db.execute("DROP TRIGGER boom")
+    else:
+        watched.db.execute("DROP TRIGGER boom ON notify_deliveries")
     watched.probes.record([(outcome(asset, clock), [fired(asset)])])
     assert kinds(watched) == [EventKind.OPENED]
 

@@ -36,13 +36,18 @@ from checks.store.attestations import Attestations
 from checks.store.audit import AuditLog, actor
 from checks.store.channels import Channels
 from checks.store.deliveries import Deliveries
+from checks.store.dialect import busy_error
 from checks.store.domains import Discovered, Filings, Registrations
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
 from checks.store.outbox import Outbox
 from checks.store.probes import Baselines, Probes
 from checks.store.runs import Runs
-from checks.store.schema import KNOWN, MIGRATIONS, schema_version
+from checks.store.codec import ts
+from checks.store.postgres import PgDatabase, is_postgres, masked
+from checks.store.postgres import applied as pg_applied
+from checks.store.postgres import migrate as pg_migrate
+from checks.store.schema import KNOWN, MIGRATIONS, STEPS, schema_version
 from checks.store.settings import DisabledChecks, SettingsRepo
 from checks.store.views import Views
 
@@ -120,12 +125,7 @@ class _Database(Database):
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-            raise UserError(
-                f"the database is busy: another assetwatch has been writing for "
-                f"{BUSY_TIMEOUT_S:.0f} s; nothing was changed, try again",
-                f"数据库繁忙：另一个 assetwatch 已写入 {BUSY_TIMEOUT_S:.0f} 秒；"
-                "未做任何更改，请重试",
-            ) from None
+            raise busy_error(BUSY_TIMEOUT_S) from None
         try:
             yield self
         except BaseException:
@@ -160,22 +160,33 @@ class Store:
     ) -> None:
         self.clock = clock
         self.org = org_name(org)
-        self.backend = "sqlite"
-        if memory:
-            self.path: Path | None = None
-            conn = sqlite3.connect(":memory:")
+        self.path: Path | None = None
+        target = os.fspath(path) if path is not None else os.environ.get("ASSETWATCH_DB", "")
+        self.db: Database
+        if not memory and is_postgres(target):
+            self.backend = "postgresql"
+            self.target = masked(target)
+            pg = PgDatabase(
+                target, self.org, create=create or self.org != DEFAULT_ORG, busy_s=BUSY_TIMEOUT_S
+            )
+            self.db = pg  # type: ignore[assignment]
+            self._migrate_pg(pg, create)
         else:
-            root = Path(path) if path is not None else default_db_path()
-            self.path = org_file(root, self.org)
-            if self.org != DEFAULT_ORG and not root.exists():
-                raise UserError(
-                    f"no database at {root} for organisation {self.org}",
-                    f"{root} 处没有数据库，无法打开组织 {self.org}",
-                )
-            conn = self._connect(self.path, create or self.org != DEFAULT_ORG)
-        self.target = str(self.path) if self.path else ":memory:"
-        self.db = _Database(conn, execute_plugins=False)
-        self._migrate()
+            self.backend = "sqlite"
+            if memory:
+                conn = sqlite3.connect(":memory:")
+            else:
+                root = Path(target) if target else default_db_path()
+                self.path = org_file(root, self.org)
+                if self.org != DEFAULT_ORG and not root.exists():
+                    raise UserError(
+                        f"no database at {root} for organisation {self.org}",
+                        f"{root} 处没有数据库，无法打开组织 {self.org}",
+                    )
+                conn = self._connect(self.path, create or self.org != DEFAULT_ORG)
+            self.target = str(self.path) if self.path else ":memory:"
+            self.db = _Database(conn, execute_plugins=False)
+            self._migrate()
         self.audit = AuditLog(self.db, clock)
         self.assets = Assets(self.db, clock, self.audit)
         self.settings = SettingsRepo(self.db, self.audit)
@@ -228,8 +239,27 @@ class Store:
         with self.db.atomic():
             self._migrate_locked()
 
-    def _refuse_newer(self) -> None:
-        if {m.name for m in MIGRATIONS.applied(self.db)} - set(KNOWN):
+    def _migrate_pg(self, pg: PgDatabase, create: bool) -> None:
+        names = pg_applied(pg)
+        if not names and not create and self.org == DEFAULT_ORG:
+            pg.close()
+            raise UserError(
+                f"no assetwatch database at {self.target} (check --db or ASSETWATCH_DB; "
+                "`assetwatch init` creates one, and so do `add` and `import`)",
+                f"{self.target} 处没有 assetwatch 数据库（请检查 --db 或 ASSETWATCH_DB；"
+                "`assetwatch init` 可新建，`add` 与 `import` 也会新建）",
+            )
+        self._refuse_newer(names)
+        if len(names) < len(STEPS):
+            pg_migrate(pg, STEPS, ts(self.clock()))
+        else:
+            pg.refresh_identity()
+        self._refuse_newer(pg_applied(pg))
+
+    def _refuse_newer(self, names: list[str] | None = None) -> None:
+        if names is None:
+            names = [m.name for m in MIGRATIONS.applied(self.db)]
+        if set(names) - set(KNOWN):
             raise UserError(
                 "this database was written by a newer assetwatch; upgrade assetwatch to open it",
                 "此数据库由更新版本的 assetwatch 写入；请升级 assetwatch 后再打开",
@@ -241,6 +271,11 @@ class Store:
             return
         MIGRATIONS.apply(self.db)
         self.db.conn.execute(f"PRAGMA user_version={schema_version(self.db)}")
+
+    @property
+    def shared(self) -> bool:
+        """Several machines may use this database at once (PostgreSQL)."""
+        return self.backend == "postgresql"
 
     def atomic(self) -> AbstractContextManager[Database]:
         """One transaction around several writes (nested ones become savepoints)."""

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from checks.model import Clock
 from checks.store.codec import parse_ts, ts
+from checks.store.dialect import json_flag
 
 
 def actor() -> str:
@@ -113,7 +114,7 @@ class AuditLog:
         """When the whole inventory was last swept with the well-known paths (not --light)."""
         row = self._db.execute(
             "SELECT at FROM events WHERE action = 'sweep' AND "
-            "coalesce(json_extract(detail, '$.light'), 0) = 0 ORDER BY id DESC LIMIT 1"
+            f"{json_flag(self._db, 'detail', 'light')} = 0 ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return parse_ts(row[0]) if row else None
 

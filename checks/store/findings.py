@@ -231,7 +231,7 @@ class Findings:
         for finding_id, f in plan.again:
             self._db.execute(
                 "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
-                "last_seen = ?, firing = 1, reopened = reopened + (status = 'resolved') "
+                "last_seen = ?, firing = 1, reopened = reopened + CASE WHEN status = 'resolved' THEN 1 ELSE 0 END "
                 "WHERE id = ?",
                 (str(f.severity), f.title_en, f.title_zh, f.evidence, stamp, finding_id),
             )

@@ -44,9 +44,10 @@ LEGACY_BUDGET_S = 60.0
 _LEGACY_ROWS = 100
 """Old rows read at a time (each a whole outcome, some kilobytes of JSON)."""
 _ADD = (
-    " ON CONFLICT (asset_id, period, start) DO UPDATE SET probes = probes + excluded.probes,"
-    " up = up + excluded.up, ms_sum = ms_sum + excluded.ms_sum,"
-    " ms_count = ms_count + excluded.ms_count"
+    " ON CONFLICT (asset_id, period, start) DO UPDATE SET"
+    " probes = probe_rollups.probes + excluded.probes, up = probe_rollups.up + excluded.up,"
+    " ms_sum = probe_rollups.ms_sum + excluded.ms_sum,"
+    " ms_count = probe_rollups.ms_count + excluded.ms_count"
 )
 
 
@@ -75,7 +76,7 @@ class Uptime:
 
 _UNION = """
     SELECT at, response_ms, http_status,
-           coalesce(up, http_error IS NULL AND http_status IS NOT NULL) AS up
+           coalesce(up, CASE WHEN http_error IS NULL AND http_status IS NOT NULL THEN 1 ELSE 0 END) AS up
     FROM probes WHERE asset_id = :asset {since_full}
     UNION ALL
     SELECT at, response_ms, http_status, up FROM probe_ticks WHERE asset_id = :asset {since_tick}
@@ -136,13 +137,13 @@ class History:
             "ms_min, ms_max) "
             "SELECT asset_id, 'hour', substr(at, 1, 13) || ':00:00+00:00', count(*), sum(up), "
             "coalesce(sum(response_ms), 0), count(response_ms), min(response_ms), max(response_ms) "
-            f"FROM ({_ALL_ROWS}) WHERE at >= :start AND at < :cutoff "
+            f"FROM ({_ALL_ROWS}) AS r WHERE at >= :start AND at < :cutoff "
             "GROUP BY asset_id, substr(at, 1, 13) " + _ADD,
             {"start": start, "cutoff": ts(cutoff)},
         )
         self._db.execute("DELETE FROM probe_ticks WHERE at < ?", [ts(cutoff)])
         self._db.execute(
-            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [_ROLLED, ts(cutoff)]
+            _SET_SETTING, [_ROLLED, ts(cutoff)]
         )
         self._merge_days(now)
         old = ts(now - timedelta(days=days))
@@ -273,7 +274,7 @@ class History:
         return handled
 
     def _set(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        self._db.execute(_SET_SETTING, [key, value])
 
 
 def _digest_of(conn: sqlite3.Connection, probe_id: int | None) -> str | None:
@@ -288,8 +289,13 @@ def _last_probe(conn: sqlite3.Connection, asset_id: int) -> int | None:
     return row[0] if row else None
 
 
+_SET_SETTING = (
+    "INSERT INTO settings (key, value) VALUES (?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
 _ALL_ROWS = (
     "SELECT asset_id, at, response_ms, "
-    "coalesce(up, http_error IS NULL AND http_status IS NOT NULL) AS up FROM probes "
+    "coalesce(up, CASE WHEN http_error IS NULL AND http_status IS NOT NULL THEN 1 ELSE 0 END) "
+    "AS up FROM probes "
     "UNION ALL SELECT asset_id, at, response_ms, up FROM probe_ticks"
 )

@@ -20,6 +20,7 @@ from checks.lang import Bilingual
 from checks.model import Clock, Severity
 from checks.store.channels import channel_from_row
 from checks.store.codec import parse_ts, ts
+from checks.store.dialect import changes_of
 from checks.workflow.events import event_severity, wants
 
 UNOBSERVED_SETTING = "alert_unobserved_probes"
@@ -70,7 +71,7 @@ class Outbox:
         SQLite's `data_version` changes when another connection commits (another process adding
         a channel); `channels_changed` counts this process's own changes.
         """
-        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        version = changes_of(self._db, "notify_channels")
         key = (version, self._generation)
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
@@ -164,7 +165,7 @@ class Outbox:
             return
         row = self._db.execute(
             "INSERT INTO notify_streaks (asset_id, unobserved) VALUES (?, 1) "
-            "ON CONFLICT(asset_id) DO UPDATE SET unobserved = unobserved + 1 "
+            "ON CONFLICT(asset_id) DO UPDATE SET unobserved = notify_streaks.unobserved + 1 "
             "RETURNING unobserved",
             [asset_id],
         ).fetchone()

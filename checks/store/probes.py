@@ -21,6 +21,7 @@ from checks.store.codec import (
     ts,
     unpack,
 )
+from checks.store.dialect import json_texts, postgres
 from checks.store.findings import Findings
 from checks.store.history import LEGACY_BUDGET_S, History
 
@@ -191,7 +192,8 @@ class Probes:
             ).rowcount
             self._db.execute(
                 "DELETE FROM pages WHERE last_seen < ? AND sha256 NOT IN (SELECT j.value FROM "
-                "assets a JOIN probes p ON p.id = a.last_probe_id, json_each(p.bodies) j)",
+                "assets a JOIN probes p ON p.id = a.last_probe_id, "
+                f"{json_texts(self._db, 'p.bodies', 'j')})",
                 [cutoff],
             )
             self.trend.upkeep(days)
@@ -205,6 +207,8 @@ class Probes:
         writes: the pages stay free for the next rows and the next call. Returns pages freed.
         """
         conn = self._db.conn
+        if postgres(self._db):
+            return 0  # PostgreSQL's autovacuum gives space back to new rows on its own
         if conn.in_transaction or conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
             return 0
         before = conn.execute("PRAGMA freelist_count").fetchone()[0]
@@ -227,7 +231,13 @@ class Probes:
         """Rebuild the file at its live size and switch it to incremental auto-vacuum (an old
         database, once its rows are converted). Takes the write lock for as long as copying
         the live data takes and needs that much free disk: run it with nothing else using
-        the database."""
+        the database. On PostgreSQL: VACUUM (FULL) of the organisation's tables."""
+        if postgres(self._db):
+            for (table,) in self._db.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchall():
+                self._db.execute(f'VACUUM (FULL, ANALYZE) "{table}"')
+            return
         self._db.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         self._db.conn.execute("VACUUM")
         self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

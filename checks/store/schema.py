@@ -12,11 +12,15 @@ KNOWN: list[str] = []
 """The names of our migrations: a database that has applied others is from a newer version."""
 
 MigrationFn = Callable[[Database], None]
+STEPS: list[tuple[str, MigrationFn]] = []
+"""The migrations in order, by name: PostgreSQL applies the same ones (`checks.store.postgres`),
+so they are written in SQL both databases take, SQLite's types read as PostgreSQL's there."""
 
 
 def migration(fn: MigrationFn) -> MigrationFn:
     """Register a migration (in order) and remember its name."""
     KNOWN.append(fn.__name__)
+    STEPS.append((fn.__name__, fn))
     MIGRATIONS()(fn)
     return fn
 
@@ -144,7 +148,7 @@ def m004_finding_workflow(db: Database) -> None:
     db.executescript(
         """
         ALTER TABLE findings ADD COLUMN firing INTEGER NOT NULL DEFAULT 0;
-        UPDATE findings SET firing = (status = 'open');
+        UPDATE findings SET firing = CASE WHEN status = 'open' THEN 1 ELSE 0 END;
         ALTER TABLE findings ADD COLUMN accepted_reason TEXT;
         ALTER TABLE findings ADD COLUMN accepted_until TEXT;
         CREATE TABLE attestations (
@@ -309,6 +313,10 @@ def m008_domains(db: Database) -> None:
 
 def schema_version(db: Database) -> int:
     """How many of our migrations the database has had."""
+    if getattr(db, "flavour", "sqlite") == "postgresql":
+        from checks.store.postgres import applied
+
+        return len(applied(db))  # type: ignore[arg-type]
     return len(MIGRATIONS.applied(db))
 
 
@@ -368,8 +376,9 @@ def m012_legacy_history(db: Database) -> None:
     the newest probe id now, since no older version writes to this database after it.
     `History.compact_legacy` converts them in bounded batches; a new database has none."""
     db.execute(
-        "INSERT OR REPLACE INTO settings (key, value) "
-        "SELECT '_history.legacy_until', coalesce(max(id), 0) FROM probes"
+        "INSERT INTO settings (key, value) "
+        "SELECT '_history.legacy_until', CAST(coalesce(max(id), 0) AS TEXT) FROM probes "
+        "WHERE true ON CONFLICT (key) DO UPDATE SET value = excluded.value"
     )
 
 

@@ -27,6 +27,7 @@ from checks.model import (
 )
 from checks.store.audit import Event
 from checks.store.codec import parse_ts, row_to_asset, ts
+from checks.store.dialect import json_ints
 from checks.workflow.checklists import Checklist, StepState, checklists
 from checks.workflow.decommission import steps as decommission_steps
 
@@ -137,8 +138,8 @@ class Views:
             id_list = list(ids)
             if not id_list:
                 return []
-            where = "AND a.id IN (SELECT value FROM json_each(:ids))"
-            only = "AND findings.asset_id IN (SELECT value FROM json_each(:ids))"
+            where = f"AND a.id IN ({json_ints(self._db, ':ids')})"
+            only = f"AND findings.asset_id IN ({json_ints(self._db, ':ids')})"
             args = {"ids": json.dumps(id_list)}
         sql = f"""
             SELECT a.*, p.dns_status AS p_dns, p.addresses AS p_addresses, p.cname AS p_cname,
@@ -151,7 +152,8 @@ class Views:
             LEFT JOIN probes p ON p.id = a.last_probe_id
             LEFT JOIN (
                 SELECT asset_id, count(*) AS n, max({_RANK_SQL}) AS worst,
-                       max(check_id IN ('retired-still-resolves', 'retired-still-serving')) AS alive
+                       max(CASE WHEN check_id IN ('retired-still-resolves', 'retired-still-serving')
+                           THEN 1 ELSE 0 END) AS alive
                 FROM findings WHERE firing = 1 {only}
                     AND NOT (status = 'accepted' AND accepted_until > :now)
                     AND NOT EXISTS (SELECT 1 FROM disabled_checks d WHERE d.check_id =
