@@ -65,7 +65,8 @@ def store(db_target: str) -> Iterator[Store]:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say plainly when the PostgreSQL half of the suite did not run, and why."""
     skipped = [
-        r for r in terminalreporter.stats.get("skipped", [])
+        r
+        for r in terminalreporter.stats.get("skipped", [])
         if "PostgreSQL" in str(getattr(r, "longrepr", ""))
     ]
     if skipped:

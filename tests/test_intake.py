@@ -286,9 +286,12 @@ def test_a_chunk_of_stored_new_deleted_and_bad_rows_lands_as_one_save_a_row_woul
     assert by_asset["asset.add", assets["quoted.example.test"].id]["tags"] == '["a", "\\"b\\""]'
 
 
-def test_new_rows_are_logged_under_their_own_ids_whatever_ids_sqlite_picks(tmp_path, store):
+def test_new_rows_are_logged_under_their_own_ids_whatever_ids_sqlite_picks(tmp_path):
     from checks.service import inventory
 
+    from checks.store import Store
+
+    store = Store(tmp_path / "aw.db")  # SQLite's own rule: past the largest rowid, ids are random
     when = "2026-01-01T00:00:00+00:00"
     store.db.execute(  # the largest rowid taken: SQLite picks new ones at random
         "INSERT INTO assets (id, name, kind, created_at, updated_at) "

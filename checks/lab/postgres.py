@@ -90,18 +90,51 @@ class LabPostgres:
             os.chown(data, user.pw_uid, user.pw_gid)
         as_user = self._as_server_user()
         subprocess.run(
-            [str(bins / "initdb"), "-D", str(data), "-U", ROLE, "--auth=trust",
-             "-E", "UTF8", "--locale=C", "--no-sync"],
-            check=True, capture_output=True, cwd=self.folder, **as_user,  # type: ignore[arg-type]
+            [
+                str(bins / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                ROLE,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            cwd=self.folder,
+            **as_user,  # type: ignore[arg-type]
         )
         self.port = _free_port()
         log = open(self.folder / "server.log", "wb")  # noqa: SIM115 - kept for the server's life
         self._proc = subprocess.Popen(
-            [str(bins / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port),
-             "-k", str(self.folder), "-c", f"max_connections={self.max_connections}",
-             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-             "-c", "shared_buffers=128MB"],
-            stdout=log, stderr=subprocess.STDOUT, cwd=self.folder, **as_user,  # type: ignore[arg-type]
+            [
+                str(bins / "postgres"),
+                "-D",
+                str(data),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.folder),
+                "-c",
+                f"max_connections={self.max_connections}",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "shared_buffers=128MB",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.folder,
+            **as_user,  # type: ignore[arg-type]
         )
         log.close()
         self._wait_ready()
@@ -114,12 +147,20 @@ class LabPostgres:
             assert self._proc is not None
             if self._proc.poll() is not None:
                 raise RuntimeError(f"PostgreSQL did not start: {self.log_tail()}")
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=0.2
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
             ):
                 ready = subprocess.run(
-                    [str(server_binaries() / "pg_isready"), "-h", "127.0.0.1",  # type: ignore[operator]
-                     "-p", str(self.port), "-U", ROLE],
+                    [
+                        str(server_binaries() / "pg_isready"),
+                        "-h",
+                        "127.0.0.1",  # type: ignore[operator]
+                        "-p",
+                        str(self.port),
+                        "-U",
+                        ROLE,
+                    ],
                     capture_output=True,
                 )
                 if ready.returncode == 0:

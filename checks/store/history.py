@@ -142,9 +142,7 @@ class History:
             {"start": start, "cutoff": ts(cutoff)},
         )
         self._db.execute("DELETE FROM probe_ticks WHERE at < ?", [ts(cutoff)])
-        self._db.execute(
-            _SET_SETTING, [_ROLLED, ts(cutoff)]
-        )
+        self._db.execute(_SET_SETTING, [_ROLLED, ts(cutoff)])
         self._merge_days(now)
         old = ts(now - timedelta(days=days))
         self._db.execute("DELETE FROM probe_rollups WHERE start < ?", [old])

@@ -141,7 +141,7 @@ class Assets:
             found.update((r["name"], row_to_asset(r)) for r in rows)
         return found
 
-    def _ids(self, names: Iterable[str], where: str = "1") -> dict[str, int]:
+    def _ids(self, names: Iterable[str], where: str = "1 = 1") -> dict[str, int]:
         """Name -> id of the stored assets among `names` that match `where` (one query per
         500 names)."""
         found: dict[str, int] = {}
