@@ -344,3 +344,65 @@ def test_stored_outcomes_read_whichever_way_they_were_written():
     assert unpack(text) == text  # rows written before m010
     big = json.dumps({"headers": [["content-type", "text/html; charset=utf-8"]] * 4})
     assert len(pack(big)) < len(zlib.compress(big.encode(), 6))
+
+
+def test_a_finding_seen_from_one_place_stays_open_while_the_other_does_not_see_it(
+    db_target, clock
+):
+    store = Store(db_target, clock=clock)
+    asset = store.assets.add(Asset("oa.example.test"))
+    exposed = _finding(asset, "risky-port")
+    store.probes.record([(_outcome(asset, clock), [exposed])], location="inside")
+    clock.now += timedelta(minutes=5)
+    # The outside does not see the port: that is not a fix while the inside still does.
+    store.probes.record([(_outcome(asset, clock), [])], location="outside")
+    (record,) = store.findings.query()
+    assert record.firing and record.status == FindingStatus.OPEN
+    places = store.findings.sightings(asset.id)[record.id]
+    assert {p: seen for p, (seen, _) in places.items()} == {"inside": True, "outside": False}
+    # Each place keeps its own latest probe (the grid shows the newest of any place).
+    rows = store.db.execute(
+        "SELECT location FROM asset_locations WHERE asset_id = ? ORDER BY location", [asset.id]
+    ).fetchall()
+    assert [r[0] for r in rows] == ["inside", "outside"]
+    # Once the inside stops seeing it too, it stops firing.
+    clock.now += timedelta(minutes=5)
+    store.probes.record([(_outcome(asset, clock), [])], location="inside")
+    assert store.findings.query() == []
+    store.close()
+
+
+def test_a_place_that_stopped_probing_holds_a_finding_open_only_for_a_while(db_target, clock):
+    from checks.store.findings import SIGHTING_DAYS
+
+    store = Store(db_target, clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])], location="branch")
+    clock.now += timedelta(days=SIGHTING_DAYS, minutes=1)
+    store.probes.record([(_outcome(asset, clock), [])])
+    assert store.findings.query() == []
+    store.close()
+
+
+def test_a_check_skipped_here_leaves_the_other_places_sighting_alone(db_target, clock):
+    store = Store(db_target, clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])], location="outside")
+    skipped = replace(_outcome(asset, clock), skipped=frozenset({"http-down"}))
+    store.probes.record([(skipped, [])], location="inside")
+    (record,) = store.findings.query()
+    assert set(store.findings.sightings(asset.id)[record.id]) == {"outside"}
+    store.close()
+
+
+def test_unchanged_probes_from_two_places_are_compact_rows_of_their_own_place(db_target, clock):
+    store = Store(db_target, clock=clock)
+    asset = store.assets.add(Asset("www.example.test"))
+    for _ in range(3):
+        for place in ("inside", "outside"):
+            clock.now += timedelta(minutes=1)
+            store.probes.record([(_outcome(asset, clock), [])], location=place)
+    full = store.db.execute("SELECT location FROM probes ORDER BY id").fetchall()
+    assert [r[0] for r in full] == ["inside", "outside"]
+    assert store.db.execute("SELECT count(*) FROM probe_ticks").fetchone()[0] == 4
+    store.close()

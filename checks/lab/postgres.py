@@ -69,11 +69,13 @@ class LabPostgres:
     def url_for(self, database: str) -> str:
         return f"postgresql://{ROLE}@127.0.0.1:{self.port}/{database}"
 
-    def _as_server_user(self) -> dict[str, object]:
+    @staticmethod
+    def _server_user() -> tuple[int | None, int | None]:
+        """(uid, gid) to run the server as: the `postgres` user when we are root."""
         if os.geteuid() != 0:
-            return {}
+            return None, None
         user = pwd.getpwnam("postgres")
-        return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+        return user.pw_uid, user.pw_gid
 
     def start(self) -> LabPostgres:
         reason = missing_reason()
@@ -81,6 +83,7 @@ class LabPostgres:
             raise RuntimeError(reason)
         bins = server_binaries()
         assert bins is not None
+        self._bins = bins
         self.folder = Path(tempfile.mkdtemp(prefix="aw-pg-"))
         data = self.folder / "data"
         data.mkdir()
@@ -88,7 +91,7 @@ class LabPostgres:
             user = pwd.getpwnam("postgres")
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             os.chown(data, user.pw_uid, user.pw_gid)
-        as_user = self._as_server_user()
+        uid, gid = self._server_user()
         subprocess.run(
             [
                 str(bins / "initdb"),
@@ -105,7 +108,9 @@ class LabPostgres:
             check=True,
             capture_output=True,
             cwd=self.folder,
-            **as_user,  # type: ignore[arg-type]
+            user=uid,
+            group=gid,
+            extra_groups=None if uid is None else [],
         )
         self.port = _free_port()
         log = open(self.folder / "server.log", "wb")  # noqa: SIM115 - kept for the server's life
@@ -134,7 +139,9 @@ class LabPostgres:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.folder,
-            **as_user,  # type: ignore[arg-type]
+            user=uid,
+            group=gid,
+            extra_groups=None if uid is None else [],
         )
         log.close()
         self._wait_ready()
@@ -153,9 +160,9 @@ class LabPostgres:
             ):
                 ready = subprocess.run(
                     [
-                        str(server_binaries() / "pg_isready"),
+                        str(self._bins / "pg_isready"),
                         "-h",
-                        "127.0.0.1",  # type: ignore[operator]
+                        "127.0.0.1",
                         "-p",
                         str(self.port),
                         "-U",
@@ -181,7 +188,7 @@ class LabPostgres:
         import psycopg
 
         with psycopg.connect(self.url_for(database), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql.encode())
 
     def fresh_database(self, name: str) -> str:
         """A new empty database; its DSN."""

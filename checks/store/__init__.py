@@ -35,18 +35,18 @@ from checks.model import Clock, utcnow
 from checks.store.attestations import Attestations
 from checks.store.audit import AuditLog, actor
 from checks.store.channels import Channels
+from checks.store.codec import ts
 from checks.store.deliveries import Deliveries
 from checks.store.dialect import busy_error
 from checks.store.domains import Discovered, Filings, Registrations
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
 from checks.store.outbox import Outbox
-from checks.store.probes import Baselines, Probes
-from checks.store.runs import Runs
-from checks.store.codec import ts
 from checks.store.postgres import PgDatabase, is_postgres, masked
 from checks.store.postgres import applied as pg_applied
 from checks.store.postgres import migrate as pg_migrate
+from checks.store.probes import Baselines, Probes
+from checks.store.runs import Runs
 from checks.store.schema import KNOWN, MIGRATIONS, STEPS, schema_version
 from checks.store.settings import DisabledChecks, SettingsRepo
 from checks.store.views import Views

@@ -54,7 +54,8 @@ def changes_of(db: Database, table: str) -> object:
     if postgres(db):
         return tuple(
             db.execute(
-                f"SELECT count(*), coalesce(sum(CAST(CAST(xmin AS text) AS bigint)), 0) FROM {table}"
+                "SELECT count(*), coalesce(sum(CAST(CAST(xmin AS text) AS bigint)), 0) "
+                f"FROM {table}"
             ).fetchone()
         )
     return int(db.execute("PRAGMA data_version").fetchone()[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -26,6 +26,9 @@ from checks.store.outbox import Outbox
 from checks.workflow.events import State, finding_events
 from checks.workflow.findings import Known, reconcile, status_of
 
+SIGHTING_DAYS = 2
+"""How long another place's sighting keeps a finding open after that place last probed the
+asset (a place whose workers are gone does not hold findings open for ever)."""
 INCOMPLETE = "probe-incomplete"
 """The check that says a probe missed part of an asset (it counts unobserved streaks)."""
 
@@ -200,13 +203,22 @@ class Findings:
         return new
 
     def reconcile(
-        self, asset_id: int, fired: list[Finding], skipped: Collection[str], at: datetime
+        self,
+        asset_id: int,
+        fired: list[Finding],
+        skipped: Collection[str],
+        at: datetime,
+        location: str = "",
     ) -> None:
         """Apply one probe's findings to the asset's stored ones (inside the caller's transaction).
 
         A finding seen again keeps its first_seen and gets a new last_seen; a resolved one that
         fires again is reopened; one that no longer fires is marked so, never deleted. What
         changed goes to the outbox in the same transaction (checks.workflow.events).
+
+        Each place's sighting is kept: a finding this place no longer sees still fires while
+        another place's latest probe (of the last `SIGHTING_DAYS`) saw it. The inside of a
+        network seeing an exposure the outside does not, or the reverse, is data, not a fix.
         """
         rows = self._db.execute(
             "SELECT id, check_id, subject, firing, status, severity FROM findings "
@@ -218,6 +230,10 @@ class Findings:
         check_of = {r[0]: r[1] for r in rows}
         plan = reconcile(known, fired, skipped)
         stamp = ts(at)
+        elsewhere = self._seen_elsewhere(asset_id, location, at)
+        kept = [fid for fid in plan.stopped if fid in elsewhere]
+        if kept:
+            plan = replace(plan, stopped=[fid for fid in plan.stopped if fid not in elsewhere])
         for f in plan.new:
             cursor = self._db.execute(
                 "INSERT INTO findings (asset_id, check_id, subject, severity, title_en, title_zh, "
@@ -231,12 +247,14 @@ class Findings:
         for finding_id, f in plan.again:
             self._db.execute(
                 "UPDATE findings SET severity = ?, title_en = ?, title_zh = ?, evidence = ?, "
-                "last_seen = ?, firing = 1, reopened = reopened + CASE WHEN status = 'resolved' THEN 1 ELSE 0 END "
+                "last_seen = ?, firing = 1, "
+                "reopened = reopened + CASE WHEN status = 'resolved' THEN 1 ELSE 0 END "
                 "WHERE id = ?",
                 (str(f.severity), f.title_en, f.title_zh, f.evidence, stamp, finding_id),
             )
             status = self.refresh(finding_id, at, tell=False)
             self._tell(finding_id, f.check, before[finding_id], State(status, f.severity, True), at)
+        self._sight(asset_id, fired, skipped, location, stamp)
         for finding_id in plan.stopped:
             self._db.execute("UPDATE findings SET firing = 0 WHERE id = ?", (finding_id,))
             status = self.refresh(finding_id, at, tell=False)
@@ -249,6 +267,54 @@ class Findings:
             self._outbox.unobserved(
                 asset_id, missed is not None, missed.evidence if missed else "", at
             )
+
+    def _seen_elsewhere(self, asset_id: int, location: str, at: datetime) -> set[int]:
+        """The asset's findings another place's recent latest probe saw."""
+        since = ts(at - timedelta(days=SIGHTING_DAYS))
+        rows = self._db.execute(
+            "SELECT s.finding_id FROM finding_sightings s JOIN findings f ON f.id = s.finding_id "
+            "WHERE f.asset_id = ? AND s.location <> ? AND s.seen = 1 AND s.at >= ?",
+            (asset_id, location, since),
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _sight(
+        self,
+        asset_id: int,
+        fired: list[Finding],
+        skipped: Collection[str],
+        location: str,
+        stamp: str,
+    ) -> None:
+        """Record what this place's probe saw of each of the asset's findings (skipped checks
+        are not verified from here: their sightings stay as they were)."""
+        rows = self._db.execute(
+            "SELECT id, check_id, subject FROM findings WHERE asset_id = ?", (asset_id,)
+        ).fetchall()
+        seen = {(f.check, f.subject) for f in fired}
+        values = [
+            (r[0], location, 1 if (r[1], r[2]) in seen else 0, stamp)
+            for r in rows
+            if (r[1], r[2]) in seen or r[1] not in skipped
+        ]
+        self._db.conn.executemany(
+            "INSERT INTO finding_sightings (finding_id, location, seen, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (finding_id, location) DO UPDATE SET seen = excluded.seen, "
+            "at = excluded.at",
+            values,
+        )
+
+    def sightings(self, asset_id: int) -> dict[int, dict[str, tuple[bool, datetime]]]:
+        """Per finding of the asset: each place's latest sighting (seen or not, when)."""
+        rows = self._db.execute(
+            "SELECT s.finding_id, s.location, s.seen, s.at FROM finding_sightings s "
+            "JOIN findings f ON f.id = s.finding_id WHERE f.asset_id = ? ORDER BY s.location",
+            (asset_id,),
+        ).fetchall()
+        out: dict[int, dict[str, tuple[bool, datetime]]] = {}
+        for fid, place, seen, at in rows:
+            out.setdefault(fid, {})[place] = (bool(seen), parse_ts(at) or self._clock())
+        return out
 
     # -- people's part ------------------------------------------------------------------
 

@@ -76,7 +76,8 @@ class Uptime:
 
 _UNION = """
     SELECT at, response_ms, http_status,
-           coalesce(up, CASE WHEN http_error IS NULL AND http_status IS NOT NULL THEN 1 ELSE 0 END) AS up
+           coalesce(up, CASE WHEN http_error IS NULL AND http_status IS NOT NULL
+                        THEN 1 ELSE 0 END) AS up
     FROM probes WHERE asset_id = :asset {since_full}
     UNION ALL
     SELECT at, response_ms, http_status, up FROM probe_ticks WHERE asset_id = :asset {since_tick}

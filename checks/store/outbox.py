@@ -58,7 +58,7 @@ class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._cache: tuple[tuple[int, int], list[tuple[int, Channel]]] | None = None
+        self._cache: tuple[tuple[object, int], list[tuple[int, Channel]]] | None = None
         self._generation = 0
 
     def channels_changed(self) -> None:

@@ -173,7 +173,7 @@ class Connection:
         wants_id = m is not None and m.group(1) in self._identity and "RETURNING" not in sql.upper()
         if wants_id:
             statement += " RETURNING id"
-        cur = self.raw.execute(statement, _params(params))  # type: ignore[call-overload]
+        cur = self.raw.execute(statement.encode(), _params(params))
         if wants_id:
             row = cur.fetchone()
             return Cursor(cur, row[0] if row else None)
@@ -183,7 +183,7 @@ class Connection:
         rows = [_params(p) for p in seq]
         cur = self.raw.cursor()
         if rows:
-            cur.executemany(translate(sql), rows)  # type: ignore[call-overload]
+            cur.executemany(translate(sql).encode(), rows)
         return Cursor(cur)
 
     def executescript(self, script: str) -> None:

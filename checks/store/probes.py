@@ -46,26 +46,42 @@ class Probes:
         self.trend = History(db, clock)
         """Sparkline points, uptime and the aggregates of compact rows."""
 
-    def record(self, results: Iterable[tuple[ProbeOutcome, list[Finding]]]) -> None:
-        """Store a batch of outcomes and reconcile their findings, in one transaction."""
+    def record(
+        self, results: Iterable[tuple[ProbeOutcome, list[Finding]]], location: str = ""
+    ) -> None:
+        """Store a batch of outcomes and reconcile their findings, in one transaction.
+
+        Args:
+            location: where the probes ran from ('' for this machine, unnamed). Each place
+                keeps its own latest probe of an asset, and a finding stays open while any
+                place's latest probe sees it (`Findings.reconcile`).
+        """
         results = [(o, f) for o, f in results if o.asset.id is not None]
         if not results:
             return
         with self._db.atomic():
             for outcome, findings in results:
-                self._record_one(outcome, findings)
+                self._record_one(outcome, findings, location)
 
-    def _record_one(self, outcome: ProbeOutcome, findings: list[Finding]) -> None:
+    def _record_one(self, outcome: ProbeOutcome, findings: list[Finding], location: str) -> None:
         conn = self._db.conn
         asset_id = outcome.asset.id
         assert asset_id is not None
         at = ts(outcome.finished_at)
         digest = outcome_digest(outcome)
+        # A compact row only repeats this place's own latest probe: what the inside sees is
+        # not what the outside sees.
         last = conn.execute(
-            "SELECT p.id, p.digest FROM assets a JOIN probes p ON p.id = a.last_probe_id "
-            "WHERE a.id = ?",
-            (asset_id,),
+            "SELECT p.id, p.digest FROM asset_locations l JOIN probes p ON p.id = l.probe_id "
+            "WHERE l.asset_id = ? AND l.location = ?",
+            (asset_id, location),
         ).fetchone()
+        if last is None and not location:  # a database from before places were kept
+            last = conn.execute(
+                "SELECT p.id, p.digest FROM assets a JOIN probes p ON p.id = a.last_probe_id "
+                "WHERE a.id = ? AND p.location = ''",
+                (asset_id,),
+            ).fetchone()
         main = next(
             (e for e in outcome.http if e.answered), outcome.http[0] if outcome.http else None
         )
@@ -85,16 +101,27 @@ class Probes:
             )
             probe_id = last[0]
         else:
-            probe_id = self._insert_full(outcome, findings, digest, main)
+            probe_id = self._insert_full(outcome, findings, digest, main, location)
         conn.execute(
             "UPDATE assets SET last_probe_id = ?, last_checked = ?, last_response_ms = ? "
             "WHERE id = ?",
             (probe_id, at, outcome.response_ms, asset_id),
         )
-        self._findings.reconcile(asset_id, findings, outcome.skipped, outcome.finished_at)
+        conn.execute(
+            "INSERT INTO asset_locations (asset_id, location, probe_id, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (asset_id, location) DO UPDATE SET probe_id = excluded.probe_id, "
+            "at = excluded.at",
+            (asset_id, location, probe_id, at),
+        )
+        self._findings.reconcile(asset_id, findings, outcome.skipped, outcome.finished_at, location)
 
     def _insert_full(
-        self, outcome: ProbeOutcome, findings: list[Finding], digest: str, main: HttpEntry | None
+        self,
+        outcome: ProbeOutcome,
+        findings: list[Finding],
+        digest: str,
+        main: HttpEntry | None,
+        location: str = "",
     ) -> int:
         conn = self._db.conn
         at = ts(outcome.finished_at)
@@ -111,7 +138,7 @@ class Probes:
         cursor = conn.execute(
             "INSERT INTO probes (asset_id, started_at, at, dns_status, addresses, cname, "
             "http_status, http_error, tls_not_after, response_ms, open_findings, data, digest, "
-            "bodies, up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "bodies, up, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 outcome.asset.id,
                 ts(outcome.started_at),
@@ -128,6 +155,7 @@ class Probes:
                 digest,
                 json.dumps(sorted(set(shas))),
                 _up(outcome),
+                location,
             ),
         )
         assert cursor.lastrowid is not None
@@ -187,9 +215,11 @@ class Probes:
         with self._db.atomic():
             deleted = self._db.execute(
                 "DELETE FROM probes WHERE at < ? AND id NOT IN "
-                "(SELECT last_probe_id FROM assets WHERE last_probe_id IS NOT NULL)",
+                "(SELECT last_probe_id FROM assets WHERE last_probe_id IS NOT NULL) "
+                "AND id NOT IN (SELECT probe_id FROM asset_locations)",
                 [cutoff],
             ).rowcount
+            self._db.execute("DELETE FROM probe_runs WHERE due_at < ?", [cutoff])
             self._db.execute(
                 "DELETE FROM pages WHERE last_seen < ? AND sha256 NOT IN (SELECT j.value FROM "
                 "assets a JOIN probes p ON p.id = a.last_probe_id, "
