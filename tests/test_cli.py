@@ -14,8 +14,9 @@ CONTRACT = {"asset", "check", "severity", "title", "evidence", "first_seen", "la
 
 
 @pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "aw.db")
+def db(db_target):
+    """A fresh database on each backend: every command behaves the same on both."""
+    return db_target
 
 
 def run(capsys, *argv):

@@ -29,8 +29,8 @@ from tui.dashboard.widgets.summary_bar import SummaryBar
 pytestmark = pytest.mark.live_lab
 
 
-def seeded(tmp_path, lab):
-    store = Store(tmp_path / "aw.db")
+def seeded(target, lab):
+    store = Store(target if isinstance(target, str) else target / "aw.db")
     lab.seed(store)
     return store
 
@@ -39,8 +39,8 @@ def probed(store):
     return {r.asset.name for r in store.views.asset_rows() if r.probed}
 
 
-async def test_pause_holds_the_sweep_and_resuming_fills_the_grid(tmp_path, lab):
-    store = seeded(tmp_path, lab)
+async def test_pause_holds_the_sweep_and_resuming_fills_the_grid(db_target, lab):
+    store = seeded(db_target, lab)
     messages = []
     app = quiet(make_app(store, lab.overrides(), lang="en", auto_sweep=False))
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
@@ -94,14 +94,14 @@ async def test_sweep_all_key_replaces_a_running_sweep_and_ends_idle(tmp_path, la
         assert not app.sweeping and app.next_sweep is not None
 
 
-async def test_results_written_by_another_process_appear_within_two_seconds(tmp_path, lab):
+async def test_results_written_by_another_process_appear_within_two_seconds(db_target, lab):
     """The README: a cron `assetwatch scan` on the same database shows up within two seconds."""
-    store = seeded(tmp_path, lab)
+    store = seeded(db_target, lab)
     messages = []
     app = quiet(make_app(store, lab.overrides(), lang="en", auto_sweep=False))
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         assert cell(app, "www.renli-hr.test", "risk").endswith("new")
-        argv = sweep_elsewhere_argv(store.path, lab, ["www.renli-hr.test"])
+        argv = sweep_elsewhere_argv(db_target, lab, ["www.renli-hr.test"])
         other = await asyncio.create_subprocess_exec(*argv)
         assert await other.wait() == 0
         written = time.monotonic()

@@ -123,7 +123,7 @@ asyncio.run(run_sweep(store, config_from(store.settings.read(), overrides), asse
 """What `assetwatch scan` does, in a process of its own (the CLI itself is another front end)."""
 
 
-def sweep_elsewhere_argv(db: Path, lab: LabView, names: list[str]) -> list[str]:
+def sweep_elsewhere_argv(db: Path | str, lab: LabView, names: list[str]) -> list[str]:
     """The command line of a process that probes `names` through the lab into `db`."""
     overrides = lab.overrides()
     spec = {

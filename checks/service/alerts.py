@@ -36,7 +36,7 @@ from checks.model import FindingStatus, Severity
 from checks.notify import Answer, Outcome, dingtalk, feishu, mail, webhook, wecom
 from checks.notify.base import client as http_client
 from checks.report import alerts as compose
-from checks.service.locks import FileLock, lock_path
+from checks.service.locks import lock_for
 from checks.store import Store
 from checks.store.deliveries import Message
 from checks.workflow.events import held_until, resend_due, retry_delay, worst_first
@@ -220,7 +220,7 @@ async def deliver(
             is always finished.
     """
     report = DeliveryReport()
-    lock = FileLock(lock_path(store, "send"))
+    lock = lock_for(store, "send")
     if not await lock.acquire(SEND_LOCK_WAIT_S):
         report.busy = True
         return report

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from checks.store import Store
+from checks.store.postgres import SessionLock
 
 
 def lock_path(store: Store, name: str) -> Path | None:
@@ -21,20 +22,32 @@ def lock_path(store: Store, name: str) -> Path | None:
     return None if store.path is None else Path(f"{store.path}.{name}.lock")
 
 
-class FileLock:
-    """An exclusive lock on a file, taken without blocking or waited for."""
+def lock_for(store: Store, name: str) -> FileLock:
+    """The lock `name` of this database: a file beside a SQLite database, an advisory lock
+    the server holds on PostgreSQL (watchers on several machines share one database)."""
+    return FileLock(lock_path(store, name), store.server_lock(name))
 
-    def __init__(self, path: Path | None) -> None:
+
+class FileLock:
+    """An exclusive lock on a file (or held by the database server), taken without blocking
+    or waited for."""
+
+    def __init__(self, path: Path | None, server: SessionLock | None = None) -> None:
         self.path = path
+        self._server = server
         self._fd: int | None = None
 
     @property
     def held(self) -> bool:
         """We hold it."""
+        if self._server is not None:
+            return self._server.held
         return self._fd is not None or self.path is None
 
     def try_acquire(self) -> bool:
         """Take the lock if nobody holds it; False when another process does."""
+        if self._server is not None:
+            return self._server.try_acquire()
         if self.path is None or self._fd is not None:
             return True
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -59,6 +72,8 @@ class FileLock:
 
     def release(self) -> None:
         """Let go of the lock."""
+        if self._server is not None:
+            self._server.release()
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)

@@ -19,7 +19,7 @@ from checks.errors import UserError
 from checks.model import SweepProgress
 from checks.service import schedule, sweeps
 from checks.service.alerts import DeliveryReport, deliver, queue_resends
-from checks.service.locks import FileLock, lock_path
+from checks.service.locks import FileLock, lock_for
 from checks.service.sweeps import Batch, ProbeOverrides
 from checks.store import Store
 
@@ -60,7 +60,7 @@ def due_now(store: Store) -> schedule.Schedule:
 
 def watch_lock(store: Store) -> FileLock:
     """The lock that makes a watcher the only one on its database."""
-    return FileLock(lock_path(store, "watch"))
+    return lock_for(store, "watch")
 
 
 async def _sweep(

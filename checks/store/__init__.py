@@ -42,7 +42,7 @@ from checks.store.domains import Discovered, Filings, Registrations
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
 from checks.store.outbox import Outbox
-from checks.store.postgres import PgDatabase, is_postgres, masked
+from checks.store.postgres import PgDatabase, SessionLock, is_postgres, masked
 from checks.store.postgres import applied as pg_applied
 from checks.store.postgres import migrate as pg_migrate
 from checks.store.probes import Baselines, Probes
@@ -162,6 +162,7 @@ class Store:
         self.org = org_name(org)
         self.path: Path | None = None
         target = os.fspath(path) if path is not None else os.environ.get("ASSETWATCH_DB", "")
+        self._reopen: tuple[str, bool] | None = None if memory else (target, create)
         self.db: Database
         if not memory and is_postgres(target):
             self.backend = "postgresql"
@@ -271,6 +272,29 @@ class Store:
             return
         MIGRATIONS.apply(self.db)
         self.db.conn.execute(f"PRAGMA user_version={schema_version(self.db)}")
+
+    def reopen(self, clock: Clock | None = None) -> Store:
+        """Another connection to the same database and organisation (a worker thread's own).
+
+        Raises:
+            ValueError: an in-memory database has no second connection.
+        """
+        if self._reopen is None:
+            raise ValueError("an in-memory database cannot be opened twice")
+        target, _ = self._reopen
+        return Store(
+            self.path or target,
+            clock=clock or self.clock,
+            create=False,
+            org=None if self.path else self.org,
+        )
+
+    def server_lock(self, name: str) -> SessionLock | None:
+        """A lock the database server holds for us (PostgreSQL); None for a SQLite file,
+        whose locks are files beside it (`checks.service.locks`)."""
+        if isinstance(self.db, PgDatabase):
+            return self.db.session_lock(name)
+        return None
 
     @property
     def shared(self) -> bool:

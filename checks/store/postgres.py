@@ -348,20 +348,42 @@ class PgDatabase:
                     raise busy_error(self.busy_s) from None
             yield self
 
-    def lock_session(self, name: str) -> bool:
-        """Take a session-scoped advisory lock without waiting (one watcher per database)."""
-        row = self.conn.raw.execute(
-            "SELECT pg_try_advisory_lock(hashtext(%s))", (f"{self._lock_key}:{name}",)
-        ).fetchone()
-        return bool(row and row[0])
-
-    def unlock_session(self, name: str) -> None:
-        self.conn.raw.execute(
-            "SELECT pg_advisory_unlock(hashtext(%s))", (f"{self._lock_key}:{name}",)
-        )
+    def session_lock(self, name: str) -> SessionLock:
+        """An advisory lock named for this schema, held on a connection of its own."""
+        return SessionLock(self.url, f"{self._lock_key}:{name}")
 
     def close(self) -> None:
         self.conn.close()
+
+
+class SessionLock:
+    """A session-scoped advisory lock on a connection of its own: the server lets go of it
+    when the holder's connection ends, even by `kill -9`, as the kernel does with flock."""
+
+    def __init__(self, url: str, key: str) -> None:
+        self._url = url
+        self._key = key
+        self._conn: psycopg.Connection[Any] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._conn is not None
+
+    def try_acquire(self) -> bool:
+        if self._conn is not None:
+            return True
+        conn = psycopg.connect(self._url, autocommit=True, connect_timeout=10)
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self._key,)).fetchone()
+        if not (row and row[0]):
+            conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 def applied(db: PgDatabase) -> list[str]:

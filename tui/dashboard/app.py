@@ -82,11 +82,9 @@ class AssetWatchApp(App[None]):
         lab: DemoLab | None = None,
         poll_s: float = 2.0,
     ) -> None:
-        if store.path is None:
-            raise ValueError("the dashboard needs a database file: its workers connect to it")
+        if store.target == ":memory:":
+            raise ValueError("the dashboard needs a database its workers can connect to")
         super().__init__()
-        self.db_path = store.path
-        """The database file, for the probe workers' own connections."""
         self.store = store
         self.overrides = overrides
         self.clock = clock
@@ -252,7 +250,7 @@ class AssetWatchApp(App[None]):
             if worker.is_cancelled and (task := asyncio.current_task()) is not None:
                 task.cancel()  # the sweep stops at its next await and cancels its probes
 
-        store = Store(self.db_path, clock=self.clock)
+        store = self.store.reopen(clock=self.clock)
 
         async def sweep_and_tell() -> SweepProgress:
             progress = await sweeps.run_sweep(store, config, assets, on_batch=on_batch)

@@ -73,11 +73,11 @@ def watch_command(args: argparse.Namespace, store: Store) -> int:
         store.settings.set(UNOBSERVED_SETTING, str(args.unobserved_after))
     lock = watch_lock(store)
     if not lock.try_acquire():
-        say(args.lang, "cli.watch.another", err=True, path=store.path)
+        say(args.lang, "cli.watch.another", err=True, path=store.target)
         return EXIT_ERROR
     try:
         if not args.once:
-            say(args.lang, "cli.watch.started", err=True, path=store.path)
+            say(args.lang, "cli.watch.started", err=True, path=store.target)
         overrides = probe_overrides(args)
 
         def failed(exc: UserError) -> None:

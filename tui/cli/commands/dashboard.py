@@ -111,7 +111,7 @@ def claim_for_demo(store: Store) -> None:
     if store.settings.get(DEMO_MARK):
         return
     if store.assets.all(include_deleted=True):
-        raise fail("cli.demo.not_demo", path=str(store.path))
+        raise fail("cli.demo.not_demo", path=store.target)
     store.settings.set(DEMO_MARK, "1", who="assetwatch demo")
 
 

@@ -160,5 +160,5 @@ def import_file(args: argparse.Namespace, store: Store) -> int:
 
 def init(args: argparse.Namespace, store: Store) -> int:
     """`assetwatch init`: create the database (it is, by now) and say where it is."""
-    say(args.lang, "cli.init.done", path=inert(str(store.path)))
+    say(args.lang, "cli.init.done", path=inert(store.target))
     return EXIT_OK

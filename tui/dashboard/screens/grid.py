@@ -25,7 +25,6 @@ from checks.lab.controls import control_by_id
 from checks.model import Asset, Lang, Settings
 from checks.service import inventory
 from checks.service.inventory import Imported
-from checks.store import Store
 from checks.store.views import AssetRow
 from checks.text import inert
 from tui.dashboard.bindings import localize
@@ -333,7 +332,7 @@ class GridScreen(AssetActions):
     def import_rows(self, parsed: ParsedFile) -> None:
         """Write the imported rows on a worker thread with its own database connection, so that
         keys stay answered through a long file; progress shows on the summary line."""
-        store = Store(self.dash.db_path, clock=self.dash.clock)
+        store = self.dash.store.reopen(clock=self.dash.clock)
         try:
             done = inventory.import_parsed(
                 store, parsed, on_progress=partial(self.app.call_from_thread, self._import_progress)

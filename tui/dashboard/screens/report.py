@@ -17,7 +17,6 @@ from checks.report.html import to_html
 from checks.report.markdown import to_markdown
 from checks.service.files import write_private
 from checks.service.reports import build_report
-from checks.store import Store
 from checks.text import inert, json_text
 from tui.dashboard.screens.base import DashboardScreen
 from tui.dashboard.widgets.key_bar import KeyBar
@@ -56,7 +55,7 @@ class ReportScreen(DashboardScreen):
     def build(self) -> None:
         """Build the report on a worker thread with its own database connection: the screen
         answers keys (esc, q) meanwhile. The report reads the whole audit log of the period."""
-        store = Store(self.dash.db_path, clock=self.dash.clock)
+        store = self.dash.store.reopen(clock=self.dash.clock)
         try:
             report = build_report(store, self.since, self.until, self.lang)
         finally:
