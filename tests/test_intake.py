@@ -288,7 +288,6 @@ def test_a_chunk_of_stored_new_deleted_and_bad_rows_lands_as_one_save_a_row_woul
 
 def test_new_rows_are_logged_under_their_own_ids_whatever_ids_sqlite_picks(tmp_path):
     from checks.service import inventory
-
     from checks.store import Store
 
     store = Store(tmp_path / "aw.db")  # SQLite's own rule: past the largest rowid, ids are random

@@ -346,9 +346,7 @@ def test_stored_outcomes_read_whichever_way_they_were_written():
     assert len(pack(big)) < len(zlib.compress(big.encode(), 6))
 
 
-def test_a_finding_seen_from_one_place_stays_open_while_the_other_does_not_see_it(
-    db_target, clock
-):
+def test_a_finding_seen_from_one_place_stays_open_while_the_other_does_not_see_it(db_target, clock):
     store = Store(db_target, clock=clock)
     asset = store.assets.add(Asset("oa.example.test"))
     exposed = _finding(asset, "risky-port")

@@ -17,6 +17,7 @@ import platformdirs
 
 from checks.service.sweeps import ProbeOverrides
 from checks.store import Store
+from checks.store.postgres import is_postgres, masked
 from checks.text import inert
 from tui.cli.commands.scan import probe_overrides, sweep_and_report
 from tui.cli.output import EXIT_ERROR, EXIT_OK, fail, say
@@ -82,11 +83,11 @@ def demo_folder() -> Path:
     return Path(platformdirs.user_data_dir("assetwatch", appauthor=False)) / "demo"
 
 
-def demo_db(args: argparse.Namespace) -> Path:
-    """The demo's database: `demo --db PATH` (or the global `--db`), else a fresh one."""
+def demo_db(args: argparse.Namespace) -> Path | str:
+    """The demo's database: `demo --db PATH|URL` (or the global `--db`), else a fresh file."""
     named = args.demo_db or args.db
     if named:
-        return Path(named)
+        return named if is_postgres(named) else Path(named)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     path = demo_folder() / f"demo-{stamp}.db"
     n = 1
@@ -148,9 +149,10 @@ def demo(args: argparse.Namespace) -> int:
 
     overrides = probe_overrides(args)
     path = demo_db(args)
+    shown = masked(path) if isinstance(path, str) else str(path.resolve())
     headless = args.scan or args.json
     # On stderr for a headless sweep: its stdout is the findings (JSON lines with --json).
-    say(args.lang, "cli.demo.db", err=bool(headless), path=inert(str(path.resolve())))
+    say(args.lang, "cli.demo.db", err=bool(headless), path=inert(shown))
     with Lab() as lab, RobotLab() as robots:
         store = Store(path)
         try:
@@ -170,4 +172,4 @@ def demo(args: argparse.Namespace) -> int:
         finally:
             store.close()
             if not headless:
-                say(args.lang, "cli.demo.db", path=inert(str(path.resolve())))
+                say(args.lang, "cli.demo.db", path=inert(shown))
