@@ -14,6 +14,7 @@
 * `channels`     alert channels and owners' contacts
 * `deliveries`   digests to channels and their attempts
 * `runs`         due runs of workers, and the places they probe from
+* `orgs`         the organisations of the install (the default organisation's store)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from checks.store.dialect import busy_error
 from checks.store.domains import Discovered, Filings, Registrations
 from checks.store.findings import Findings
 from checks.store.inventory import Assets
+from checks.store.orgs import Orgs
 from checks.store.outbox import Outbox
 from checks.store.postgres import PgDatabase, SessionLock, is_postgres, masked
 from checks.store.postgres import applied as pg_applied
@@ -204,6 +206,7 @@ class Store:
         self.filings = Filings(self.db, clock, self.audit)
         self.discovered = Discovered(self.db, clock, self.audit)
         self.runs = Runs(self.db, clock)
+        self.orgs = Orgs(self.db, clock, self.audit)
 
     @staticmethod
     def _connect(path: Path, create: bool) -> sqlite3.Connection:
@@ -273,8 +276,9 @@ class Store:
         MIGRATIONS.apply(self.db)
         self.db.conn.execute(f"PRAGMA user_version={schema_version(self.db)}")
 
-    def reopen(self, clock: Clock | None = None) -> Store:
-        """Another connection to the same database and organisation (a worker thread's own).
+    def reopen(self, clock: Clock | None = None, org: str | None = None) -> Store:
+        """Another connection to the same database: this organisation (a worker thread's
+        own), or another one of the same install.
 
         Raises:
             ValueError: an in-memory database has no second connection.
@@ -282,12 +286,7 @@ class Store:
         if self._reopen is None:
             raise ValueError("an in-memory database cannot be opened twice")
         target, _ = self._reopen
-        return Store(
-            self.path or target,
-            clock=clock or self.clock,
-            create=False,
-            org=None if self.path else self.org,
-        )
+        return Store(target or None, clock=clock or self.clock, create=False, org=org or self.org)
 
     def server_lock(self, name: str) -> SessionLock | None:
         """A lock the database server holds for us (PostgreSQL); None for a SQLite file,

@@ -41,6 +41,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     h = _help(lang)
     parser = argparse.ArgumentParser(prog="assetwatch", description=h("description"))
     parser.add_argument("--db", help=h("db"))
+    parser.add_argument("--org", help=h("org_option"))
     parser.add_argument(
         "--nameserver", action="append", default=[], metavar="HOST[:PORT]", help=h("nameserver")
     )
@@ -201,6 +202,13 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     org.add_argument("--attest", metavar="ITEM", help=h("org_attest"))
     org.add_argument("--note", default="", help=h("note"))
     org.add_argument("--evidence", default="", help=h("evidence_path"))
+
+    orgs = sub.add_parser("orgs", help=h("orgs"))
+    orgs.add_argument("action", nargs="?", choices=("list", "add", "rollup"), default="list")
+    orgs.add_argument("name", nargs="?", default="", help=h("orgs_name"))
+    orgs.add_argument("--parent", default="default", help=h("orgs_parent"))
+    orgs.add_argument("--title", default="", help=h("orgs_title"))
+    orgs.add_argument("--json", action="store_true", help=h("json"))
 
     rep = sub.add_parser("report", help=h("report"))
     rep.add_argument("--format", choices=REPORT_FORMATS, default="md", help=h("format"))

@@ -16,6 +16,29 @@ CLI: dict[str, tuple[str, str]] = {
         "database file (default: $ASSETWATCH_DB or the user data dir)",
         "数据库文件（默认：$ASSETWATCH_DB 或用户数据目录）",
     ),
+    "cli.help.org_option": (
+        "organisation to work on (default: $ASSETWATCH_ORG or the default one)",
+        "要操作的组织（默认：$ASSETWATCH_ORG 或默认组织）",
+    ),
+    "cli.help.orgs": (
+        "the organisations of this install: list, add, rollup",
+        "本安装中的组织：list 列出、add 添加、rollup 汇总",
+    ),
+    "cli.help.orgs_name": ("the new organisation's name", "新组织的名称"),
+    "cli.help.orgs_parent": (
+        "the organisation it belongs to (default: default)",
+        "上级组织（默认：default）",
+    ),
+    "cli.help.orgs_title": ("a title for people", "便于识别的全称"),
+    "cli.orgs.added": (
+        "organisation {name} added under {parent}",
+        "已在 {parent} 下添加组织 {name}",
+    ),
+    "cli.orgs.col.org": ("organisation", "组织"),
+    "cli.orgs.col.parent": ("parent", "上级"),
+    "cli.orgs.col.assets": ("assets", "资产"),
+    "cli.orgs.col.open": ("open findings", "未解决问题"),
+    "cli.orgs.col.last": ("last sweep", "最近一次探测"),
     "cli.help.nameserver": (
         "DNS server to ask (repeatable; default: the stored setting, else the system's)",
         "使用的 DNS 服务器（可重复；默认：已保存的设置，否则为系统配置）",

@@ -6,8 +6,18 @@ import argparse
 import os
 from collections.abc import Callable
 
+from checks.service.orgs import open_org
 from checks.store import Store
-from tui.cli.commands import alerts, domains, inventory, remediation, reports, scan, workday
+from tui.cli.commands import (
+    alerts,
+    domains,
+    inventory,
+    orgs,
+    remediation,
+    reports,
+    scan,
+    workday,
+)
 from tui.cli.commands.dashboard import dashboard, demo
 
 StoreCommand = Callable[[argparse.Namespace, Store], int]
@@ -38,6 +48,7 @@ COMMANDS: dict[str, StoreCommand] = {
     "discover": domains.discover,
     "discovered": domains.discovered,
     "watch": alerts.watch_command,
+    "orgs": orgs.orgs,
     "notify": alerts.notify,
 }
 """Command name -> what runs it (every command but `demo` and the dashboard)."""
@@ -57,7 +68,8 @@ def open_store(args: argparse.Namespace) -> Store:
         UserError: the named database does not exist.
     """
     named = args.db is not None or bool(os.environ.get("ASSETWATCH_DB"))
-    return Store(args.db, create=not named or args.command in CREATING)
+    org = getattr(args, "org", None) or os.environ.get("ASSETWATCH_ORG") or None
+    return open_org(args.db, org, create=not named or args.command in CREATING)
 
 
 def dispatch(args: argparse.Namespace) -> int:

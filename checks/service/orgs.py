@@ -1,0 +1,77 @@
+"""Organisations: opening one (known to the registry), and the roll-up of them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from checks.errors import UserError
+from checks.model import Clock, FindingStatus, Lifecycle, Severity, utcnow
+from checks.store import DEFAULT_ORG, Store, org_name
+
+
+def open_org(
+    target: str | Path | None, org: str | None, *, clock: Clock = utcnow, create: bool = True
+) -> Store:
+    """The store of organisation `org` (the default one when None).
+
+    Raises:
+        UserError: the name is not valid, or no such organisation is registered.
+    """
+    name = org_name(org)
+    if name == DEFAULT_ORG:
+        return Store(target, clock=clock, create=create)
+    root = Store(target, clock=clock, create=False)
+    try:
+        if root.orgs.get(name) is None:
+            raise UserError(
+                f"no organisation {name} (`assetwatch orgs add {name}` registers it)",
+                f"没有组织 {name}（用 `assetwatch orgs add {name}` 登记）",
+            )
+    finally:
+        root.close()
+    return Store(target, clock=clock, org=name)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgState:
+    """One organisation's line of the roll-up."""
+
+    name: str
+    parent: str | None
+    title: str
+    assets: dict[str, int]
+    """Assets by lifecycle."""
+    open_findings: dict[str, int]
+    """Firing findings (not accepted) by severity."""
+    last_sweep: datetime | None
+
+
+def rollup(any_store: Store) -> list[OrgState]:
+    """Each organisation's state, read-only: assets, open findings, the last sweep."""
+    root = any_store.reopen(org=DEFAULT_ORG)
+    try:
+        orgs = root.orgs.all()
+    finally:
+        root.close()
+    states = []
+    for org in orgs:
+        store = any_store.reopen(org=org.name)
+        try:
+            assets = {str(c): 0 for c in Lifecycle}
+            for asset in store.assets.all():
+                assets[str(asset.lifecycle)] += 1
+            findings = {str(s): 0 for s in Severity}
+            for record in store.findings.query():
+                if record.status != FindingStatus.ACCEPTED:
+                    findings[str(record.finding.severity)] += 1
+            last = store.audit.last("sweep")
+            states.append(
+                OrgState(
+                    org.name, org.parent, org.title, assets, findings, last.at if last else None
+                )
+            )
+        finally:
+            store.close()
+    return states

@@ -1,0 +1,72 @@
+"""Organisations in one install: each its own namespace, registered in the default one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checks.errors import UserError
+from checks.model import Asset
+from checks.service.orgs import open_org, rollup
+from checks.store import Store
+from tui.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_organisations_assets_never_show_in_another(db_target):
+    root = Store(db_target)
+    root.orgs.add("acme", title="ACME Group")
+    root.orgs.add("acme-hr", parent="acme")
+    root.assets.add(Asset("www.root.example.test"))
+    acme = open_org(db_target, "acme")
+    acme.assets.add(Asset("www.acme.example.test"))
+    hr = open_org(db_target, "acme-hr")
+    assert [a.name for a in hr.assets.all()] == []
+    assert [a.name for a in acme.assets.all()] == ["www.acme.example.test"]
+    assert [a.name for a in root.assets.all()] == ["www.root.example.test"]
+    assert root.orgs.lineage("acme-hr") == ["acme-hr", "acme", "default"]
+    states = {s.name: s for s in rollup(hr)}
+    assert set(states) == {"default", "acme", "acme-hr"}
+    assert states["acme"].assets["active"] == 1 and states["acme-hr"].assets["active"] == 0
+    assert states["acme-hr"].parent == "acme"
+    for s in (root, acme, hr):
+        s.close()
+
+
+def test_unknown_organisations_and_bad_names_are_refused(db_target):
+    Store(db_target).close()
+    with pytest.raises(UserError, match="no organisation nope"):
+        open_org(db_target, "nope")
+    with pytest.raises(UserError, match="not an organisation name"):
+        open_org(db_target, "Bad Name")
+    root = Store(db_target)
+    with pytest.raises(UserError, match="no organisation ghost"):
+        root.orgs.add("child", parent="ghost")
+    root.orgs.add("child")
+    with pytest.raises(UserError, match="exists"):
+        root.orgs.add("child")
+    root.close()
+
+
+def test_the_command_line_works_on_one_organisation_and_rolls_up_all(capsys, db_target):
+    assert run(capsys, "--db", db_target, "init")[0] == 0
+    assert run(capsys, "--db", db_target, "orgs", "add", "city-a", "--title", "City A")[0] == 0
+    code, _, err = run(capsys, "--db", db_target, "--org", "city-b", "list")
+    assert code == 2 and "city-b" in err
+    assert run(capsys, "--db", db_target, "--org", "city-a", "add", "www.a.example.test")[0] == 0
+    _, out, _ = run(capsys, "--db", db_target, "--org", "city-a", "list", "--json")
+    assert [json.loads(line)["name"] for line in out.splitlines()] == ["www.a.example.test"]
+    _, out, _ = run(capsys, "--db", db_target, "list", "--json")
+    assert out.strip() == ""
+    _, out, _ = run(capsys, "--db", db_target, "orgs", "rollup", "--json")
+    rows = {r["org"]: r for r in map(json.loads, out.splitlines())}
+    assert rows["city-a"]["assets"]["active"] == 1 and rows["default"]["assets"]["active"] == 0
+    assert rows["city-a"]["title"] == "City A" and rows["city-a"]["parent"] == "default"
+    code, out, _ = run(capsys, "--db", db_target, "--lang", "zh", "orgs")
+    assert code == 0 and "组织" in out and "city-a (City A)" in out

@@ -1,0 +1,54 @@
+"""`assetwatch orgs`: the organisations of one install, and the roll-up of their state."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from checks.model import Severity
+from checks.service.orgs import rollup
+from checks.store import Store, org_name
+from tui.cli.output import EXIT_OK, json_line, say, table
+from tui.i18n import tr
+
+
+def orgs(args: argparse.Namespace, store: Store) -> int:
+    """`orgs [list|add NAME [--parent P] [--title T]|rollup] [--json]`."""
+    if args.action == "add":
+        if store.org != "default":
+            store = store.reopen(org="default")  # the registry is the default one's
+        name = org_name(args.name)
+        store.orgs.add(name, org_name(args.parent), args.title)
+        say(args.lang, "cli.orgs.added", name=name, parent=args.parent)
+        return EXIT_OK
+    states = rollup(store)
+    if args.json:
+        for s in states:
+            json_line(
+                {
+                    "org": s.name,
+                    "parent": s.parent,
+                    "title": s.title,
+                    "assets": s.assets,
+                    "open_findings": s.open_findings,
+                    "last_sweep": s.last_sweep.isoformat() if s.last_sweep else None,
+                },
+                sys.stdout,
+            )
+        return EXIT_OK
+    headers = [tr(args.lang, f"cli.orgs.col.{c}") for c in ("org", "parent", "assets", "open")]
+    headers += [tr(args.lang, "cli.orgs.col.last")]
+    rows = []
+    for s in states:
+        worst = [f"{s.open_findings[str(v)]} {v}" for v in Severity if s.open_findings[str(v)]]
+        rows.append(
+            [
+                s.name + (f" ({s.title})" if s.title else ""),
+                s.parent or "-",
+                str(sum(s.assets.values())),
+                ", ".join(worst) or "0",
+                s.last_sweep.strftime("%Y-%m-%d %H:%M") if s.last_sweep else "-",
+            ]
+        )
+    print(table(headers, rows))
+    return EXIT_OK
