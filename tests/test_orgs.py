@@ -70,3 +70,32 @@ def test_the_command_line_works_on_one_organisation_and_rolls_up_all(capsys, db_
     assert rows["city-a"]["title"] == "City A" and rows["city-a"]["parent"] == "default"
     code, out, _ = run(capsys, "--db", db_target, "--lang", "zh", "orgs")
     assert code == 0 and "组织" in out and "city-a (City A)" in out
+
+
+def test_exposure_names_what_one_place_sees_and_another_does_not(capsys, db_target, clock):
+    from tests.test_store import _finding, _outcome
+
+    store = Store(db_target, clock=clock)
+    asset = store.assets.add(Asset("oa.example.test"))
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])], location="inside")
+    store.probes.record([(_outcome(asset, clock), [])], location="outside")
+    store.close()
+    code, out, _ = run(capsys, "--db", db_target, "exposure", "--json")
+    (row,) = map(json.loads, out.splitlines())
+    assert code == 0 and row["asset"] == "oa.example.test" and row["check"] == "http-down"
+    assert row["seen_from"] == ["inside"] and row["not_seen_from"] == ["outside"]
+    code, out, _ = run(capsys, "--db", db_target, "--lang", "zh", "exposure")
+    assert "可见于" in out and "inside" in out and "outside:" in out
+
+
+def test_scan_from_a_named_place_records_it(capsys, lab, db_target):
+    from tests.test_cli import add_lab_sites, lab_args
+
+    add_lab_sites(capsys, lab, db_target, "www.shili-tech.test")
+    args = lab_args(lab, db_target)
+    assert run(capsys, *args, "scan", "--light", "--location", "branch-2")[0] in (0, 1)
+    store = Store(db_target)
+    assert [p[1] for p in store.findings.places()] == ["branch-2"]
+    store.close()
+    code, _, err = run(capsys, *args, "scan", "--location", "Not Valid")
+    assert code == 2 and "location" in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,26 @@ class ProbeOverrides:
     """`--rdap-bootstrap FILE`: replaces the shipped copy of IANA's dns.json."""
     whois_servers: tuple[tuple[str, str, int], ...] = ()
     """`--whois-server TLD=HOST[:PORT]`, each overriding one shipped WHOIS server."""
+    location: str = ""
+    """`scan --location NAME`: where this sweep runs from (the inside, a branch, the outside);
+    each place keeps its own latest probe and a finding stays open while any place sees it."""
+
+
+_PLACE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def location_name(name: str) -> str:
+    """A valid place name ('' for this machine, unnamed).
+
+    Raises:
+        UserError: anything but lower-case letters, digits and hyphens (up to 40).
+    """
+    if name and not _PLACE.fullmatch(name):
+        raise UserError(
+            f"not a location name: {name!r} (lower-case letters, digits and hyphens, up to 40)",
+            f"位置名称无效：{name!r}（小写字母、数字和连字符，最多 40 个）",
+        )
+    return name
 
 
 def _positive(value: float | None, what: str) -> None:
@@ -117,9 +138,15 @@ class _Recorder:
     """Writes batches, and does what follows a stored probe: decommission and first baselines."""
 
     def __init__(
-        self, store: Store, total: int, on_batch: OnBatch | None, domains: SweepDomains
+        self,
+        store: Store,
+        total: int,
+        on_batch: OnBatch | None,
+        domains: SweepDomains,
+        location: str = "",
     ) -> None:
         self.store = store
+        self.location = location
         self.domains = domains
         self.total = total
         self.on_batch = on_batch
@@ -149,7 +176,7 @@ class _Recorder:
         # One transaction for the batch and what follows from it (a commit per first baseline
         # was a third of a first sweep's writing).
         with store.atomic():
-            store.probes.record(self.batch)
+            store.probes.record(self.batch, location=self.location)
             self.domains.flush()
             for outcome, _ in self.batch:
                 if outcome.asset.lifecycle == Lifecycle.RETIRING:
@@ -193,6 +220,7 @@ async def run_sweep(
     batch_size: int = 200,
     flush_s: float = 0.25,
     shard_from: int = SHARD_FROM,
+    location: str = "",
 ) -> SweepProgress:
     """Probe `assets` (default: the whole inventory) and store outcomes and findings.
 
@@ -205,7 +233,7 @@ async def run_sweep(
     todo = list(store.assets.all() if assets is None else assets)
     domains = SweepDomains(store, config)
     await domains.prepare(todo)
-    recorder = _Recorder(store, len(todo), on_batch, domains)
+    recorder = _Recorder(store, len(todo), on_batch, domains, location_name(location))
     store.findings.expire_acceptances()
     disabled = store.checks.all()
     known = store.assets.hosts()
@@ -234,5 +262,6 @@ async def run_sweep(
             seconds=round(progress.elapsed_s, 2),
             light=not config.paths,
             unobserved=len(progress.unobserved),
+            location=location,
         )
     return progress

@@ -316,6 +316,29 @@ class Findings:
             out.setdefault(fid, {})[place] = (bool(seen), parse_ts(at) or self._clock())
         return out
 
+    def split_by_place(self) -> list[tuple[str, str, str, str, list[str], list[str]]]:
+        """Firing findings one place sees and another does not (inside-vs-outside exposure):
+        (asset, check, subject, severity, places that see it, places that do not)."""
+        rows = self._db.execute(
+            "SELECT a.name, f.check_id, f.subject, f.severity, s.location, s.seen "
+            "FROM findings f JOIN assets a ON a.id = f.asset_id "
+            "JOIN finding_sightings s ON s.finding_id = f.id "
+            "WHERE f.firing = 1 AND a.deleted_at IS NULL "
+            "ORDER BY a.name, f.check_id, f.subject, s.location"
+        ).fetchall()
+        return _split(rows)
+
+    def places(self) -> list[tuple[str, str, str, str, int | None, str | None]]:
+        """Each asset's latest probe from each place: (asset, place, at, DNS status, HTTP
+        status, HTTP error), by asset then place."""
+        rows = self._db.execute(
+            "SELECT a.name, l.location, l.at, p.dns_status, p.http_status, p.http_error "
+            "FROM asset_locations l JOIN assets a ON a.id = l.asset_id "
+            "JOIN probes p ON p.id = l.probe_id WHERE a.deleted_at IS NULL "
+            "ORDER BY a.name, l.location"
+        ).fetchall()
+        return [tuple(r) for r in rows]
+
     # -- people's part ------------------------------------------------------------------
 
     def _head(self, finding_id: int) -> tuple[str, int, int]:
@@ -445,3 +468,12 @@ class Findings:
         with self._db.atomic():
             for (finding_id,) in rows:
                 self.refresh(finding_id)
+
+
+def _split(rows: list[tuple[Any, ...]]) -> list[tuple[str, str, str, str, list[str], list[str]]]:
+    """(asset, check, subject, severity, seen from, not seen from) where the places differ."""
+    grouped: dict[tuple[str, str, str, str], tuple[list[str], list[str]]] = {}
+    for asset, check, subject, severity, place, seen in rows:
+        seen_from, unseen = grouped.setdefault((asset, check, subject, severity), ([], []))
+        (seen_from if seen else unseen).append(place)
+    return [(*key, s, u) for key, (s, u) in grouped.items() if s and u]

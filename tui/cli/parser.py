@@ -158,6 +158,7 @@ def add_sweep_options(p: argparse.ArgumentParser, h: Help) -> None:
     p.add_argument("--processes", type=int, metavar="N", help=h("processes"))
     p.add_argument("--concurrency", type=int, help=h("concurrency", default=DEFAULT_CONCURRENCY))
     p.add_argument("--light", action="store_true", help=h("light"))
+    p.add_argument("--location", metavar="NAME", help=h("location"))
     p.add_argument("--timeout", type=float, help=h("timeout", default=f"{DEFAULT_TIMEOUT:g}"))
 
 
@@ -209,6 +210,9 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     orgs.add_argument("--parent", default="default", help=h("orgs_parent"))
     orgs.add_argument("--title", default="", help=h("orgs_title"))
     orgs.add_argument("--json", action="store_true", help=h("json"))
+
+    exp = sub.add_parser("exposure", help=h("exposure"))
+    exp.add_argument("--json", action="store_true", help=h("json"))
 
     rep = sub.add_parser("report", help=h("report"))
     rep.add_argument("--format", choices=REPORT_FORMATS, default="md", help=h("format"))

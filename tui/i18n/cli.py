@@ -24,6 +24,22 @@ CLI: dict[str, tuple[str, str]] = {
         "the organisations of this install: list, add, rollup",
         "本安装中的组织：list 列出、add 添加、rollup 汇总",
     ),
+    "cli.help.location": (
+        "where this sweep runs from (e.g. inside, outside); each place keeps its own view",
+        "本次探测的位置（如 inside、outside）；每个位置各自保留探测结果",
+    ),
+    "cli.help.exposure": (
+        "findings one place sees and another does not (scan --location, workers)",
+        "某处可见、另一处不可见的问题（scan --location、多处探测）",
+    ),
+    "cli.exposure.none": (
+        "every place sees the same findings",
+        "各探测位置看到的问题一致",
+    ),
+    "cli.exposure.col.asset": ("asset", "资产"),
+    "cli.exposure.col.check": ("check", "检查项"),
+    "cli.exposure.col.seen": ("seen from", "可见于"),
+    "cli.exposure.col.unseen": ("not seen from", "不可见于"),
     "cli.help.orgs_name": ("the new organisation's name", "新组织的名称"),
     "cli.help.orgs_parent": (
         "the organisation it belongs to (default: default)",

@@ -49,6 +49,7 @@ COMMANDS: dict[str, StoreCommand] = {
     "discovered": domains.discovered,
     "watch": alerts.watch_command,
     "orgs": orgs.orgs,
+    "exposure": orgs.exposure,
     "notify": alerts.notify,
 }
 """Command name -> what runs it (every command but `demo` and the dashboard)."""

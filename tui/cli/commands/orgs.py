@@ -1,4 +1,4 @@
-"""`assetwatch orgs`: the organisations of one install, and the roll-up of their state."""
+"""`assetwatch orgs` and `exposure`: several organisations and several places in one install."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from checks.model import Severity
 from checks.service.orgs import rollup
 from checks.store import Store, org_name
+from checks.text import inert
 from tui.cli.output import EXIT_OK, json_line, say, table
 from tui.i18n import tr
 
@@ -51,4 +52,44 @@ def orgs(args: argparse.Namespace, store: Store) -> int:
             ]
         )
     print(table(headers, rows))
+    return EXIT_OK
+
+
+def exposure(args: argparse.Namespace, store: Store) -> int:
+    """`assetwatch exposure [--json]`: what one place sees and another does not."""
+    split = store.findings.split_by_place()
+    places = store.findings.places()
+    if args.json:
+        for asset, check, subject, severity, seen, unseen in split:
+            json_line(
+                {
+                    "asset": asset,
+                    "check": check,
+                    "subject": subject,
+                    "severity": severity,
+                    "seen_from": seen,
+                    "not_seen_from": unseen,
+                },
+                sys.stdout,
+            )
+        return EXIT_OK
+    if not split:
+        say(args.lang, "cli.exposure.none")
+    else:
+        headers = [
+            tr(args.lang, f"cli.exposure.col.{c}") for c in ("asset", "check", "seen", "unseen")
+        ]
+        rows = [
+            [inert(a), c + (f" {inert(s)}" if s else ""), ", ".join(seen), ", ".join(unseen)]
+            for a, c, s, _sev, seen, unseen in split
+        ]
+        print(table(headers, rows))
+    many: dict[str, list[str]] = {}
+    for asset, place, at, dns, status, error in places:
+        many.setdefault(asset, []).append(f"{place or '-'}: {dns} {status or error or '-'} ({at})")
+    for asset, lines in many.items():
+        if len(lines) > 1:
+            print(inert(asset))
+            for line in lines:
+                print("  " + inert(line))
     return EXIT_OK

@@ -45,6 +45,7 @@ def probe_overrides(args: argparse.Namespace) -> sweeps.ProbeOverrides:
         processes=getattr(args, "processes", None),
         rdap_bootstrap=getattr(args, "rdap_bootstrap", None),
         whois_servers=tuple(parse_whois_server(s) for s in getattr(args, "whois_server", [])),
+        location=sweeps.location_name(getattr(args, "location", None) or ""),
     )
 
 
@@ -75,7 +76,9 @@ def sweep_and_report(
     if not store.assets.all():
         say(args.lang, "cli.scan.empty", err=True)
     show = _progress_printer(args.lang)
-    progress = sweeps.run_async(sweeps.run_sweep(store, config, on_batch=show))
+    progress = sweeps.run_async(
+        sweeps.run_sweep(store, config, on_batch=show, location=overrides.location)
+    )
     if show is not None:
         sys.stderr.write("\n")
     records = store.findings.query()
