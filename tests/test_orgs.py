@@ -99,3 +99,28 @@ def test_scan_from_a_named_place_records_it(capsys, lab, db_target):
     store.close()
     code, _, err = run(capsys, *args, "scan", "--location", "Not Valid")
     assert code == 2 and "location" in err
+
+
+def test_settings_inherit_from_the_parent_up_to_the_default_one(db_target):
+    from checks.model import Settings
+    from checks.service.orgs import effective_settings
+
+    root = Store(db_target)
+    root.orgs.add("group")
+    root.orgs.add("group-sub", parent="group")
+    root.settings.set("interval_min", "30")
+    root.settings.set("org_name", "Root Co")
+    group = open_org(db_target, "group")
+    group.settings.set("interval_min", "10")
+    sub = open_org(db_target, "group-sub")
+    sub.settings.set("org_name", "Sub Co")
+    sub.settings.set("retention_days", "")  # empty is unset: falls through
+    got = effective_settings(sub)
+    assert got.interval_min == 10  # the parent's overrides the root's
+    assert got.org_name == "Sub Co"  # the child's own overrides both
+    assert got.retention_days == Settings().retention_days  # nobody sets it: built-in
+    assert effective_settings(group).org_name == "Root Co"  # unset falls through to root
+    assert effective_settings(root) == root.settings.read()
+    assert sub.settings.read().interval_min == Settings().interval_min  # own rows only
+    for s in (root, group, sub):
+        s.close()

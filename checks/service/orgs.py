@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
 from checks.errors import UserError
-from checks.model import Clock, FindingStatus, Lifecycle, Severity, utcnow
+from checks.model import Clock, FindingStatus, Lifecycle, Settings, Severity, utcnow
 from checks.store import DEFAULT_ORG, Store, org_name
+from checks.store.settings import typed
 
 
 def open_org(
@@ -75,3 +76,34 @@ def rollup(any_store: Store) -> list[OrgState]:
         finally:
             store.close()
     return states
+
+
+def effective_settings(store: Store) -> Settings:
+    """The settings of `store`'s organisation, with inheritance.
+
+    A setting not set (or set empty, or unreadable) in the organisation comes from its parent,
+    then the grandparent, and so on up to the default organisation; what none sets keeps the
+    built-in default. The default organisation's settings are just `store.settings.read()`.
+    """
+    if store.org == DEFAULT_ORG:
+        return store.settings.read()
+    root = store.reopen(org=DEFAULT_ORG)
+    try:
+        chain = root.orgs.lineage(store.org)
+    finally:
+        root.close()
+    values: dict[str, object] = {}
+    for name in chain:
+        org_store = store if name == store.org else store.reopen(org=name)
+        try:
+            for f in fields(Settings):
+                if f.name in values:
+                    continue
+                raw = org_store.settings.get(f.name)
+                value = typed(f.name, raw) if raw else None
+                if value is not None:
+                    values[f.name] = value
+        finally:
+            if org_store is not store:
+                org_store.close()
+    return Settings(**values)  # type: ignore[arg-type]
