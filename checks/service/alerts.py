@@ -37,6 +37,7 @@ from checks.notify import Answer, Outcome, dingtalk, feishu, mail, webhook, weco
 from checks.notify.base import client as http_client
 from checks.report import alerts as compose
 from checks.service.locks import lock_for
+from checks.service.orgs import effective_settings
 from checks.store import Store
 from checks.store.deliveries import Message
 from checks.workflow.events import held_until, resend_due, retry_delay, worst_first
@@ -81,7 +82,7 @@ def digest(store: Store, channel: Channel, events: list[AlertEvent]) -> compose.
         worst_first(events),
         str(channel.rules.lang),
         channel.rules.zone(),
-        store.settings.read().org_name,
+        effective_settings(store).org_name,
         mentions(store, channel, events),
     )
 

@@ -8,6 +8,7 @@ report is assembled in memory (no query per asset or per finding).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ from checks.model import Attestation, FindingRecord, FindingStatus, Lifecycle, S
 from checks.names import display_name
 from checks.report import SCHEMA, Report
 from checks.service.org import facts as org_facts
-from checks.store import Store
+from checks.service.orgs import effective_settings
+from checks.store import DEFAULT_ORG, Store
 from checks.store.audit import Event
 from checks.store.codec import ts
 from checks.workflow.deadlines import due_at, overdue
@@ -85,7 +87,9 @@ class _Context:
         self.lang = lang
         self.since = since
         self.now = now
-        self.settings: Settings = store.settings.read()
+        self.settings: Settings = effective_settings(store)
+        if store.org != DEFAULT_ORG and not store.settings.get("org_name"):
+            self.settings = replace(self.settings, org_name=store.org)  # names its own org
         self.findings = store.findings.query(active_only=False, include_deleted=True)
         self.facts: Facts = org_facts(store, self.findings)
         self.events = store.audit.events()

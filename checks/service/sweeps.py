@@ -144,9 +144,13 @@ class _Recorder:
         on_batch: OnBatch | None,
         domains: SweepDomains,
         location: str = "",
+        due_at: str | None = None,
+        worker: str = "",
     ) -> None:
         self.store = store
         self.location = location
+        self.due_at = due_at
+        self.worker = worker
         self.domains = domains
         self.total = total
         self.on_batch = on_batch
@@ -176,6 +180,14 @@ class _Recorder:
         # One transaction for the batch and what follows from it (a commit per first baseline
         # was a third of a first sweep's writing).
         with store.atomic():
+            if self.due_at is not None:
+                # A worker's run: its result and its claim of the due time land together;
+                # another worker's result for the same due time already stored wins.
+                self.batch = [
+                    (o, f)
+                    for o, f in self.batch
+                    if store.runs.claim(o.asset.id or 0, self.due_at, self.location, self.worker)
+                ]
             store.probes.record(self.batch, location=self.location)
             self.domains.flush()
             for outcome, _ in self.batch:
@@ -221,6 +233,8 @@ async def run_sweep(
     flush_s: float = 0.25,
     shard_from: int = SHARD_FROM,
     location: str = "",
+    due_at: str | None = None,
+    worker: str = "",
 ) -> SweepProgress:
     """Probe `assets` (default: the whole inventory) and store outcomes and findings.
 
@@ -233,7 +247,9 @@ async def run_sweep(
     todo = list(store.assets.all() if assets is None else assets)
     domains = SweepDomains(store, config)
     await domains.prepare(todo)
-    recorder = _Recorder(store, len(todo), on_batch, domains, location_name(location))
+    recorder = _Recorder(
+        store, len(todo), on_batch, domains, location_name(location), due_at, worker
+    )
     store.findings.expire_acceptances()
     disabled = store.checks.all()
     known = store.assets.hosts()

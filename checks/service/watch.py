@@ -20,6 +20,7 @@ from checks.model import SweepProgress
 from checks.service import schedule, sweeps
 from checks.service.alerts import DeliveryReport, deliver, queue_resends
 from checks.service.locks import FileLock, lock_for
+from checks.service.orgs import effective_settings
 from checks.service.sweeps import Batch, ProbeOverrides
 from checks.store import Store
 
@@ -54,7 +55,7 @@ def due_now(store: Store) -> schedule.Schedule:
     """What is due, from every asset's last probe: the dashboard's schedule."""
     rows = store.views.asset_rows()
     return schedule.due(
-        [(r.asset, r.last_checked) for r in rows], store.settings.read(), store.clock()
+        [(r.asset, r.last_checked) for r in rows], effective_settings(store), store.clock()
     )
 
 
@@ -66,7 +67,7 @@ def watch_lock(store: Store) -> FileLock:
 async def _sweep(
     store: Store, overrides: ProbeOverrides, plan: schedule.Schedule, stop: asyncio.Event
 ) -> tuple[SweepProgress | None, bool]:
-    config = sweeps.config_from(store.settings.read(), overrides)
+    config = sweeps.config_from(effective_settings(store), overrides)
     assets = None if plan.everything else plan.due
     task: asyncio.Task[SweepProgress] | None = None
 

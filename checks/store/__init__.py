@@ -288,6 +288,13 @@ class Store:
         target, _ = self._reopen
         return Store(target or None, clock=clock or self.clock, create=False, org=org or self.org)
 
+    def reopen_url(self) -> str:
+        """The PostgreSQL DSN this store was opened with, password included: for another
+        connection of this process (the work queue); never print it (`target` is masked)."""
+        if not isinstance(self.db, PgDatabase):
+            raise ValueError("not a PostgreSQL store")
+        return self.db.url
+
     def server_lock(self, name: str) -> SessionLock | None:
         """A lock the database server holds for us (PostgreSQL); None for a SQLite file,
         whose locks are files beside it (`checks.service.locks`)."""

@@ -28,6 +28,28 @@ CLI: dict[str, tuple[str, str]] = {
         "where this sweep runs from (e.g. inside, outside); each place keeps its own view",
         "本次探测的位置（如 inside、outside）；每个位置各自保留探测结果",
     ),
+    "cli.help.worker": (
+        "probe due assets from the shared PostgreSQL queue (any number, any machine)",
+        "从共享的 PostgreSQL 队列领取到期资产并探测（可多台、多个）",
+    ),
+    "cli.help.worker_jobs": ("assets probed at once (default 16)", "同时探测的资产数（默认 16）"),
+    "cli.help.worker_stalled": (
+        "seconds without a heartbeat after which a worker's assets go back to the queue "
+        "(default 30)",
+        "工作进程无心跳超过此秒数后，其资产重新排队（默认 30）",
+    ),
+    "cli.help.worker_until_idle": (
+        "stop when nothing is due and no job waits",
+        "无到期资产且队列为空时退出",
+    ),
+    "cli.worker.needs_postgres": (
+        "workers share a PostgreSQL database (--db postgresql://…); {db} is a SQLite file",
+        "工作进程需要共享的 PostgreSQL 数据库（--db postgresql://…）；{db} 是 SQLite 文件",
+    ),
+    "cli.worker.started": (
+        "worker started (location {where}) on {db}",
+        "工作进程已启动（位置 {where}），数据库 {db}",
+    ),
     "cli.help.exposure": (
         "findings one place sees and another does not (scan --location, workers)",
         "某处可见、另一处不可见的问题（scan --location、多处探测）",

@@ -17,6 +17,7 @@ from tui.cli.commands import (
     reports,
     scan,
     workday,
+    worker,
 )
 from tui.cli.commands.dashboard import dashboard, demo
 
@@ -50,6 +51,7 @@ COMMANDS: dict[str, StoreCommand] = {
     "watch": alerts.watch_command,
     "orgs": orgs.orgs,
     "exposure": orgs.exposure,
+    "worker": worker.worker,
     "notify": alerts.notify,
 }
 """Command name -> what runs it (every command but `demo` and the dashboard)."""

@@ -1,0 +1,214 @@
+"""Workers on a shared PostgreSQL: `assetwatch worker [--location NAME]`, on any number of
+machines, through procrastinate's queue in the same database.
+
+* Due times are slots: an asset with an interval of 15 minutes is due once per quarter hour
+  (`due_slot`). Every worker schedules: for each asset of each organisation without a stored
+  run for the current slot from its place, it defers one job, with a queueing lock per asset
+  and place (at most one waiting job) and a lock (never two running).
+* A job probes its one asset and writes the result together with the run's row
+  (`store.runs.claim`) in one transaction: a result already stored for that due time wins,
+  so no asset counts twice for one due time.
+* Workers send procrastinate heartbeats; jobs of a worker that stopped sending them (killed,
+  machine gone) are put back in the queue by the next worker's upkeep: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from checks.model import Clock, utcnow
+from checks.service import schedule, sweeps
+from checks.store import DEFAULT_ORG, Store
+from checks.store.codec import ts
+
+TASK = "assetwatch.probe_asset"
+log = logging.getLogger("assetwatch.worker")
+
+
+def queue_of(location: str) -> str:
+    """The queue of one place's jobs."""
+    return f"probe@{location or 'here'}"
+
+
+def due_slot(now: datetime, every: timedelta) -> str:
+    """The start of the interval `now` falls in: one due time per asset per interval."""
+    seconds = max(int(every.total_seconds()), 1)
+    epoch = int(now.timestamp())
+    return ts(datetime.fromtimestamp(epoch - epoch % seconds, UTC))
+
+
+@dataclass
+class WorkerOptions:
+    """How one worker runs."""
+
+    url: str
+    location: str = ""
+    concurrency: int = 16
+    overrides: sweeps.ProbeOverrides = field(default_factory=sweeps.ProbeOverrides)
+    schedule_s: float = 5.0
+    """How often this worker looks for due assets and stalled jobs."""
+    heartbeat_s: float = 2.0
+    stalled_s: float = 10.0
+    """A worker silent this long is gone: its jobs go back to the queue."""
+    until_idle: bool = False
+    """Stop once a scheduling round finds nothing due and no job is waiting (tests, bench)."""
+    clock: Clock = utcnow
+
+
+def worker_name(location: str) -> str:
+    return f"{socket.gethostname()}:{os.getpid()}@{location or 'here'}"
+
+
+class Stores:
+    """One store per organisation in this process, opened when first needed."""
+
+    def __init__(self, url: str, clock: Clock) -> None:
+        self.url = url
+        self.clock = clock
+        self._open: dict[str, Store] = {}
+
+    def get(self, org: str) -> Store:
+        if org not in self._open:
+            self._open[org] = Store(self.url, clock=self.clock, org=org, create=False)
+        return self._open[org]
+
+    def orgs(self) -> list[str]:
+        return [o.name for o in self.get(DEFAULT_ORG).orgs.all()]
+
+    def close(self) -> None:
+        for store in self._open.values():
+            store.close()
+        self._open.clear()
+
+
+def make_app(url: str) -> Any:
+    """A procrastinate app on the store's PostgreSQL, with the probe task."""
+    import procrastinate
+
+    return procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
+
+
+async def ensure_queue_schema(app: Any, url: str) -> None:
+    """Apply procrastinate's schema once (in the database's public schema)."""
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute("SELECT pg_advisory_lock(hashtext('assetwatch:queue-schema'))")
+        row = await (
+            await conn.execute("SELECT to_regclass('public.procrastinate_jobs') IS NOT NULL")
+        ).fetchone()
+        if not (row and row[0]):
+            await app.schema_manager.apply_schema_async()
+        await conn.execute("SELECT pg_advisory_unlock(hashtext('assetwatch:queue-schema'))")
+
+
+def _due(store: Store, location: str, now: datetime) -> Iterator[tuple[int, str]]:
+    settings = store.settings.read()
+    for asset in store.assets.all():
+        if asset.id is None:
+            continue
+        slot = due_slot(now, schedule.interval(asset, settings))
+        if not store.runs.done(asset.id, slot, location):
+            yield asset.id, slot
+
+
+async def schedule_round(app: Any, stores: Stores, options: WorkerOptions) -> int:
+    """Defer a job for every due asset of every organisation; how many were new."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    deferred = 0
+    now = options.clock()
+    for org in stores.orgs():
+        store = stores.get(org)
+        for asset_id, slot in list(_due(store, options.location, now)):
+            key = f"{org}:{asset_id}:{options.location}"
+            job = app.configure_task(
+                TASK, queue=queue_of(options.location), lock=key, queueing_lock=key
+            )
+            with contextlib.suppress(AlreadyEnqueued):
+                await job.defer_async(
+                    org=org, asset_id=asset_id, due=slot, location=options.location
+                )
+                deferred += 1
+    return deferred
+
+
+async def requeue_stalled(app: Any, options: WorkerOptions) -> int:
+    """Put the jobs of workers that stopped sending heartbeats back in the queue."""
+    from procrastinate import jobs
+
+    requeued = 0
+    for job in await app.job_manager.get_stalled_jobs(
+        queue=queue_of(options.location), seconds_since_heartbeat=options.stalled_s
+    ):
+        try:
+            await app.job_manager.retry_job(job)
+            requeued += 1
+        except Exception:  # a newer job for the asset waits already: it covers the due time
+            await app.job_manager.finish_job_by_id_async(
+                job.id, status=jobs.Status.FAILED, delete_job=False
+            )
+    return requeued
+
+
+async def _waiting(app: Any, location: str) -> int:
+    rows = await app.job_manager.list_jobs_async(queue=queue_of(location), status="todo")
+    doing = await app.job_manager.list_jobs_async(queue=queue_of(location), status="doing")
+    return len(list(rows)) + len(list(doing))
+
+
+async def run_worker(options: WorkerOptions) -> None:
+    """Probe due assets until stopped (SIGTERM, SIGINT), or until idle with `until_idle`."""
+    location = sweeps.location_name(options.location)
+    name = worker_name(location)
+    app = make_app(options.url)
+    stores = Stores(options.url, options.clock)
+    stores.get(DEFAULT_ORG).runs.seen_location(location, name)
+
+    async def probe_asset(org: str, asset_id: int, due: str, location: str) -> None:
+        store = stores.get(org)
+        if store.runs.done(asset_id, due, location):
+            return
+        asset = store.assets.by_id(asset_id)
+        if asset is None:
+            return
+        config = replace(sweeps.config_from(store.settings.read(), options.overrides), processes=1)
+        await sweeps.run_sweep(store, config, [asset], location=location, due_at=due, worker=name)
+
+    app.task(name=TASK)(probe_asset)
+    async with app.open_async():
+        await ensure_queue_schema(app, options.url)
+        worker = asyncio.create_task(
+            app.run_worker_async(
+                queues=[queue_of(location)],
+                name=name,
+                concurrency=options.concurrency,
+                wait=True,
+                install_signal_handlers=True,
+                update_heartbeat_interval=options.heartbeat_s,
+                stalled_worker_timeout=options.stalled_s,
+                fetch_job_polling_interval=1.0,
+            )
+        )
+        try:
+            while not worker.done():
+                deferred = await schedule_round(app, stores, options)
+                await requeue_stalled(app, options)
+                stores.get(DEFAULT_ORG).runs.seen_location(location, name)
+                if options.until_idle and not deferred and not await _waiting(app, location):
+                    break
+                await asyncio.wait({worker}, timeout=options.schedule_s)
+        finally:
+            if not worker.done():
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            stores.close()
