@@ -175,6 +175,10 @@ class LabPostgres:
             time.sleep(0.1)
         raise RuntimeError(f"PostgreSQL did not answer in 30 s: {self.log_tail()}")
 
+    def _pid(self) -> int:
+        """The postmaster's process id (0 when not running)."""
+        return self._proc.pid if self._proc is not None else 0
+
     def log_tail(self) -> str:
         if self.folder is None:
             return ""

@@ -112,12 +112,15 @@ async def ensure_queue_schema(app: Any, url: str) -> None:
 
 def _due(store: Store, location: str, now: datetime) -> Iterator[tuple[int, str]]:
     settings = store.settings.read()
-    for asset in store.assets.all():
-        if asset.id is None:
-            continue
-        slot = due_slot(now, schedule.interval(asset, settings))
-        if not store.runs.done(asset.id, slot, location):
-            yield asset.id, slot
+    slots = [
+        (asset.id, due_slot(now, schedule.interval(asset, settings)))
+        for asset in store.assets.all()
+        if asset.id is not None
+    ]
+    if not slots:
+        return
+    done = store.runs.done_since(min(s for _, s in slots), location)  # one query a round
+    yield from (pair for pair in slots if pair not in done)
 
 
 async def schedule_round(app: Any, stores: Stores, options: WorkerOptions) -> int:

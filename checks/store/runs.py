@@ -54,6 +54,14 @@ class Runs:
         )
         return bool(cursor.rowcount)
 
+    def done_since(self, due_at: str, location: str = "") -> set[tuple[int, str]]:
+        """(asset id, due time) of the runs from this place due at or after `due_at`."""
+        rows = self._db.execute(
+            "SELECT asset_id, due_at FROM probe_runs WHERE due_at >= ? AND location = ?",
+            [due_at, location],
+        ).fetchall()
+        return {(r[0], r[1]) for r in rows}
+
     def prune(self, before: datetime) -> int:
         """Forget runs whose due time is older than `before`; how many."""
         cursor = self._db.execute("DELETE FROM probe_runs WHERE due_at < ?", [ts(before)])
