@@ -124,3 +124,26 @@ def test_settings_inherit_from_the_parent_up_to_the_default_one(db_target):
     assert sub.settings.read().interval_min == Settings().interval_min  # own rows only
     for s in (root, group, sub):
         s.close()
+
+
+def test_the_report_names_its_organisation_and_sweeps_use_inherited_settings(db_target, clock):
+    from datetime import timedelta
+
+    from checks.service.reports import build_report
+    from checks.service.watch import due_now
+
+    root = Store(db_target, clock=clock)
+    root.orgs.add("branch")
+    root.settings.set("org_name", "Root Co")
+    root.settings.set("interval_min", "45")
+    branch = open_org(db_target, "branch", clock=clock)
+    now = clock()
+    assert build_report(branch, now - timedelta(days=7), now, "en")["organization"] == ("branch")
+    assert build_report(root, now - timedelta(days=7), now, "en")["organization"] == ("Root Co")
+    branch.settings.set("org_name", "Branch Ltd")
+    assert build_report(branch, now - timedelta(days=7), now, "en")["organization"] == (
+        "Branch Ltd"
+    )
+    due_now(branch)  # the watcher's schedule reads the inherited settings without error
+    for s in (root, branch):
+        s.close()
