@@ -119,8 +119,15 @@ def main() -> None:
                     wall = time.perf_counter() - t0
                     store.close()
                     after = _stats(pg_url) if pg_url else (0, 0)
-                    rows.append((name, wall, after[0] - before[0], after[1] - before[1],
-                                 _server_cpu(pg) - cpu0 if pg_url else 0.0))
+                    rows.append(
+                        (
+                            name,
+                            wall,
+                            after[0] - before[0],
+                            after[1] - before[1],
+                            _server_cpu(pg) - cpu0 if pg_url else 0.0,
+                        )
+                    )
             for count in (int(n) for n in args.workers.split(",")):
                 url = pg.fresh_database(f"w{count}")
                 _seed(url, assets)
@@ -139,23 +146,36 @@ def main() -> None:
                 done = check.db.execute("SELECT count(*) FROM probe_runs").fetchone()[0]
                 check.close()
                 assert done == len(assets), (done, len(assets))
-                rows.append((f"{count} worker process(es), PostgreSQL", wall,
-                             after[0] - before[0], after[1] - before[1],
-                             _server_cpu(pg) - cpu0))
+                rows.append(
+                    (
+                        f"{count} worker process(es), PostgreSQL",
+                        wall,
+                        after[0] - before[0],
+                        after[1] - before[1],
+                        _server_cpu(pg) - cpu0,
+                    )
+                )
     finally:
         if lab.stdin:
             lab.stdin.close()
         lab.wait(10)
     n = args.assets
-    print(f"{n} lab sites, light sweeps; latency DNS {args.dns_latency * 1000:.0f} ms, HTTP "
-          f"{args.http_latency * 1000:.0f} ms; {args.jobs} assets at once per worker")
-    print(f"{'':38} {'wall s':>7} {'assets/s':>9} {'commits/asset':>14} {'rows/asset':>11} "
-          f"{'server CPU ms/asset':>20}")
+    print(
+        f"{n} lab sites, light sweeps; latency DNS {args.dns_latency * 1000:.0f} ms, HTTP "
+        f"{args.http_latency * 1000:.0f} ms; {args.jobs} assets at once per worker"
+    )
+    print(
+        f"{'':38} {'wall s':>7} {'assets/s':>9} {'commits/asset':>14} {'rows/asset':>11} "
+        f"{'server CPU ms/asset':>20}"
+    )
     for name, wall, commits, written, cpu in rows:
-        print(f"{name:38} {wall:7.1f} {n / wall:9.0f} {commits / n:14.2f} {written / n:11.1f} "
-              f"{cpu * 1000 / n:20.2f}")
-    print(f"load average before the run: {load[0]:.2f} (2 cores, shared with the lab and the "
-          "server)")
+        print(
+            f"{name:38} {wall:7.1f} {n / wall:9.0f} {commits / n:14.2f} {written / n:11.1f} "
+            f"{cpu * 1000 / n:20.2f}"
+        )
+    print(
+        f"load average before the run: {load[0]:.2f} (2 cores, shared with the lab and the server)"
+    )
 
 
 if __name__ == "__main__":
