@@ -87,22 +87,30 @@ def test_three_workers_one_killed_every_asset_probed_once(seeded, lab):
         assert time.monotonic() < deadline, "the first worker never took a job"
         time.sleep(0.02)
     victim_id = held[0][0]
+    # Frozen while it holds an asset (its heartbeats stop), killed once the other two run.
+    while True:
+        victim.send_signal(signal.SIGSTOP)
+        cut = store.db.execute(
+            "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = ?",
+            [victim_id],
+        ).fetchall()
+        if cut:
+            break
+        victim.send_signal(signal.SIGCONT)
+        assert time.monotonic() < deadline, "the first worker never held an asset"
+        time.sleep(0.01)
     others = [_worker(url, lab) for _ in range(2)]
     deadline = time.monotonic() + 180  # process start-up is slow on a loaded CI machine
-    while not store.db.execute("SELECT count(*) > 1 FROM procrastinate_workers").fetchone()[0]:
+    while (
+        store.db.execute(
+            "SELECT count(*) FROM procrastinate_workers WHERE id <> ?", [victim_id]
+        ).fetchone()[0]
+        < 2
+    ):
         assert time.monotonic() < deadline, "the other workers never started"
-        time.sleep(0.02)
-    # Three workers on the queue; kill the first while it holds an asset.
-    while not _doing(store, victim_id):
-        assert time.monotonic() < deadline, "the first worker finished everything"
-        time.sleep(0.01)
+        time.sleep(0.05)
     victim.send_signal(signal.SIGKILL)
     victim.wait(10)
-    cut = store.db.execute(
-        "SELECT id, args FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = ?",
-        [victim_id],
-    ).fetchall()
-    assert cut, "killed while holding no asset"
     for w in others:
         assert w.wait(120) == 0, w.stderr.read() if w.stderr else ""
     # Its lease ended with its heartbeats: its jobs are doing no more, their assets are done.
