@@ -164,7 +164,8 @@ class Store:
         self.org = org_name(org)
         self.path: Path | None = None
         target = os.fspath(path) if path is not None else os.environ.get("ASSETWATCH_DB", "")
-        self._reopen: tuple[str, bool] | None = None if memory else (target, create)
+        self._reopen: str | None = None if memory else target
+        """What `reopen` opens again: the --db value ('' for the default file)."""
         self.db: Database
         if not memory and is_postgres(target):
             self.backend = "postgresql"
@@ -285,7 +286,7 @@ class Store:
         """
         if self._reopen is None:
             raise ValueError("an in-memory database cannot be opened twice")
-        target, _ = self._reopen
+        target = self._reopen
         return Store(target or None, clock=clock or self.clock, create=False, org=org or self.org)
 
     def reopen_url(self) -> str:
