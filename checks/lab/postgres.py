@@ -56,8 +56,12 @@ def _free_port() -> int:
 class LabPostgres:
     """Start with `with LabPostgres() as pg:`; `pg.url` is a DSN for a fresh database."""
 
-    def __init__(self, *, max_connections: int = 200) -> None:
+    def __init__(
+        self, *, max_connections: int = 200, settings: dict[str, str] | None = None
+    ) -> None:
         self.max_connections = max_connections
+        self.settings = settings or {}
+        """More server settings (`-c NAME=VALUE`): the bench loads pg_stat_statements."""
         self.port = 0
         self.folder: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -135,6 +139,7 @@ class LabPostgres:
                 "full_page_writes=off",
                 "-c",
                 "shared_buffers=128MB",
+                *(a for k, v in self.settings.items() for a in ("-c", f"{k}={v}")),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -8,6 +8,7 @@ servers never reached cron scans).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import time
@@ -156,6 +157,8 @@ class _Recorder:
         self.on_batch = on_batch
         self.started = time.perf_counter()
         self.batch: Batch = []
+        self.dues: list[str | None] = []
+        """The due time each outcome of the batch was probed for (None: not a worker's run)."""
         self.done = 0
         self.last_flush = self.started
         self.baselines = store.baselines.all()
@@ -166,31 +169,36 @@ class _Recorder:
         elapsed = time.perf_counter() - self.started
         return SweepProgress(self.done, self.total, elapsed, tuple(self.unobserved))
 
-    def add(self, judged: Judged) -> None:
-        """Take one judged outcome into the batch."""
+    def add(self, judged: Judged, due_at: str | None = None) -> None:
+        """Take one judged outcome into the batch (a worker's with its own due time)."""
         if judged.why:
             self.unobserved.append((judged.outcome.asset.name, judged.why))
         outcome = judged.outcome
         findings = self.domains.settle(outcome.asset.id or 0, judged.names, judged.findings)
         self.batch.append((outcome, findings))
+        self.dues.append(due_at or self.due_at)
         self.done += 1
 
-    def flush(self) -> None:
+    def flush(self) -> Batch:
+        """Store the batch in one transaction; what was kept (another worker's result for the
+        same due time wins). A failed write drops the batch: its runs are not recorded, so
+        the assets are due again."""
         store = self.store
+        batch, dues = self.batch, self.dues
+        self.batch, self.dues = [], []
         # One transaction for the batch and what follows from it (a commit per first baseline
         # was a third of a first sweep's writing).
+        firsts: dict[int, Baseline] = {}
         with store.atomic():
-            if self.due_at is not None:
-                # A worker's run: its result and its claim of the due time land together;
-                # another worker's result for the same due time already stored wins.
-                self.batch = [
-                    (o, f)
-                    for o, f in self.batch
-                    if store.runs.claim(o.asset.id or 0, self.due_at, self.location, self.worker)
-                ]
-            store.probes.record(self.batch, location=self.location)
+            # A worker's run: its result and its claim of the due time land together.
+            batch = [
+                (o, f)
+                for (o, f), due in zip(batch, dues, strict=True)
+                if due is None or store.runs.claim(o.asset.id or 0, due, self.location, self.worker)
+            ]
+            store.probes.record(batch, location=self.location)
             self.domains.flush()
-            for outcome, _ in self.batch:
+            for outcome, _ in batch:
                 if outcome.asset.lifecycle == Lifecycle.RETIRING:
                     complete_if_verified(store, outcome.asset)
                 # Trust on first use: the first page seen is the baseline until one is accepted.
@@ -198,14 +206,16 @@ class _Recorder:
                 if (
                     asset_id
                     and asset_id not in self.baselines
+                    and asset_id not in firsts
                     and (first := baseline_from(outcome))
                 ):
                     store.baselines.accept(asset_id, first, who="assetwatch", source="first probe")
-                    self.baselines[asset_id] = first
+                    firsts[asset_id] = first
+        self.baselines.update(firsts)
         if self.on_batch is not None:
-            self.on_batch(self.batch, self.progress)
-        self.batch = []
+            self.on_batch(batch, self.progress)
         self.last_flush = time.perf_counter()
+        return batch
 
 
 async def _judged_here(
@@ -281,3 +291,135 @@ async def run_sweep(
             location=location,
         )
     return progress
+
+
+class StandingSweep:
+    """A sweep that does not end: a worker's, for one organisation, fed one asset at a time.
+
+    Queue jobs call `probe(asset_id, due_at)` as they are handed out. What the rules need
+    (inventoried hosts, baselines, switched-off checks, domain facts) is read once per
+    `refresh`, not per asset, and one writer stores what finished every `flush_s` (or
+    `batch_size` outcomes), each result with its claim of its due time in one transaction.
+    `probe` returns once its result is stored, or found stored by another worker: a job is
+    never finished before its result is safe, and a failed write fails its jobs (their due
+    times stay open, so they are probed again).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        config: ProbeConfig,
+        location: str = "",
+        worker: str = "",
+        flush_s: float = 0.2,
+        batch_size: int = 200,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.location = location_name(location)
+        self.worker = worker
+        self.flush_s = flush_s
+        self.batch_size = batch_size
+        self._recorder: _Recorder | None = None
+        self._prober: Prober | None = None
+        self._probing: dict[Prober, int] = {}
+        self._known: frozenset[str] = frozenset()
+        self._disabled: dict[tuple[str, int], str] = {}
+        self._waiting: list[asyncio.Future[bool]] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+
+    async def refresh(self) -> None:
+        """Read again what the rules need, and start a new prober (a fresh DNS cache)."""
+        store = self.store
+        store.findings.expire_acceptances()
+        domains = SweepDomains(store, self.config)
+        await domains.prepare(store.assets.all())
+        if self._recorder is None:
+            self._recorder = _Recorder(store, 0, None, domains, self.location, None, self.worker)
+        else:
+            self._recorder.domains = domains
+            self._recorder.baselines = store.baselines.all()
+        self._known = store.assets.hosts()
+        self._disabled = store.checks.all()
+        old, self._prober = self._prober, Prober(self.config, store.clock, self._known)
+        self._probing[self._prober] = 0
+        if old is not None:
+            await self._release(old, 0)
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write())
+
+    async def probe(self, asset_id: int, due_at: str) -> bool:
+        """Probe one asset for one due time; whether its result is this worker's to keep.
+
+        Raises:
+            Exception: the store could not write the batch it was in.
+        """
+        store = self.store
+        if self._recorder is None or self._prober is None:
+            await self.refresh()
+        if store.runs.done(asset_id, due_at, self.location):
+            return False
+        asset = store.assets.by_id(asset_id)
+        if asset is None or asset.deleted_at is not None:
+            return False
+        prober = self._prober
+        assert prober is not None and self._recorder is not None
+        self._probing[prober] += 1
+        try:
+            outcome = await prober.probe(asset)
+        finally:
+            await self._release(prober, 1)
+        ctx = RuleContext(store.clock(), self._known, self._recorder.baselines.get(asset_id))
+        judged = judge(outcome, ctx, off_for(self._disabled, asset), self._recorder.domains.facts)
+        kept: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._recorder.add(judged, due_at)
+        self._waiting.append(kept)
+        if len(self._waiting) >= self.batch_size:
+            self._wake.set()
+        return await kept
+
+    async def _release(self, prober: Prober, done: int) -> None:
+        self._probing[prober] -= done
+        if prober is not self._prober and self._probing[prober] <= 0:
+            del self._probing[prober]
+            await prober.__aexit__(None, None, None)
+
+    async def _write(self) -> None:
+        recorder = self._recorder
+        assert recorder is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.flush_s)
+            self._wake.clear()
+            if self._waiting:
+                self._flush()
+
+    def _flush(self) -> None:
+        assert self._recorder is not None
+        waiting, self._waiting = self._waiting, []
+        asset_ids = [o.asset.id for o, _ in self._recorder.batch]
+        try:
+            kept = {o.asset.id for o, _ in self._recorder.flush()}
+        except Exception as exc:  # noqa: BLE001 - each job fails with the write's error
+            for future in waiting:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for future, asset_id in zip(waiting, asset_ids, strict=True):
+            if not future.done():
+                future.set_result(asset_id in kept)
+
+    async def aclose(self) -> None:
+        """Store what finished, and close the probers."""
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+            self._writer = None
+        if self._waiting:
+            self._flush()
+        for prober in list(self._probing):
+            await prober.__aexit__(None, None, None)
+        self._probing.clear()
+        self._prober = None

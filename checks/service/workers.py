@@ -19,13 +19,13 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks.model import Clock, utcnow
-from checks.service import schedule, sweeps
+from checks.service import sweeps
 from checks.store import DEFAULT_ORG, Store
 from checks.store.codec import ts
 
@@ -58,6 +58,9 @@ class WorkerOptions:
     heartbeat_s: float = 2.0
     stalled_s: float = 10.0
     """A worker silent this long is gone: its jobs go back to the queue."""
+    refresh_s: float = 60.0
+    """How often a worker reads again what the rules need (hosts, baselines, switched-off
+    checks, domain facts) and starts a fresh DNS cache."""
     until_idle: bool = False
     """Stop once a scheduling round finds nothing due and no job is waiting (tests, bench)."""
     clock: Clock = utcnow
@@ -110,38 +113,71 @@ async def ensure_queue_schema(app: Any, url: str) -> None:
         await conn.execute("SELECT pg_advisory_unlock(hashtext('assetwatch:queue-schema'))")
 
 
-def _due(store: Store, location: str, now: datetime) -> Iterator[tuple[int, str]]:
-    settings = store.settings.read()
+def _due(store: Store, location: str, now: datetime) -> list[tuple[int, str]]:
+    """(asset id, due time) of the assets with no stored run for their current due time."""
+    default = store.settings.read().interval_min * 60
     slots = [
-        (asset.id, due_slot(now, schedule.interval(asset, settings)))
-        for asset in store.assets.all()
-        if asset.id is not None
+        (asset_id, due_slot(now, timedelta(seconds=own or default)))
+        for asset_id, own in store.assets.intervals()
     ]
     if not slots:
-        return
+        return []
     done = store.runs.done_since(min(s for _, s in slots), location)  # one query a round
-    yield from (pair for pair in slots if pair not in done)
+    return [pair for pair in slots if pair not in done]
 
 
-async def schedule_round(app: Any, stores: Stores, options: WorkerOptions) -> int:
-    """Defer a job for every due asset of every organisation; how many were new."""
+def _job_key(org: str, asset_id: int, location: str) -> str:
+    return f"{org}:{asset_id}:{location}"
+
+
+async def schedule_round(app: Any, stores: Stores, options: WorkerOptions) -> tuple[int, int]:
+    """Defer a job for every due asset of every organisation that has none waiting or
+    running; (how many were deferred, how many are due in all)."""
+    from procrastinate import jobs
     from procrastinate.exceptions import AlreadyEnqueued
 
-    deferred = 0
     now = options.clock()
+    queue = queue_of(options.location)
+    todo: list[Any] = []
+    due_count = 0
     for org in stores.orgs():
         store = stores.get(org)
-        for asset_id, slot in list(_due(store, options.location, now)):
-            key = f"{org}:{asset_id}:{options.location}"
-            job = app.configure_task(
-                TASK, queue=queue_of(options.location), lock=key, queueing_lock=key
-            )
-            with contextlib.suppress(AlreadyEnqueued):
-                await job.defer_async(
-                    org=org, asset_id=asset_id, due=slot, location=options.location
+        due = _due(store, options.location, now)
+        due_count += len(due)
+        if not due:
+            continue
+        queued = store.runs.queued(queue)
+        for asset_id, slot in due:
+            key = _job_key(org, asset_id, options.location)
+            if key not in queued:
+                todo.append(
+                    jobs.Job(
+                        id=None,
+                        queue=queue,
+                        task_name=TASK,
+                        lock=key,
+                        queueing_lock=key,
+                        task_kwargs={
+                            "org": org,
+                            "asset_id": asset_id,
+                            "due": slot,
+                            "location": options.location,
+                        },
+                    )
                 )
-                deferred += 1
-    return deferred
+    deferred = 0
+    for start in range(0, len(todo), 1000):
+        chunk = todo[start : start + 1000]
+        try:  # a statement per thousand jobs
+            deferred += len(await app.job_manager.batch_defer_jobs_async(chunk))
+        except AlreadyEnqueued:  # another scheduler came first with some: one at a time
+            for job in chunk:
+                with contextlib.suppress(AlreadyEnqueued):
+                    await app.job_manager.defer_job_async(job)
+                    deferred += 1
+    if deferred >= 500:
+        stores.get(DEFAULT_ORG).runs.analyze_queue()
+    return deferred, due_count
 
 
 async def requeue_stalled(app: Any, options: WorkerOptions) -> int:
@@ -168,23 +204,58 @@ async def _waiting(app: Any, location: str) -> int:
     return len(list(rows)) + len(list(doing))
 
 
+class Sweeps:
+    """This worker's standing sweep of each organisation, opened when its first job comes."""
+
+    def __init__(self, stores: Stores, options: WorkerOptions, name: str) -> None:
+        self.stores = stores
+        self.options = options
+        self.name = name
+        self._open: dict[str, sweeps.StandingSweep] = {}
+        self._refreshed = 0.0
+
+    def get(self, org: str) -> sweeps.StandingSweep:
+        if org not in self._open:
+            store = self.stores.get(org)
+            config = sweeps.config_from(store.settings.read(), self.options.overrides)
+            self._open[org] = sweeps.StandingSweep(
+                store, replace(config, processes=1), self.options.location, self.name
+            )
+        return self._open[org]
+
+    async def refresh(self) -> None:
+        """Read each sweep's context again, at most every `refresh_s`."""
+        if time.monotonic() - self._refreshed < self.options.refresh_s:
+            return
+        self._refreshed = time.monotonic()
+        for sweep in self._open.values():
+            await sweep.refresh()
+
+    async def aclose(self) -> None:
+        for sweep in self._open.values():
+            await sweep.aclose()
+        self._open.clear()
+
+
 async def run_worker(options: WorkerOptions) -> None:
-    """Probe due assets until stopped (SIGTERM, SIGINT), or until idle with `until_idle`."""
+    """Probe due assets until stopped (SIGTERM, SIGINT), or until idle with `until_idle`.
+
+    Every worker runs the jobs of its place's queue; the one holding the place's scheduling
+    lock (the server lets go of it when its holder dies) also defers the due assets.
+    """
     location = sweeps.location_name(options.location)
+    options = replace(options, location=location)
     name = worker_name(location)
     app = make_app(options.url)
     stores = Stores(options.url, options.clock)
-    stores.get(DEFAULT_ORG).runs.seen_location(location, name)
+    main = stores.get(DEFAULT_ORG)
+    main.runs.seen_location(location, name)
+    scheduler = main.server_lock(f"schedule:{queue_of(location)}")
+    assert scheduler is not None  # a PostgreSQL store
+    standing = Sweeps(stores, options, name)
 
     async def probe_asset(org: str, asset_id: int, due: str, location: str) -> None:
-        store = stores.get(org)
-        if store.runs.done(asset_id, due, location):
-            return
-        asset = store.assets.by_id(asset_id)
-        if asset is None:
-            return
-        config = replace(sweeps.config_from(store.settings.read(), options.overrides), processes=1)
-        await sweeps.run_sweep(store, config, [asset], location=location, due_at=due, worker=name)
+        await standing.get(org).probe(asset_id, due)
 
     app.task(name=TASK)(probe_asset)
     async with app.open_async():
@@ -199,14 +270,22 @@ async def run_worker(options: WorkerOptions) -> None:
                 update_heartbeat_interval=options.heartbeat_s,
                 stalled_worker_timeout=options.stalled_s,
                 fetch_job_polling_interval=1.0,
+                delete_jobs="successful",  # the runs table keeps what was done
             )
         )
         try:
             while not worker.done():
-                deferred = await schedule_round(app, stores, options)
-                await requeue_stalled(app, options)
-                stores.get(DEFAULT_ORG).runs.seen_location(location, name)
-                if options.until_idle and not deferred and not await _waiting(app, location):
+                due = -1
+                if scheduler.try_acquire():
+                    _, due = await schedule_round(app, stores, options)
+                    await requeue_stalled(app, options)
+                elif options.until_idle:
+                    due = sum(
+                        len(_due(stores.get(o), location, options.clock())) for o in stores.orgs()
+                    )
+                main.runs.seen_location(location, name)
+                await standing.refresh()
+                if options.until_idle and due == 0 and not await _waiting(app, location):
                     break
                 await asyncio.wait({worker}, timeout=options.schedule_s)
         finally:
@@ -214,4 +293,6 @@ async def run_worker(options: WorkerOptions) -> None:
                 worker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
+            await standing.aclose()
+            scheduler.release()
             stores.close()

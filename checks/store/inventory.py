@@ -234,6 +234,14 @@ class Assets:
                 "UPDATE assets SET name = ? WHERE id = ?", [f"{name}#deleted-{asset_id}", asset_id]
             )
 
+    def intervals(self) -> list[tuple[int, int]]:
+        """(id, own re-probe interval in seconds, 0 for the organisation's) of every asset not
+        deleted: what a scheduler needs, without reading whole assets."""
+        rows = self._db.execute(
+            "SELECT id, COALESCE(interval_s, 0) FROM assets WHERE deleted_at IS NULL"
+        ).fetchall()
+        return [(int(r[0]), int(r[1])) for r in rows]
+
     def hosts(self) -> frozenset[str]:
         """The host of every asset (for unknown-asset)."""
         return frozenset(a.host.lower() for a in self.all())

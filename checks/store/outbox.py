@@ -9,6 +9,7 @@ is there. A crash between the finding change and the outbox write cannot happen.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from checks.lang import Bilingual
 from checks.model import Clock, Severity
 from checks.store.channels import channel_from_row
 from checks.store.codec import parse_ts, ts
-from checks.store.dialect import changes_of
+from checks.store.dialect import changes_of, postgres
 from checks.workflow.events import event_severity, wants
 
 UNOBSERVED_SETTING = "alert_unobserved_probes"
@@ -60,6 +61,7 @@ class Outbox:
         self._clock = clock
         self._cache: tuple[tuple[object, int], list[tuple[int, Channel]]] | None = None
         self._generation = 0
+        self._asked = 0.0
 
     def channels_changed(self) -> None:
         """This process changed a channel: read them again at the next event."""
@@ -69,8 +71,17 @@ class Outbox:
         """The channels, read again only when they may have changed (a sweep reads them once).
 
         SQLite's `data_version` changes when another connection commits (another process adding
-        a channel); `channels_changed` counts this process's own changes.
+        a channel); `channels_changed` counts this process's own changes. On PostgreSQL, where
+        asking costs a scan of the channels, it is asked at most once a second.
         """
+        if (
+            self._cache is not None
+            and self._cache[0][1] == self._generation
+            and postgres(self._db)
+            and time.monotonic() - self._asked < 1.0
+        ):
+            return self._cache[1]
+        self._asked = time.monotonic()
         version = changes_of(self._db, "notify_channels")
         key = (version, self._generation)
         if self._cache is not None and self._cache[0] == key:

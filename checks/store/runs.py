@@ -62,6 +62,28 @@ class Runs:
         ).fetchall()
         return {(r[0], r[1]) for r in rows}
 
+    def queued(self, queue: str) -> set[str]:
+        """The queueing locks of the jobs waiting or running in a worker queue (PostgreSQL).
+
+        Reads procrastinate's job table (in the database's public schema), which the
+        workers share: a scheduler defers only what is not there already.
+        """
+        rows = self._db.execute(
+            "SELECT queueing_lock FROM public.procrastinate_jobs WHERE queue_name = ? "
+            "AND status IN ('todo', 'doing') AND queueing_lock IS NOT NULL",
+            [queue],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def analyze_queue(self) -> None:
+        """Refresh the planner's statistics of procrastinate's job table (PostgreSQL).
+
+        Its fetch query is a self-join the planner only gets right with statistics: on a
+        table it still believes empty, 20,000 waiting jobs took 4 s a fetch instead of 1 ms.
+        A scheduler that has just deferred many jobs calls this.
+        """
+        self._db.execute("ANALYZE public.procrastinate_jobs")
+
     def prune(self, before: datetime) -> int:
         """Forget runs whose due time is older than `before`; how many."""
         cursor = self._db.execute("DELETE FROM probe_runs WHERE due_at < ?", [ts(before)])
