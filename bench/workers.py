@@ -1,7 +1,7 @@
 """Workers on PostgreSQL: N lab assets swept by 1, 2 and 4 `assetwatch worker` processes, beside
 one `scan` process writing to the same PostgreSQL and to SQLite, in one run.
 
-    python bench/workers.py [--assets 2000] [--workers 1,2,4] [--jobs 32]
+    python bench/workers.py [--assets 2000] [--workers 1,2,4] [--jobs 64] [--baselines sqlite,pg]
 
 Every run is a light sweep (home URLs only) of a fresh database on the lab of bench/compare.py
 (10 ms DNS, 50 ms HTTP). For each: wall time, assets per second, and the database's cost per
@@ -37,7 +37,7 @@ spec = json.loads(sys.argv[2])
 overrides = ProbeOverrides(nameservers=(tuple(spec["dns"]),), light=True, timeout=10)
 run_async(workers.run_worker(workers.WorkerOptions(
     url=sys.argv[1], overrides=overrides, concurrency=spec["jobs"], until_idle=True,
-    schedule_s=1.0,
+    schedule_s=5.0,
 )))
 """
 
@@ -84,11 +84,20 @@ def _seed(target: str, assets: list) -> None:  # type: ignore[type-arg]
     store.close()
 
 
+def _show(row: tuple[str, float, int, int, float], n: int) -> None:
+    """A row as soon as it is measured (a long run can be read as it goes)."""
+    name, wall, commits, written, cpu = row
+    print(f"measured: {name}: {wall:.1f} s, {n / wall:.0f} assets/s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=2000)
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--jobs", type=int, default=32, help="assets at once per worker")
+    parser.add_argument("--jobs", type=int, default=64, help="assets at once per worker")
+    parser.add_argument(
+        "--baselines", default="sqlite,pg", help="the scan runs to compare with: sqlite, pg, both"
+    )
     parser.add_argument("--dns-latency", type=float, default=0.010)
     parser.add_argument("--http-latency", type=float, default=0.050)
     args = parser.parse_args()
@@ -101,11 +110,20 @@ def main() -> None:
         dns = list(info["dns"])  # type: ignore[call-overload]
         with LabPostgres() as pg:
             # Baselines: one scan process, into SQLite and into PostgreSQL.
+            wanted = args.baselines.split(",")
             with tempfile.TemporaryDirectory() as folder:
                 for name, target in (
-                    ("scan --light, SQLite", str(Path(folder) / "b.db")),
-                    ("scan --light, PostgreSQL", pg.fresh_database("scan")),
+                    (
+                        "scan --light, SQLite",
+                        str(Path(folder) / "b.db") if "sqlite" in wanted else "",
+                    ),
+                    (
+                        "scan --light, PostgreSQL",
+                        pg.fresh_database("scan") if "pg" in wanted else "",
+                    ),
                 ):
+                    if not target:
+                        continue
                     _seed(target, assets)
                     pg_url = target if target.startswith("postgresql") else None
                     before = _stats(pg_url) if pg_url else (0, 0)
@@ -128,9 +146,10 @@ def main() -> None:
                             _server_cpu(pg) - cpu0 if pg_url else 0.0,
                         )
                     )
+                    _show(rows[-1], args.assets)
+            _seed(pg.fresh_database("seeded"), assets)  # copied for each run (a template)
             for count in (int(n) for n in args.workers.split(",")):
-                url = pg.fresh_database(f"w{count}")
-                _seed(url, assets)
+                url = pg.fresh_database(f"w{count}", template="seeded")
                 spec = json.dumps({"dns": dns, "jobs": args.jobs})
                 before, cpu0 = _stats(url), _server_cpu(pg)
                 t0 = time.perf_counter()
@@ -155,6 +174,7 @@ def main() -> None:
                         _server_cpu(pg) - cpu0,
                     )
                 )
+                _show(rows[-1], args.assets)
     finally:
         if lab.stdin:
             lab.stdin.close()

@@ -199,9 +199,11 @@ class LabPostgres:
         with psycopg.connect(self.url_for(database), autocommit=True) as conn:
             conn.execute(sql.encode())
 
-    def fresh_database(self, name: str) -> str:
-        """A new empty database; its DSN."""
-        self.psql(f'CREATE DATABASE "{name}"', database="postgres")
+    def fresh_database(self, name: str, template: str = "") -> str:
+        """A new empty database, or a copy of `template` (which nobody may be connected to);
+        its DSN."""
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.psql(f'CREATE DATABASE "{name}"{copy}', database="postgres")
         return self.url_for(name)
 
     def stop(self) -> None:
