@@ -147,3 +147,50 @@ def test_the_report_names_its_organisation_and_sweeps_use_inherited_settings(db_
     due_now(branch)  # the watcher's schedule reads the inherited settings without error
     for s in (root, branch):
         s.close()
+
+
+def test_channels_and_contacts_inherit_until_an_organisation_has_its_own(db_target):
+    from checks.alerting import Channel, ChannelKind, Contact, Rules
+    from checks.model import Severity
+
+    root = Store(db_target)
+    root.orgs.add("group")
+    root.orgs.add("group-sub", parent="group")
+    root.channels.save(Channel("root-bot", ChannelKind.WEBHOOK, "http://127.0.0.1:9/root"))
+    root.channels.set_contact(Contact("ops", dingtalk="13800000000"))
+    group = open_org(db_target, "group")
+    group.channels.save(
+        Channel("group-bot", ChannelKind.WEBHOOK, "http://127.0.0.1:9/g", secret="s3")
+    )
+    sub = open_org(db_target, "group-sub")
+    # The nearest ancestor with channels of its own gives them; contacts come from all.
+    assert [c.name for c in sub.channels.all()] == ["group-bot"]
+    assert sub.channels.get("group-bot").secret == "s3"
+    assert sub.channels.inherited_from() == {"group-bot": "group"}
+    assert sub.channels.contacts()["ops"].dingtalk == "13800000000"
+    assert [c.name for c in group.channels.all()] == ["group-bot"]  # it has its own
+    # A change in the parent reaches the child when it is opened next; a removal too.
+    group.channels.save(
+        Channel(
+            "group-bot",
+            ChannelKind.WEBHOOK,
+            "http://127.0.0.1:9/g2",
+            rules=Rules(min_severity=Severity.HIGH),
+        )
+    )
+    sub.close()
+    sub = open_org(db_target, "group-sub")
+    assert sub.channels.get("group-bot").url == "http://127.0.0.1:9/g2"
+    assert sub.channels.get("group-bot").rules.min_severity == Severity.HIGH
+    group.channels.remove("group-bot")
+    sub.close()
+    sub = open_org(db_target, "group-sub")
+    assert [c.name for c in sub.channels.all()] == ["root-bot"]  # next ancestor up
+    # Channels of its own end the inheritance.
+    sub.channels.save(Channel("sub-bot", ChannelKind.WEBHOOK, "http://127.0.0.1:9/s"))
+    sub.close()
+    sub = open_org(db_target, "group-sub")
+    assert [c.name for c in sub.channels.all()] == ["sub-bot"]
+    assert sub.channels.inherited_from() == {}
+    for s in (root, group, sub):
+        s.close()

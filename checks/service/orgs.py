@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
+from checks.alerting import Channel, Contact
 from checks.errors import UserError
 from checks.model import Clock, FindingStatus, Lifecycle, Settings, Severity, utcnow
 from checks.store import DEFAULT_ORG, Store, org_name
@@ -32,7 +33,38 @@ def open_org(
             )
     finally:
         root.close()
-    return Store(target, clock=clock, org=name)
+    store = Store(target, clock=clock, org=name)
+    inherit_channels(store)
+    return store
+
+
+def inherit_channels(store: Store) -> bool:
+    """Give an organisation without channels of its own its nearest ancestor's channels, and
+    its ancestors' contacts for owners it does not know; whether anything changed.
+
+    Run whenever an organisation's store is opened for work (`open_org`, workers), so that a
+    channel the parent adds, changes or removes reaches the children at their next sweep.
+    """
+    if store.org == DEFAULT_ORG:
+        return False
+    root = store.reopen(org=DEFAULT_ORG)
+    try:
+        chain = root.orgs.lineage(store.org)[1:]
+    finally:
+        root.close()
+    source, channels = "", list[Channel]()
+    contacts: dict[str, Contact] = {}
+    for name in chain:
+        ancestor = store.reopen(org=name)
+        try:
+            for owner, contact in ancestor.channels.contacts().items():
+                contacts.setdefault(owner, contact)
+            own = ancestor.channels.own()
+            if own and not source:
+                source, channels = name, own
+        finally:
+            ancestor.close()
+    return store.channels.inherit(source, channels, contacts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from typing import Any
 
 from checks.model import Clock, utcnow
 from checks.service import sweeps
+from checks.service.orgs import inherit_channels
 from checks.store import DEFAULT_ORG, Store
 from checks.store.codec import ts
 
@@ -81,6 +82,7 @@ class Stores:
     def get(self, org: str) -> Store:
         if org not in self._open:
             self._open[org] = Store(self.url, clock=self.clock, org=org, create=False)
+            inherit_channels(self._open[org])
         return self._open[org]
 
     def orgs(self) -> list[str]:

@@ -114,8 +114,13 @@ class Channels:
         ).fetchone()
         return channel_from_row(row) if row else None
 
-    def save(self, channel: Channel, who: str | None = None) -> tuple[Channel, bool]:
+    def save(
+        self, channel: Channel, who: str | None = None, inherited_from: str = ""
+    ) -> tuple[Channel, bool]:
         """Add a channel, or change the one of that name (its queue is kept); logged.
+
+        A channel of this organisation's own (`inherited_from` empty) ends the inheritance:
+        the copies of an ancestor's channels are removed.
 
         Returns:
             The stored channel and whether it was new.
@@ -126,19 +131,23 @@ class Channels:
         with self._db.atomic():
             if old is None:
                 self._db.execute(
-                    "INSERT INTO notify_channels (name, kind, url, secret, options, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO notify_channels (name, kind, url, secret, options, created_at, "
+                    "inherited_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [channel.name, str(channel.kind), channel.url, channel.secret, options]
-                    + [ts(self._clock())],
+                    + [ts(self._clock()), inherited_from],
                 )
                 self._audit.log("notify.add", None, who, **logged)
             else:
                 self._db.execute(
                     "UPDATE notify_channels SET kind = ?, url = ?, secret = ?, options = ?, "
-                    "paused_until = NULL WHERE id = ?",
-                    [str(channel.kind), channel.url, channel.secret, options, old.id],
+                    "paused_until = NULL, inherited_from = ? WHERE id = ?",
+                    [str(channel.kind), channel.url, channel.secret, options, inherited_from]
+                    + [old.id],
                 )
                 self._audit.log("notify.update", None, who, **logged)
+        if not inherited_from:
+            for name, source in self.inherited_from().items():
+                self.remove(name, who=f"inherited from {source}")
         self._changed()
         stored = self.get(channel.name)
         assert stored is not None
@@ -181,6 +190,47 @@ class Channels:
             "SELECT paused_until FROM notify_channels WHERE id = ?", [channel.id]
         ).fetchone()
         return parse_ts(row[0]) if row else None
+
+    def inherited_from(self) -> dict[str, str]:
+        """Channel name -> the organisation it is inherited from (own channels: absent)."""
+        rows = self._db.execute(
+            "SELECT name, inherited_from FROM notify_channels WHERE inherited_from != ''"
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def own(self) -> list[Channel]:
+        """The channels set in this organisation itself (not inherited), by name."""
+        inherited = self.inherited_from()
+        return [c for c in self.all() if c.name not in inherited]
+
+    def inherit(self, org: str, channels: list[Channel], contacts: dict[str, Contact]) -> bool:
+        """Keep copies of an ancestor's channels (none when this organisation has its own)
+        and the contacts of owners it does not know; whether anything changed.
+
+        Changes are logged like the admin's (`notify.add` ... with who `inherited from ORG`).
+        """
+        who = f"inherited from {org}"
+        have = self.inherited_from()
+        mine = {c.name for c in self.all()} - set(have)
+        wanted = {} if mine else {c.name: c for c in channels}
+        changed = False
+        for name in set(have) - set(wanted):
+            self.remove(name, who=f"inherited from {have[name]}")
+            changed = True
+        for name, channel in wanted.items():
+            old = self.get(name)
+            if old is not None and replace(old, id=None, created_at=None) == replace(
+                channel, id=None, created_at=None
+            ):
+                continue
+            self.save(channel, who=who, inherited_from=org)
+            changed = True
+        known = self.contacts()
+        for owner, contact in contacts.items():
+            if owner not in known:
+                self.set_contact(contact, who=who)
+                changed = True
+        return changed
 
     # -- contacts --------------------------------------------------------------------------
 

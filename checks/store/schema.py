@@ -427,3 +427,10 @@ def m013_scaling_out(db: Database) -> None:
         );
         """
     )
+
+
+@migration
+def m014_inherited_channels(db: Database) -> None:
+    """Channels an organisation without its own uses from its nearest ancestor: kept as copies
+    (each with its own queue), marked with the organisation they come from."""
+    db.execute("ALTER TABLE notify_channels ADD COLUMN inherited_from TEXT NOT NULL DEFAULT ''")
