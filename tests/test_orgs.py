@@ -194,3 +194,25 @@ def test_channels_and_contacts_inherit_until_an_organisation_has_its_own(db_targ
     assert sub.channels.inherited_from() == {}
     for s in (root, group, sub):
         s.close()
+
+
+def test_org_all_reads_every_organisation_and_refuses_to_write(capsys, db_target):
+    assert run(capsys, "--db", db_target, "init")[0] == 0
+    assert run(capsys, "--db", db_target, "orgs", "add", "city-a")[0] == 0
+    assert run(capsys, "--db", db_target, "orgs", "add", "city-b")[0] == 0
+    assert run(capsys, "--db", db_target, "--org", "city-a", "add", "www.a.example.test")[0] == 0
+    assert run(capsys, "--db", db_target, "--org", "city-b", "add", "www.b.example.test")[0] == 0
+    code, out, _ = run(capsys, "--db", db_target, "--org", "all", "list", "--json")
+    assert code == 0
+    got = sorted((r["org"], r["name"]) for r in map(json.loads, out.splitlines()))
+    assert got == [("city-a", "www.a.example.test"), ("city-b", "www.b.example.test")]
+    code, out, _ = run(capsys, "--db", db_target, "--org", "all", "list")
+    assert "== city-a ==" in out and "== city-b ==" in out and "== default ==" in out
+    assert out.index("www.a.example.test") < out.index("== city-b ==")
+    for argv in (("add", "www.c.example.test"), ("scan",), ("attest", "x", "y")):
+        code, _, err = run(capsys, "--db", db_target, "--org", "all", *argv)
+        assert code == 2 and "--org all" in err, argv
+    code, _, err = run(capsys, "--db", db_target, "orgs", "add", "all")
+    assert code == 2 and "all" in err
+    _, out, _ = run(capsys, "--db", db_target, "--org", "all", "list", "--json")
+    assert len(out.splitlines()) == 2  # nothing was added by the refused commands

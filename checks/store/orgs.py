@@ -64,6 +64,11 @@ class Orgs:
         Raises:
             UserError: the name is taken or the parent does not exist.
         """
+        if name == "all":
+            raise UserError(
+                "`all` is not an organisation's name: `--org all` reads every one",
+                "`all` 不能作组织名称：`--org all` 表示读取所有组织",
+            )
         if self.get(name) is not None:
             raise UserError(f"organisation {name} exists", f"组织 {name} 已存在")
         if self.get(parent) is None:

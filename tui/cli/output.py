@@ -86,9 +86,13 @@ def signed(attestation: Attestation | None) -> str:
 # -- the JSON contract -------------------------------------------------------------------
 
 
+JSON_EXTRA: dict[str, Any] = {}
+"""Keys added to every JSON line (`--org all` adds the organisation's name as "org")."""
+
+
 def json_line(data: Mapping[str, Any], out: TextIO) -> None:
     """Write one JSON object on one line (see `json_text`)."""
-    out.write(json_text(data) + "\n")
+    out.write(json_text({**data, **JSON_EXTRA} if JSON_EXTRA else data) + "\n")
 
 
 def asset_json(asset: Asset) -> dict[str, Any]:

@@ -152,6 +152,7 @@ ALERTS: dict[str, tuple[str, str]] = {
     "cli.notify.contact_none": ("{owner} had no contacts", "{owner} 没有联系方式"),
     "cli.notify.rules": ("rules: {rules}", "规则：{rules}"),
     "cli.notify.delivery": ("delivery: {delivery}", "投递：{delivery}"),
+    "cli.notify.inherited": ("inherited from {org}", "继承自 {org}"),
     "cli.notify.paused": ("paused until {until} (rate limit)", "限流暂停至 {until}"),
     # -- the dashboard ----------------------------------------------------------------------
     "key.channels": ("Alerts", "告警"),

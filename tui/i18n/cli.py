@@ -17,8 +17,10 @@ CLI: dict[str, tuple[str, str]] = {
         "数据库文件（默认：$ASSETWATCH_DB 或用户数据目录）",
     ),
     "cli.help.org_option": (
-        "organisation to work on (default: $ASSETWATCH_ORG or the default one)",
-        "要操作的组织（默认：$ASSETWATCH_ORG 或默认组织）",
+        "organisation to work on (default: $ASSETWATCH_ORG or the default one); `all` reads "
+        "every one (list, findings, todo, exposure, discovered, checks)",
+        "要操作的组织（默认：$ASSETWATCH_ORG 或默认组织）；`all` 读取所有组织"
+        "（list、findings、todo、exposure、discovered、checks）",
     ),
     "cli.help.orgs": (
         "the organisations of this install: list, add, rollup",

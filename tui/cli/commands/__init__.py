@@ -6,8 +6,10 @@ import argparse
 import os
 from collections.abc import Callable
 
+from checks.errors import UserError
 from checks.service.orgs import open_org
 from checks.store import Store
+from checks.text import inert
 from tui.cli.commands import (
     alerts,
     domains,
@@ -20,6 +22,9 @@ from tui.cli.commands import (
     worker,
 )
 from tui.cli.commands.dashboard import dashboard, demo
+from tui.cli.output import JSON_EXTRA
+
+ALL_ORGS = "all"
 
 StoreCommand = Callable[[argparse.Namespace, Store], int]
 """A command that works on the user's database; returns the exit code."""
@@ -75,8 +80,53 @@ def open_store(args: argparse.Namespace) -> Store:
     return open_org(args.db, org, create=not named or args.command in CREATING)
 
 
+ACROSS = frozenset({"list", "findings", "todo", "exposure", "discovered", "checks"})
+"""Commands that only read, and so may run on every organisation at once (`--org all`)."""
+
+
+def _across(args: argparse.Namespace) -> int:
+    """Run a reading command on each organisation in turn: a heading before each one's text,
+    "org" in each JSON line; the exit code is the highest.
+
+    Raises:
+        UserError: the command changes data (or is the dashboard, which would).
+    """
+    command = args.command or "dashboard"
+    if command not in ACROSS:
+        raise UserError(
+            f"--org all only reads ({', '.join(sorted(ACROSS))}): `{command}` changes data, "
+            "name one organisation",
+            f"--org all 只能读取（{'、'.join(sorted(ACROSS))}）：`{command}` 会修改数据，"
+            "请指定一个组织",
+        )
+    root = open_org(args.db, None, create=False)
+    try:
+        names = [o.name for o in root.orgs.all()]
+    finally:
+        root.close()
+    code = 0
+    as_json = getattr(args, "json", False)
+    try:
+        for name in names:
+            store = Store(args.db, org=name, create=False)  # as it is: nothing inherited now
+            try:
+                if as_json:
+                    JSON_EXTRA["org"] = name
+                else:
+                    print(inert(f"== {name} =="), flush=True)
+                code = max(code, COMMANDS[command](args, store))
+            finally:
+                store.close()
+    finally:
+        JSON_EXTRA.pop("org", None)
+    return code
+
+
 def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command on the database it names; returns the exit code."""
+    org = getattr(args, "org", None) or os.environ.get("ASSETWATCH_ORG") or None
+    if org == ALL_ORGS:
+        return _across(args)
     if args.command is None:
         return dashboard(args, open_store(args))
     if args.command == "demo":

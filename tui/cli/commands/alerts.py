@@ -167,9 +167,12 @@ def state_json(state: ChannelState) -> dict[str, Any]:
 
 def _list(args: argparse.Namespace, store: Store) -> int:
     states = store.deliveries.states()
+    inherited = store.channels.inherited_from()
     if getattr(args, "json", False):
         for state in states:
-            json_line(state_json(state), sys.stdout)
+            line = state_json(state)
+            line["inherited_from"] = inherited.get(state.channel.name, "")
+            json_line(line, sys.stdout)
         return EXIT_OK
     if not states:
         say(args.lang, "cli.notify.none")
@@ -178,6 +181,8 @@ def _list(args: argparse.Namespace, store: Store) -> int:
     for s in states:
         secret = channels.mask(s.channel.secret)
         head = f"{s.channel.name}  {s.channel.kind}  {_where(s.channel)}"
+        if s.channel.name in inherited:
+            head += "  (" + tr(t, "cli.notify.inherited", org=inherited[s.channel.name]) + ")"
         key = "cli.notify.failing" if s.failing else "cli.notify.healthy"
         delivery = tr(
             t,
