@@ -129,14 +129,18 @@ class SweepDomains:
     found: list[tuple[int, str, str]] = field(default_factory=list)
     """(asset id, name, how) seen by this sweep's probes, recorded with each batch."""
 
-    async def prepare(self, todo: Sequence[Asset]) -> None:
+    async def prepare(
+        self, todo: Sequence[Asset], everything: Sequence[Asset] | None = None
+    ) -> None:
         """Look up (or read from the day's cache) the registrations `todo` speaks for.
+
+        `everything` is the whole inventory when the caller has just read it.
 
         Raises:
             UserError: the --rdap-bootstrap file cannot be read.
         """
         store = self.store
-        everything = store.assets.all()
+        everything = store.assets.all() if everything is None else everything
         filings = tuple(store.filings.all())
         self.claimed = store.discovered.anchors()
         self.facts = DomainFacts(

@@ -334,13 +334,14 @@ class StandingSweep:
         store = self.store
         store.findings.expire_acceptances()
         domains = SweepDomains(store, self.config)
-        await domains.prepare(store.assets.all())
+        everything = store.assets.all()
+        await domains.prepare(everything, everything)
         if self._recorder is None:
             self._recorder = _Recorder(store, 0, None, domains, self.location, None, self.worker)
         else:
             self._recorder.domains = domains
             self._recorder.baselines = store.baselines.all()
-        self._known = store.assets.hosts()
+        self._known = frozenset(a.host.lower() for a in everything)
         self._disabled = store.checks.all()
         old, self._prober = self._prober, Prober(self.config, store.clock, self._known)
         self._probing[self._prober] = 0

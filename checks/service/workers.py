@@ -118,8 +118,12 @@ async def ensure_queue_schema(app: Any, url: str) -> None:
 def _due(store: Store, location: str, now: datetime) -> list[tuple[int, str]]:
     """(asset id, due time) of the assets with no stored run for their current due time."""
     default = store.settings.read().interval_min * 60
+    of: dict[int, str] = {}  # interval -> its current slot: a few intervals, many assets
     slots = [
-        (asset_id, due_slot(now, timedelta(seconds=own or default)))
+        (
+            asset_id,
+            of.get(own) or of.setdefault(own, due_slot(now, timedelta(seconds=own or default))),
+        )
         for asset_id, own in store.assets.intervals()
     ]
     if not slots:
@@ -215,6 +219,7 @@ class Sweeps:
         self.name = name
         self._open: dict[str, sweeps.StandingSweep] = {}
         self._refreshed = 0.0
+        self._took = 0.0
 
     def get(self, org: str) -> sweeps.StandingSweep:
         if org not in self._open:
@@ -226,12 +231,15 @@ class Sweeps:
         return self._open[org]
 
     async def refresh(self) -> None:
-        """Read each sweep's context again, at most every `refresh_s`."""
-        if time.monotonic() - self._refreshed < self.options.refresh_s:
+        """Read each sweep's context again, every `refresh_s` or twenty times as long as
+        reading it took (a large inventory is not read again every minute)."""
+        if time.monotonic() - self._refreshed < max(self.options.refresh_s, 20 * self._took):
             return
-        self._refreshed = time.monotonic()
+        started = time.monotonic()
         for sweep in self._open.values():
             await sweep.refresh()
+        self._refreshed = time.monotonic()
+        self._took = self._refreshed - started
 
     async def aclose(self) -> None:
         for sweep in self._open.values():
