@@ -216,3 +216,38 @@ def test_org_all_reads_every_organisation_and_refuses_to_write(capsys, db_target
     assert code == 2 and "all" in err
     _, out, _ = run(capsys, "--db", db_target, "--org", "all", "list", "--json")
     assert len(out.splitlines()) == 2  # nothing was added by the refused commands
+
+
+async def test_the_dashboard_rolls_up_every_organisation_read_only(recorded_store, lab):
+    from textual.widgets import DataTable
+
+    from checks.model import Asset
+    from tests.tui_support import recorded_app
+    from tui.dashboard.screens.orgs import OrgsScreen
+
+    recorded_store.orgs.add("city-a", title="A 市")
+    other = recorded_store.reopen(org="city-a")
+    other.assets.save(Asset("www.a.example.test"))
+    app = recorded_app(recorded_store, lab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("O")
+        await pilot.pause()
+        assert isinstance(app.screen, OrgsScreen)
+        table = app.screen.query_one(DataTable)
+        rows = {str(k.value): table.get_row(k) for k in table.rows}
+        assert set(rows) == {"default", "city-a"}
+        assert str(rows["city-a"][1]) == "1/1" and str(rows["city-a"][6]) == "never swept"
+        assert str(rows["default"][0]).startswith("▸")  # the one this dashboard works on
+        critical = int(str(rows["default"][2]))
+        assert critical == sum(
+            1
+            for r in recorded_store.findings.query()
+            if r.finding.severity == "critical" and r.status != "accepted"
+        )
+        other.assets.save(Asset("www2.a.example.test"))
+        await pilot.press("r")
+        await pilot.pause()
+        assert str(table.get_row("city-a")[1]) == "2/2"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, OrgsScreen)
+    other.close()

@@ -104,3 +104,19 @@ def test_no_color(snap_compare, recorded_store, lab, monkeypatch, keys):
     monkeypatch.setenv("NO_COLOR", "1")
     app = recorded_app(recorded_store, lab)
     assert snap_compare(app, run_before=press(*keys), terminal_size=(80, 24))
+
+
+def _with_org(store):
+    from checks.model import Asset
+
+    store.orgs.add("city-a", title="A 市")
+    other = store.reopen(org="city-a")
+    other.assets.save(Asset("www.a.example.test"))
+    other.close()
+    return store
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_orgs_rollup(snap_compare, recorded_store, lab, lang):
+    app = recorded_app(_with_org(recorded_store), lab, lang)
+    assert snap_compare(app, run_before=press("O"), terminal_size=(80, 24))

@@ -168,6 +168,27 @@ ALERTS: dict[str, tuple[str, str]] = {
     "help.test-channel": ("send the highlighted channel a test message", "向所选通道发送测试消息"),
     "sum.alerts_failing": ("ALERTS FAILING {n}", "告警发送失败 {n}"),
     "channels.title": ("Alert channels", "告警通道"),
+    # -- the dashboard's organisations screen (the roll-up) ---------------------------------
+    "key.orgs": ("Orgs", "组织"),
+    "help.orgs": (
+        "every organisation of the install: assets, open findings, last sweep (read-only)",
+        "本系统的所有组织：资产、未处理问题、最近巡检（只读）",
+    ),
+    "key.refresh-orgs": ("Refresh", "刷新"),
+    "help.refresh-orgs": ("read every organisation's state again", "重新读取各组织的状态"),
+    "orgs.title": ("Organisations", "组织"),
+    "orgs.hint": (
+        "Each organisation's state; ▸ marks the one this dashboard works on (--org NAME: another).",
+        "各组织的状态；▸ 为当前仪表盘所管理的组织（用 --org 名称 打开其他组织）。",
+    ),
+    "orgs.never": ("never swept", "从未巡检"),
+    "orgs.col.org": ("Organisation", "组织"),
+    "orgs.col.assets": ("In use", "在用"),
+    "orgs.col.critical": ("Crit", "严重"),
+    "orgs.col.high": ("High", "高"),
+    "orgs.col.medium": ("Med", "中"),
+    "orgs.col.low": ("Low", "低"),
+    "orgs.col.last_sweep": ("Last sweep", "最近巡检"),
     "channels.hint": (
         "Delivered by `assetwatch watch` (in the demo, after each sweep)",
         "由 `assetwatch watch` 投递（演示环境中每轮扫描后投递）",

@@ -39,6 +39,7 @@ from tui.dashboard.screens.discovered import DiscoveredScreen
 from tui.dashboard.screens.grid_view import SEVERITY_FILTERS, SORTS, shown, sort_key
 from tui.dashboard.screens.lab import LabScreen
 from tui.dashboard.screens.org import OrgScreen
+from tui.dashboard.screens.orgs import OrgsScreen
 from tui.dashboard.screens.report import ReportScreen
 from tui.dashboard.screens.todo import TodoScreen
 from tui.dashboard.widgets.asset_table import AssetTable
@@ -74,6 +75,7 @@ class GridScreen(AssetActions):
         Binding("b", "accept_baseline", "Baseline", id="baseline"),
         Binding("o", "settings", "Settings", id="settings"),
         Binding("c", "channels", "Alerts", id="channels"),
+        Binding("O", "orgs", "Orgs", id="orgs"),
         Binding("delete", "delete_asset", "Delete", id="delete"),
         Binding("L", "lab", "Lab", id="lab"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -397,6 +399,10 @@ class GridScreen(AssetActions):
     def action_discovered(self) -> None:
         """The Discovered list: names found outside the inventory, to adopt or dismiss."""
         self.app.push_screen(DiscoveredScreen(self.lang))
+
+    def action_orgs(self) -> None:
+        """Every organisation's state (the roll-up), read-only."""
+        self.app.push_screen(OrgsScreen(self.lang))
 
     def action_channels(self) -> None:
         """Alert channels and their delivery state."""
