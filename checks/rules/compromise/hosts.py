@@ -54,7 +54,19 @@ def sites_of(hosts: frozenset[str]) -> frozenset[str]:
     return frozenset(registrable_domain(h) for h in hosts if h)
 
 
-def foreign_place(url: str, own_sites: frozenset[str]) -> Place | None:
+@dataclass(frozen=True, slots=True)
+class Sites:
+    """Registrable domains, asked only `in`: the inventory's (one set a sweep, shared by every
+    page) and a few of one page's own."""
+
+    inventory: frozenset[str]
+    page: frozenset[str] = frozenset()
+
+    def __contains__(self, site: object) -> bool:
+        return site in self.page or site in self.inventory
+
+
+def foreign_place(url: str, own_sites: Sites | frozenset[str]) -> Place | None:
     """The place of `url` when it is on none of `own_sites` (registrable domains)."""
     where = place(url)
     if where is None or registrable_domain(where.host) in own_sites:

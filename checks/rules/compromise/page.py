@@ -16,7 +16,7 @@ from functools import lru_cache
 from checks.names import registrable_domain
 from checks.rules.compromise.deobfuscate import CODE_CAP, decode_layers
 from checks.rules.compromise.elements import Block, PageScan
-from checks.rules.compromise.hosts import place, sites_of
+from checks.rules.compromise.hosts import Sites, place, sites_of
 from checks.rules.compromise.js import Action, actions, normalize
 from checks.rules.compromise.scan import parse, scan_page
 
@@ -64,7 +64,7 @@ class PageView:
 
     url: str
     scan: PageScan
-    own: frozenset[str]
+    own: Sites
     """The page's own sites (registrable domains): of the asset and the inventory, of the URL,
     of canonical/og:url/base, and of the main navigation."""
     codes: list[Code] = field(default_factory=list)
@@ -84,16 +84,20 @@ def _dominant_site(scan: PageScan) -> str | None:
     return site if count >= 5 and count * 10 >= sum(sites.values()) * 3 else None
 
 
-def own_sites(scan: PageScan, url: str, hosts: frozenset[str]) -> frozenset[str]:
-    """The page's own sites: of `hosts`, the URL, where the page says it lives, its nav."""
-    own = set(sites_of(hosts))
+def own_sites(scan: PageScan, url: str, hosts: frozenset[str]) -> Sites:
+    """The page's own sites: of `hosts`, the URL, where the page says it lives, its nav.
+
+    The inventory's sites are one shared set, not copied per page (a copy per page made a
+    sweep of 100,000 assets quadratic).
+    """
+    own = set()
     for candidate in [url, *scan.self_urls]:
         where = place(candidate)
         if where is not None:
             own.add(registrable_domain(where.host))
     if (site := _dominant_site(scan)) is not None:
         own.add(site)
-    return frozenset(own)
+    return Sites(sites_of(hosts), frozenset(own))
 
 
 class _Reader:

@@ -23,7 +23,7 @@ from checks.model import Finding, ProbeOutcome
 from checks.names import registrable_domain
 from checks.rules._kit import RuleContext, finding, page_text
 from checks.rules.compromise.elements import PageScan
-from checks.rules.compromise.hosts import foreign_place
+from checks.rules.compromise.hosts import Sites, foreign_place
 from checks.rules.compromise.page import PageView
 from checks.rules.compromise.reading import entries, view_of
 from checks.rules.compromise.words import (
@@ -45,7 +45,7 @@ _RAW_TITLE = re.compile(r"<title[^>]*>([^<]{0,3000})", re.IGNORECASE)
 _ZW = re.compile(f"[{ZERO_WIDTH}]")
 
 
-def _hidden_terms(scan: PageScan, inherited: str, own: frozenset[str]) -> dict[str, set[str]]:
+def _hidden_terms(scan: PageScan, inherited: str, own: Sites) -> dict[str, set[str]]:
     """Spam words of hidden links to other sites and of hidden text, by why they are hidden.
 
     Links to the page's own site are left out: their words are the site's own business.
