@@ -328,6 +328,7 @@ class StandingSweep:
         self._waiting: list[asyncio.Future[bool]] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
+        self._first = asyncio.Lock()
 
     async def refresh(self) -> None:
         """Read again what the rules need, and start a new prober (a fresh DNS cache)."""
@@ -357,8 +358,9 @@ class StandingSweep:
             Exception: the store could not write the batch it was in.
         """
         store = self.store
-        if self._recorder is None or self._prober is None:
-            await self.refresh()
+        async with self._first:  # the first jobs wait for one reading, not one each
+            if self._recorder is None or self._prober is None:
+                await self.refresh()
         if store.runs.done(asset_id, due_at, self.location):
             return False
         asset = store.assets.by_id(asset_id)

@@ -44,7 +44,6 @@ def place(url: str) -> Place | None:
 
 
 @lru_cache(maxsize=16)
-@lru_cache(maxsize=8)
 def sites_of(hosts: frozenset[str]) -> frozenset[str]:
     """The registrable domains of `hosts` (the inventory's hosts: one set a sweep, kept).
 
