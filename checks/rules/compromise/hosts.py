@@ -43,13 +43,19 @@ def place(url: str) -> Place | None:
     return Place(host, int(match.group(2)) if match.group(2) else None, url.strip())
 
 
-@lru_cache(maxsize=16)
 def sites_of(hosts: frozenset[str]) -> frozenset[str]:
-    """The registrable domains of `hosts` (the inventory's hosts: one set a sweep, kept).
+    """The registrable domains of `hosts` (the inventory's hosts: one set a sweep, kept)."""
+    if len(hosts) < 64:  # one asset's own (a baseline's page): not worth a cache entry
+        return frozenset(registrable_domain(h) for h in hosts if h)
+    return _inventory_sites(hosts)
 
-    Cached: every page of a sweep asks with the same set, and working it out again for each
-    made a sweep of 100,000 assets quadratic (a frozenset keeps its hash, so a hit is cheap).
-    """
+
+@lru_cache(maxsize=4)
+def _inventory_sites(hosts: frozenset[str]) -> frozenset[str]:
+    """`sites_of` for an inventory, cached: every page of a sweep asks with the same set (a
+    frozenset keeps its hash, so a hit is cheap). Small sets stay out of this cache: each
+    baseline asking with its own one evicted the inventory's, and working 100,000 hosts out
+    again every few pages made a sweep quadratic."""
     return frozenset(registrable_domain(h) for h in hosts if h)
 
 
