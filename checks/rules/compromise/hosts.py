@@ -43,20 +43,28 @@ def place(url: str) -> Place | None:
     return Place(host, int(match.group(2)) if match.group(2) else None, url.strip())
 
 
+_INVENTORY_SITES: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+"""id of an inventory's host set -> (the set, kept alive; its registrable domains)."""
+
+
 def sites_of(hosts: frozenset[str]) -> frozenset[str]:
-    """The registrable domains of `hosts` (the inventory's hosts: one set a sweep, kept)."""
-    if len(hosts) < 64:  # one asset's own (a baseline's page): not worth a cache entry
+    """The registrable domains of `hosts` (the inventory's hosts: one set a sweep, kept).
+
+    An inventory's are remembered by the set's identity: every page of a sweep asks with the
+    same set. Not by equality (`lru_cache`): a worker's or the dashboard's next sweep makes
+    an equal new set, and each page then compared 100,000 hosts with the cached set's, nor
+    for one asset's own few hosts (a baseline's page), which evicted the inventory's.
+    """
+    if len(hosts) < 64:
         return frozenset(registrable_domain(h) for h in hosts if h)
-    return _inventory_sites(hosts)
-
-
-@lru_cache(maxsize=4)
-def _inventory_sites(hosts: frozenset[str]) -> frozenset[str]:
-    """`sites_of` for an inventory, cached: every page of a sweep asks with the same set (a
-    frozenset keeps its hash, so a hit is cheap). Small sets stay out of this cache: each
-    baseline asking with its own one evicted the inventory's, and working 100,000 hosts out
-    again every few pages made a sweep quadratic."""
-    return frozenset(registrable_domain(h) for h in hosts if h)
+    known = _INVENTORY_SITES.get(id(hosts))
+    if known is not None and known[0] is hosts:
+        return known[1]
+    sites = frozenset(registrable_domain(h) for h in hosts if h)
+    while len(_INVENTORY_SITES) >= 8:  # a few organisations' inventories at once
+        del _INVENTORY_SITES[next(iter(_INVENTORY_SITES))]
+    _INVENTORY_SITES[id(hosts)] = (hosts, sites)
+    return sites
 
 
 @dataclass(frozen=True, slots=True)
