@@ -68,6 +68,21 @@ def test_the_command_line_works_on_one_organisation_and_rolls_up_all(capsys, db_
     rows = {r["org"]: r for r in map(json.loads, out.splitlines())}
     assert rows["city-a"]["assets"]["active"] == 1 and rows["default"]["assets"]["active"] == 0
     assert rows["city-a"]["title"] == "City A" and rows["city-a"]["parent"] == "default"
+    # The organisation checklist's progress, per organisation: an attestation counts only
+    # where it was made.
+    from checks.knowledge.org_items import items
+    from checks.service import org as org_checklist
+
+    before = rows["city-a"]["checklist"]
+    assert 0 <= before["done"] < before["total"] == len(items())
+    manual = next(i for i in items() if not i.auto)
+    city = open_org(db_target, "city-a")
+    org_checklist.attest(city, manual.id, note="rules adopted")
+    city.close()
+    _, out, _ = run(capsys, "--db", db_target, "orgs", "rollup", "--json")
+    after = {r["org"]: r["checklist"] for r in map(json.loads, out.splitlines())}
+    assert after["city-a"]["done"] == before["done"] + 1
+    assert after["default"] == rows["default"]["checklist"]
     code, out, _ = run(capsys, "--db", db_target, "--lang", "zh", "orgs")
     assert code == 0 and "组织" in out and "city-a (City A)" in out
 
@@ -236,7 +251,9 @@ async def test_the_dashboard_rolls_up_every_organisation_read_only(recorded_stor
         table = app.screen.query_one(DataTable)
         rows = {str(k.value): table.get_row(k) for k in table.rows}
         assert set(rows) == {"default", "city-a"}
-        assert str(rows["city-a"][1]) == "1/1" and str(rows["city-a"][6]) == "never swept"
+        assert str(rows["city-a"][1]) == "1/1" and str(rows["city-a"][7]) == "never swept"
+        done, total = map(int, str(rows["city-a"][6]).split("/"))
+        assert 0 <= done < total  # a new organisation has not done its checklist
         assert str(rows["default"][0]).startswith("▸")  # the one this dashboard works on
         critical = int(str(rows["default"][2]))
         assert critical == sum(
@@ -250,4 +267,81 @@ async def test_the_dashboard_rolls_up_every_organisation_read_only(recorded_stor
         assert str(table.get_row("city-a")[1]) == "2/2"
         await pilot.press("escape")
         assert not isinstance(app.screen, OrgsScreen)
+    other.close()
+
+
+async def _swept_org(recorded_store, lab, name="city-a"):
+    """Organisation `name` with the recorded store's worst asset, swept on the lab (it finds
+    something there)."""
+    from dataclasses import replace
+
+    from checks.service.sweeps import config_from, run_sweep
+
+    worst = recorded_store.findings.query()[0]  # worst first
+    asset = recorded_store.assets.get(worst.finding.asset)
+    recorded_store.orgs.add(name)
+    other = recorded_store.reopen(org=name)
+    other.assets.save(replace(asset, id=None))
+    await run_sweep(other, config_from(other.settings.read(), lab.overrides()))
+    return other
+
+
+async def test_the_roll_up_opens_another_organisations_queue_read_only(recorded_store, lab):
+    from textual.widgets import DataTable
+
+    from tests.tui_support import recorded_app
+    from tui.dashboard.screens.orgs import OrgsScreen
+    from tui.dashboard.screens.todo import TodoScreen
+
+    other = await _swept_org(recorded_store, lab)
+    checks = {r.finding.check for r in other.findings.query()}
+    assert checks  # its own findings, from its own sweep
+    app = recorded_app(recorded_store, lab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("O")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("city-a"))
+        await pilot.press("enter")
+        await pilot.pause()
+        queue = app.screen
+        assert isinstance(queue, TodoScreen) and queue.store.org == "city-a"
+        assert {i.record.finding.check for i in queue.items} == checks
+        assert not queue.available("open")  # read-only: enter opens no checklist
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is queue
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, OrgsScreen)
+        # This dashboard's own organisation opens its own queue, enter working as usual.
+        table.move_cursor(row=table.get_row_index("default"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodoScreen) and app.screen.org is None
+        assert app.screen.available("open")
+    other.close()
+
+
+async def test_org_all_opens_the_dashboard_on_the_roll_up_and_sweeps_nothing(recorded_store, lab):
+    from textual.widgets import DataTable
+
+    from tui.dashboard import make_app
+    from tui.dashboard.screens.orgs import OrgsScreen
+
+    other = await _swept_org(recorded_store, lab)
+    before = recorded_store.db.execute("SELECT count(*) FROM probes").fetchone()[0]
+    app = make_app(recorded_store, lab.overrides(), clock=recorded_store.clock, everyone=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, OrgsScreen) and app.screen.everyone
+        table = app.screen.query_one(DataTable)
+        assert set(map(str, (k.value for k in table.rows))) == {"default", "city-a"}
+        assert not any(str(table.get_row(k)[0]).startswith("▸") for k in table.rows)
+        await pilot.press("escape")  # nothing to go back to
+        await pilot.pause()
+        assert isinstance(app.screen, OrgsScreen)
+        assert not app.sweeping
+    after = recorded_store.db.execute("SELECT count(*) FROM probes").fetchone()[0]
+    assert after == before
     other.close()

@@ -120,3 +120,14 @@ def _with_org(store):
 def test_orgs_rollup(snap_compare, recorded_store, lab, lang):
     app = recorded_app(_with_org(recorded_store), lab, lang)
     assert snap_compare(app, run_before=press("O"), terminal_size=(80, 24))
+
+
+def test_orgs_all_read_only(snap_compare, recorded_store, lab):
+    """`assetwatch --org all`: the roll-up is the first screen; no ▸, no esc."""
+    from tests.tui_support import quiet
+    from tui.dashboard import make_app
+
+    store = _with_org(recorded_store)
+    app = make_app(store, lab.overrides(), clock=store.clock, lang="en", everyone=True)
+    quiet(app)
+    assert snap_compare(app, terminal_size=(80, 24))

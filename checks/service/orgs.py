@@ -9,6 +9,7 @@ from pathlib import Path
 from checks.alerting import Channel, Contact
 from checks.errors import UserError
 from checks.model import Clock, FindingStatus, Lifecycle, Settings, Severity, utcnow
+from checks.service import org as org_checklist
 from checks.store import DEFAULT_ORG, Store, org_name
 from checks.store.settings import typed
 
@@ -79,10 +80,13 @@ class OrgState:
     open_findings: dict[str, int]
     """Firing findings (not accepted) by severity."""
     last_sweep: datetime | None
+    checklist: tuple[int, int] = (0, 0)
+    """The organisation checklist (the regulator's demands): items done, items in all."""
 
 
 def rollup(any_store: Store) -> list[OrgState]:
-    """Each organisation's state, read-only: assets, open findings, the last sweep."""
+    """Each organisation's state, read-only: assets, open findings, the last sweep, how far
+    its organisation checklist is done (an item counts only when verified or attested)."""
     root = any_store.reopen(org=DEFAULT_ORG)
     try:
         orgs = root.orgs.all()
@@ -100,9 +104,17 @@ def rollup(any_store: Store) -> list[OrgState]:
                 if record.status != FindingStatus.ACCEPTED:
                     findings[str(record.finding.severity)] += 1
             last = store.audit.last("sweep")
+            items = org_checklist.states(store)
+            done = (sum(s.done for s in items), len(items))
             states.append(
                 OrgState(
-                    org.name, org.parent, org.title, assets, findings, last.at if last else None
+                    org.name,
+                    org.parent,
+                    org.title,
+                    assets,
+                    findings,
+                    last.at if last else None,
+                    done,
                 )
             )
         finally:

@@ -21,6 +21,7 @@ def make_app(
     lang: str | None = None,
     auto_sweep: bool = True,
     lab: DemoLab | None = None,
+    everyone: bool = False,
 ) -> AssetWatchApp:
     """Build the dashboard on `store`.
 
@@ -34,5 +35,8 @@ def make_app(
         auto_sweep: sweep what is due as soon as the dashboard opens (False: wait for a key;
             tests on a recorded sweep use it).
         lab: the loopback lab (`assetwatch demo`), whose controls `L` plays.
+        everyone: `--org all`: the roll-up of every organisation, read-only, nothing swept.
     """
-    return AssetWatchApp(store, overrides, clock=clock, lang=lang, auto_sweep=auto_sweep, lab=lab)
+    return AssetWatchApp(
+        store, overrides, clock=clock, lang=lang, auto_sweep=auto_sweep, lab=lab, everyone=everyone
+    )

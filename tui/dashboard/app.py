@@ -31,6 +31,7 @@ from checks.store import Store
 from tui.dashboard.messages import SweepFinished, SweepProgressed
 from tui.dashboard.screens.base import DashboardScreen
 from tui.dashboard.screens.grid import GridScreen
+from tui.dashboard.screens.orgs import OrgsScreen
 from tui.i18n import STRINGS, detect_lang, tr, use_language
 
 
@@ -63,6 +64,8 @@ class AssetWatchApp(App[None]):
         auto_sweep: sweep what is due as soon as the dashboard opens. False waits for a key
             (`R`, `p` twice, an import); after any sweep the schedule runs as usual.
         lab: the loopback lab, in `assetwatch demo`: its controls play real-world fixes.
+        everyone: `--org all`: open on the roll-up of every organisation, read-only; nothing is
+            swept (`store` is the default organisation's, where the registry is).
     """
 
     CSS_PATH = "app.tcss"
@@ -81,6 +84,7 @@ class AssetWatchApp(App[None]):
         auto_sweep: bool = True,
         lab: DemoLab | None = None,
         poll_s: float = 2.0,
+        everyone: bool = False,
     ) -> None:
         if store.target == ":memory:":
             raise ValueError("the dashboard needs a database its workers can connect to")
@@ -89,7 +93,8 @@ class AssetWatchApp(App[None]):
         self.overrides = overrides
         self.clock = clock
         self.lang: str = lang or store.settings.read().lang or detect_lang()
-        self.auto_sweep = auto_sweep
+        self.everyone = everyone
+        self.auto_sweep = auto_sweep and not everyone
         self.lab = lab
         self.poll_s = poll_s
         self.progress: SweepProgress | None = None
@@ -106,8 +111,10 @@ class AssetWatchApp(App[None]):
         self.grid = GridScreen(self.lang, clock)
         use_language(self.lang)
 
-    def get_default_screen(self) -> GridScreen:
-        """The grid is the screen everything else opens from."""
+    def get_default_screen(self) -> DashboardScreen:
+        """The grid is the screen everything else opens from; with `--org all`, the roll-up."""
+        if self.everyone:
+            return OrgsScreen(self.lang, everyone=True)
         return self.grid
 
     def on_mount(self) -> None:

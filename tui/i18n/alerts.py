@@ -181,6 +181,16 @@ ALERTS: dict[str, tuple[str, str]] = {
         "Each organisation's state; ▸ marks the one this dashboard works on (--org NAME: another).",
         "各组织的状态；▸ 为当前仪表盘所管理的组织（用 --org 名称 打开其他组织）。",
     ),
+    "orgs.hint_all": (
+        "Every organisation, read-only (--org all): nothing is swept or changed here.",
+        "所有组织，只读（--org all）：此处不巡检、不修改任何数据。",
+    ),
+    "key.orgs-open": ("Queue", "整改队列"),
+    "help.orgs-open": (
+        "the fix-first queue of the organisation under the cursor (another's: read-only)",
+        "光标所在组织的优先整改队列（其他组织：只读）",
+    ),
+    "orgs.col.checklist": ("Checklist", "清单"),
     "orgs.never": ("never swept", "从未巡检"),
     "orgs.col.org": ("Organisation", "组织"),
     "orgs.col.assets": ("In use", "在用"),

@@ -79,6 +79,7 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.orgs.col.assets": ("assets", "资产"),
     "cli.orgs.col.open": ("open findings", "未解决问题"),
     "cli.orgs.col.last": ("last sweep", "最近一次探测"),
+    "cli.orgs.col.checklist": ("checklist", "组织清单"),
     "cli.help.nameserver": (
         "DNS server to ask (repeatable; default: the stored setting, else the system's)",
         "使用的 DNS 服务器（可重复；默认：已保存的设置，否则为系统配置）",

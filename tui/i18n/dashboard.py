@@ -318,6 +318,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "todo.title": ("Fix first: {n} unresolved", "优先整改：未解决 {n} 项"),
     "todo.owner": ("owner: {owner}", "负责人：{owner}"),
     "todo.none": ("Nothing to fix.", "没有需要整改的问题。"),
+    "todo.read_only": ("read-only", "只读"),
     "todo.overdue": ("{n} OVERDUE", "逾期 {n} 项"),
     "step.covers": ("done once, also for: {what}", "只需做一次，同时适用于：{what}"),
     "step.covers_all": (

@@ -89,9 +89,9 @@ def _across(args: argparse.Namespace) -> int:
     "org" in each JSON line; the exit code is the highest.
 
     Raises:
-        UserError: the command changes data (or is the dashboard, which would).
+        UserError: the command changes data.
     """
-    command = args.command or "dashboard"
+    command = args.command
     if command not in ACROSS:
         raise UserError(
             f"--org all only reads ({', '.join(sorted(ACROSS))}): `{command}` changes data, "
@@ -125,6 +125,8 @@ def _across(args: argparse.Namespace) -> int:
 def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command on the database it names; returns the exit code."""
     org = getattr(args, "org", None) or os.environ.get("ASSETWATCH_ORG") or None
+    if org == ALL_ORGS and args.command is None:  # the roll-up, read-only
+        return dashboard(args, open_org(args.db, None, create=False), everyone=True)
     if org == ALL_ORGS:
         return _across(args)
     if args.command is None:

@@ -32,6 +32,8 @@ def open_dashboard(
     store: Store,
     overrides: ProbeOverrides,
     lab: Lab | None = None,
+    *,
+    everyone: bool = False,
 ) -> int:
     """Run the dashboard until the user quits it; its exit code (non-zero after a crash).
 
@@ -40,15 +42,16 @@ def open_dashboard(
     # The dashboard is the only front end that pays for importing Textual.
     from tui.dashboard import make_app
 
-    app = make_app(store, overrides, lang=args.explicit_lang, lab=lab)
+    app = make_app(store, overrides, lang=args.explicit_lang, lab=lab, everyone=everyone)
     app.run()
     return EXIT_ERROR if app.return_code else EXIT_OK
 
 
-def dashboard(args: argparse.Namespace, store: Store) -> int:
-    """`assetwatch` with no command: the dashboard on the user's database."""
+def dashboard(args: argparse.Namespace, store: Store, *, everyone: bool = False) -> int:
+    """`assetwatch` with no command: the dashboard on the user's database (`everyone`:
+    `--org all`, the roll-up, read-only)."""
     try:
-        return open_dashboard(args, store, probe_overrides(args))
+        return open_dashboard(args, store, probe_overrides(args), everyone=everyone)
     finally:
         store.close()
 

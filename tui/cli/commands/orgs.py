@@ -33,12 +33,13 @@ def orgs(args: argparse.Namespace, store: Store) -> int:
                     "assets": s.assets,
                     "open_findings": s.open_findings,
                     "last_sweep": s.last_sweep.isoformat() if s.last_sweep else None,
+                    "checklist": {"done": s.checklist[0], "total": s.checklist[1]},
                 },
                 sys.stdout,
             )
         return EXIT_OK
     headers = [tr(args.lang, f"cli.orgs.col.{c}") for c in ("org", "parent", "assets", "open")]
-    headers += [tr(args.lang, "cli.orgs.col.last")]
+    headers += [tr(args.lang, f"cli.orgs.col.{c}") for c in ("checklist", "last")]
     rows = []
     for s in states:
         worst = [f"{s.open_findings[str(v)]} {v}" for v in Severity if s.open_findings[str(v)]]
@@ -48,6 +49,7 @@ def orgs(args: argparse.Namespace, store: Store) -> int:
                 s.parent or "-",
                 str(sum(s.assets.values())),
                 ", ".join(worst) or "0",
+                f"{s.checklist[0]}/{s.checklist[1]}",
                 s.last_sweep.strftime("%Y-%m-%d %H:%M") if s.last_sweep else "-",
             ]
         )

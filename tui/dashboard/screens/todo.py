@@ -1,5 +1,7 @@
 """Fix first: every unresolved finding across assets, worst and most overdue first
-(`checks.service.workday.todo`), filterable by owner; enter opens the asset's checklist."""
+(`checks.service.workday.todo`), filterable by owner; enter opens the asset's checklist.
+
+From the organisations screen it shows another organisation's queue, read-only."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from checks.model import TodoItem
 from checks.service import workday
+from checks.store import Store
 from checks.text import inert
 from tui.dashboard.screens.base import DashboardScreen
 from tui.dashboard.widgets.asset_table import CELL_PADDING, ROW_KEYS, SCROLLBAR
@@ -119,14 +122,19 @@ class TodoScreen(DashboardScreen):
         self,
         lang: str,
         clock: Callable[[], datetime],
-        opener: Callable[[int, int | None], None],
+        opener: Callable[[int, int | None], None] | None,
+        org: Store | None = None,
     ) -> None:
         """Args:
-        opener: opens an asset's checklist: (asset id, finding id to highlight).
+        opener: opens an asset's checklist: (asset id, finding id to highlight); None:
+            the queue is read-only (enter does nothing).
+        org: another organisation's store, shown read-only and closed with the screen
+            (None: the dashboard's own).
         """
         super().__init__(lang)
         self.clock = clock
         self.opener = opener
+        self.org = org
         self.items: list[TodoItem] = []
         self._columns: list[TodoColumn] = []
 
@@ -134,6 +142,15 @@ class TodoScreen(DashboardScreen):
         yield Static(id="todo-title")
         yield TodoTable(id="todo", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
+
+    @property
+    def store(self) -> Store:
+        """The organisation whose queue this is."""
+        return self.org or self.dash.store
+
+    def on_unmount(self) -> None:
+        if self.org is not None:
+            self.org.close()
 
     @property
     def table(self) -> TodoTable:
@@ -162,14 +179,14 @@ class TodoScreen(DashboardScreen):
 
     def owners(self) -> list[str]:
         """Every owner in the queue, then NOBODY if some asset has none."""
-        everyone = workday.todo(self.dash.store, now=self.clock())
+        everyone = workday.todo(self.store, now=self.clock())
         named = sorted({i.owner for i in everyone if i.owner.strip()})
         return [*named, *([NOBODY] if any(not i.owner.strip() for i in everyone) else [])]
 
     def reload(self) -> None:
         """Read the queue again, keeping the cursor on its finding."""
         keep = self.selected_item()
-        self.items = workday.todo(self.dash.store, owner=self.owner, now=self.clock())
+        self.items = workday.todo(self.store, owner=self.owner, now=self.clock())
         table, t = self.table, self.lang
         with self.app.batch_update():
             table.clear()
@@ -188,6 +205,9 @@ class TodoScreen(DashboardScreen):
             if keep is not None and keep.record.id in {i.record.id for i in self.items}:
                 table.move_cursor(row=table.get_row_index(str(keep.record.id)), animate=False)
         title = Text(tr(t, "todo.title", n=len(self.items)), style="bold")
+        if self.org is not None:
+            title = Text.assemble((inert(self.org.org), "bold reverse"), " ", title)
+            title.append("   " + tr(t, "todo.read_only"), style="italic")
         if self.owner is not None:
             who = tr(t, "todo.nobody") if self.owner == NOBODY else inert(self.owner)
             title.append("   " + tr(t, "todo.owner", owner=who), style="italic")
@@ -216,6 +236,10 @@ class TodoScreen(DashboardScreen):
 
     # -- keys --------------------------------------------------------------------------------
 
+    def available(self, action: str) -> bool:
+        """Another organisation's queue is read-only: enter opens nothing."""
+        return self.opener is not None if action == "open" else True
+
     def applies(self, action: str) -> bool:
         """Enter needs a finding under the cursor."""
         return bool(self.items) if action == "open" else True
@@ -223,7 +247,7 @@ class TodoScreen(DashboardScreen):
     def action_open(self) -> None:
         """Open the checklist of the asset of the finding under the cursor."""
         item = self.selected_item()
-        if item is not None and item.asset.id is not None:
+        if item is not None and item.asset.id is not None and self.opener is not None:
             self.opener(item.asset.id, item.record.id)
 
     @on(DataTable.RowSelected, "#todo")
