@@ -103,6 +103,35 @@ def test_exposure_names_what_one_place_sees_and_another_does_not(capsys, db_targ
     assert "可见于" in out and "inside" in out and "outside:" in out
 
 
+def test_the_asset_screen_says_where_it_was_probed_from_and_what_each_place_saw(
+    db_target, clock
+):
+    from tests.test_store import _finding, _outcome
+    from tui.dashboard.screens.asset_text import overview, place_split
+
+    store = Store(db_target, clock=clock)
+    asset = store.assets.add(Asset("oa.example.test"))
+    store.probes.record([(_outcome(asset, clock), [_finding(asset)])], location="inside")
+    store.probes.record([(_outcome(asset, clock, status=503), [])], location="outside")
+    detail = store.views.asset_detail(asset.id)
+    assert [(p[0], p[2], p[3]) for p in detail.places] == [
+        ("inside", "answer", 200),
+        ("outside", "answer", 503),
+    ]
+    text = overview(detail, "en", clock()).plain
+    assert "Probed from" in text and "inside" in text and "outside" in text and "503" in text
+    (record,) = detail.findings
+    assert place_split(record, detail, "en").startswith("seen from inside; not from outside")
+    assert "inside 可见" in place_split(record, detail, "zh")
+    # One machine, one unnamed place: nothing about places is said.
+    single = store.assets.add(Asset("www.example.test"))
+    store.probes.record([(_outcome(single, clock), [_finding(single)])])
+    alone = store.views.asset_detail(single.id)
+    assert "Probed from" not in overview(alone, "en", clock()).plain
+    assert place_split(alone.findings[0], alone, "en") == ""
+    store.close()
+
+
 def test_scan_from_a_named_place_records_it(capsys, lab, db_target):
     from tests.test_cli import add_lab_sites, lab_args
 

@@ -328,14 +328,18 @@ class Findings:
         ).fetchall()
         return _split(rows)
 
-    def places(self) -> list[tuple[str, str, str, str, int | None, str | None]]:
-        """Each asset's latest probe from each place: (asset, place, at, DNS status, HTTP
-        status, HTTP error), by asset then place."""
+    def places(
+        self, asset_id: int | None = None
+    ) -> list[tuple[str, str, str, str, int | None, str | None]]:
+        """Each asset's (or one asset's) latest probe from each place: (asset, place, at, DNS
+        status, HTTP status, HTTP error), by asset then place."""
+        one = "AND a.id = ? " if asset_id is not None else ""
         rows = self._db.execute(
             "SELECT a.name, l.location, l.at, p.dns_status, p.http_status, p.http_error "
             "FROM asset_locations l JOIN assets a ON a.id = l.asset_id "
-            "JOIN probes p ON p.id = l.probe_id WHERE a.deleted_at IS NULL "
-            "ORDER BY a.name, l.location"
+            f"JOIN probes p ON p.id = l.probe_id WHERE a.deleted_at IS NULL {one}"
+            "ORDER BY a.name, l.location",
+            [asset_id] if asset_id is not None else [],
         ).fetchall()
         return [tuple(r) for r in rows]
 

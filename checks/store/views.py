@@ -106,6 +106,13 @@ class AssetDetail:
     """The playbook of each unresolved finding, each step's state computed."""
     decommission: list[StepState] = field(default_factory=list)
     """The decommission checklist, while the asset is retiring."""
+    places: list[tuple[str, datetime | None, str, int | None, str | None]] = field(
+        default_factory=list
+    )
+    """The latest probe from each place it is probed from: (place, at, DNS status, HTTP
+    status, HTTP error); one unnamed place ("") for a single machine."""
+    sightings: dict[int, dict[str, tuple[bool, datetime]]] = field(default_factory=dict)
+    """Per finding id: whether each place saw it at its latest probe, and when."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +203,11 @@ class Views:
             ),
             history=points,
             events=store.audit.events(asset_id),
+            places=[
+                (place, parse_ts(at), dns, status, error)
+                for _, place, at, dns, status, error in store.findings.places(asset_id)
+            ],
+            sightings=store.findings.sightings(asset_id),
         )
 
     def marks(self) -> Marks:

@@ -108,6 +108,11 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "detail.tls": ("Certificate", "证书"),
     "detail.no_findings": ("No open findings.", "没有未处理的问题。"),
     "detail.first_seen": ("first seen", "首次发现"),
+    "detail.places": ("Probed from", "探测位置"),
+    "detail.split": (
+        "seen from {seen}; not from {unseen} (exposure differs by place)",
+        "{seen} 可见；{unseen} 不可见（暴露面因位置而异）",
+    ),
     "detail.last_seen": ("last seen", "最近发现"),
     "detail.no_steps": ("Nothing to fix.", "无需整改。"),
     "step.auto": ("auto", "自动"),

@@ -59,6 +59,7 @@ def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
         text.append("  SOA " + inert(dns.soa) + "\n")
     if dns.error:
         text.append("  " + inert(dns.error) + "\n", style="dim")
+    _places(text, d, lang)
     if outcome.registration is not None:
         _registration(text, outcome.registration, lang, now)
     if outcome.http:
@@ -83,6 +84,30 @@ def overview(d: AssetDetail, lang: str, now: datetime) -> Text:
         name = tr(t, "cert.name_ok" if cert.hostname_ok else "cert.name_mismatch")
         text.append(f"  {_label(t, 'chain')}{inert(verdict)}; {name}\n")
     return text
+
+
+def _places(text: Text, d: AssetDetail, lang: str) -> None:
+    """Where the asset is probed from, when it is more than this machine: each place's latest
+    probe (DNS, HTTP status or error, when)."""
+    if not any(place for place, *_ in d.places):
+        return
+    text.append(f"\n{tr(lang, 'detail.places')}\n", style="bold underline")
+    width = max(cell_len(place or "-") for place, *_ in d.places)
+    for place, at, dns, status, error in d.places:
+        name = inert(place or "-")
+        when = f"{at.astimezone():%m-%d %H:%M}" if at else "-"
+        seen = str(status) if status is not None else inert(error or "-")
+        text.append(f"  {name}{' ' * (width - cell_len(name))}  {when}  {dns.upper()}  {seen}\n")
+
+
+def place_split(record: FindingRecord, d: AssetDetail, lang: str) -> str:
+    """ "Seen from A; not from B" when the places disagree about a finding, else ""."""
+    places = d.sightings.get(record.id or 0, {})
+    seen = [p or "-" for p, (yes, _) in places.items() if yes]
+    unseen = [p or "-" for p, (yes, _) in places.items() if not yes]
+    if not seen or not unseen:
+        return ""
+    return tr(lang, "detail.split", seen=", ".join(seen), unseen=", ".join(unseen))
 
 
 def _registration(text: Text, reg: Registration, lang: str, now: datetime) -> None:
@@ -151,6 +176,9 @@ def findings(app: App[object], d: AssetDetail, lang: str, now: datetime) -> Grou
         last = humanize.naturaltime(record.last_seen, when=now)
         seen = f"{tr(t, 'detail.first_seen')} {first} · {tr(t, 'detail.last_seen')} {last}\n"
         body.append(seen, style="dim")
+        split = place_split(record, d, t)
+        if split:
+            body.append(inert(split) + "\n", style="bold")
         parts.append(Hanging(lead, body))
     return Group(*parts)
 
