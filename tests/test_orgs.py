@@ -103,9 +103,7 @@ def test_exposure_names_what_one_place_sees_and_another_does_not(capsys, db_targ
     assert "可见于" in out and "inside" in out and "outside:" in out
 
 
-def test_the_asset_screen_says_where_it_was_probed_from_and_what_each_place_saw(
-    db_target, clock
-):
+def test_the_asset_screen_says_where_it_was_probed_from_and_what_each_place_saw(db_target, clock):
     from tests.test_store import _finding, _outcome
     from tui.dashboard.screens.asset_text import overview, place_split
 
@@ -253,13 +251,22 @@ def test_org_all_reads_every_organisation_and_refuses_to_write(capsys, db_target
     code, out, _ = run(capsys, "--db", db_target, "--org", "all", "list")
     assert "== city-a ==" in out and "== city-b ==" in out and "== default ==" in out
     assert out.index("www.a.example.test") < out.index("== city-b ==")
-    for argv in (("add", "www.c.example.test"), ("scan",), ("attest", "x", "y")):
+    for argv in (
+        ("add", "www.c.example.test"),
+        ("scan",),
+        ("attest", "x", "y"),
+        ("checks", "--disable", "http-down", "--reason", "x"),  # reading commands that write
+        ("discovered", "--not-ours", "x.example.test"),
+    ):
         code, _, err = run(capsys, "--db", db_target, "--org", "all", *argv)
         assert code == 2 and "--org all" in err, argv
     code, _, err = run(capsys, "--db", db_target, "orgs", "add", "all")
     assert code == 2 and "all" in err
     _, out, _ = run(capsys, "--db", db_target, "--org", "all", "list", "--json")
     assert len(out.splitlines()) == 2  # nothing was added by the refused commands
+    _, out, _ = run(capsys, "--db", db_target, "--org", "city-a", "checks", "--json")
+    states = {r["check"]: r["state"] for r in map(json.loads, out.splitlines())}
+    assert states["http-down"] == "on"
 
 
 async def test_the_dashboard_rolls_up_every_organisation_read_only(recorded_store, lab):
@@ -374,3 +381,23 @@ async def test_org_all_opens_the_dashboard_on_the_roll_up_and_sweeps_nothing(rec
     after = recorded_store.db.execute("SELECT count(*) FROM probes").fetchone()[0]
     assert after == before
     other.close()
+
+
+def test_a_workers_due_times_follow_the_inherited_interval(db_target):
+    from datetime import UTC, datetime, timedelta
+
+    from checks.service.workers import _due, due_slot
+
+    root = Store(db_target)
+    root.orgs.add("group")
+    root.orgs.add("group-sub", parent="group")
+    group = open_org(db_target, "group")
+    group.settings.set("interval_min", "30")
+    sub = open_org(db_target, "group-sub")
+    asset = sub.assets.add(Asset("www.sub.example.test"))
+    now = datetime(2026, 12, 3, 12, 44, tzinfo=UTC)
+    assert _due(sub, "", now) == [(asset.id, due_slot(now, timedelta(minutes=30)))]
+    group.settings.set("interval_min", "120")  # read again every round
+    assert _due(sub, "", now) == [(asset.id, due_slot(now, timedelta(minutes=120)))]
+    for s in (root, group, sub):
+        s.close()

@@ -376,9 +376,14 @@ def test_a_place_that_stopped_probing_holds_a_finding_open_only_for_a_while(db_t
     store = Store(db_target, clock=clock)
     asset = store.assets.add(Asset("www.example.test"))
     store.probes.record([(_outcome(asset, clock), [_finding(asset)])], location="branch")
+    (record,) = store.findings.query()
+    assert set(store.findings.sightings(asset.id)[record.id]) == {"branch"}
     clock.now += timedelta(days=SIGHTING_DAYS, minutes=1)
     store.probes.record([(_outcome(asset, clock), [])])
     assert store.findings.query() == []
+    # Nor does its old sighting say "not seen from here" any more (the asset screen).
+    assert set(store.findings.sightings(asset.id).get(record.id, {})) == {""}
+    assert store.findings.split_by_place() == []
     store.close()
 
 

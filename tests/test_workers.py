@@ -140,6 +140,17 @@ def test_a_second_place_probes_the_same_assets_and_both_are_kept(seeded, lab):
     assert places == {(i, p) for i in ids for p in ("inside", "outside")}
     seen = {p[1] for p in store.findings.places()}
     assert seen == {"inside", "outside"}
+    # Each place's finished round is a sweep in the audit log, as `scan` logs one: the
+    # roll-up's last sweep and the organisation checklist read it.
+    sweeps = [
+        e.detail for e in store.audit.events() if e.action == "sweep" and e.detail.get("workers")
+    ]
+    assert sorted(d["location"] for d in sweeps) == ["inside", "outside"]
+    assert all(d["assets"] == len(ids) and d["light"] for d in sweeps)
+    from checks.service.orgs import rollup
+
+    (state,) = rollup(store)
+    assert state.last_sweep is not None
     assert {loc.name for loc in store.runs.locations()} == {"inside", "outside"}
     # A rerun for the same due time probes nothing.
     before = store.db.execute("SELECT count(*) FROM probe_runs").fetchone()[0]

@@ -340,6 +340,8 @@ class StandingSweep:
         if self._recorder is None:
             self._recorder = _Recorder(store, 0, None, domains, self.location, None, self.worker)
         else:
+            if self._waiting:  # what was judged with the old facts is stored with them
+                self._flush()
             self._recorder.domains = domains
             self._recorder.baselines = store.baselines.all()
         self._known = frozenset(a.host.lower() for a in everything)
@@ -401,6 +403,7 @@ class StandingSweep:
     def _flush(self) -> None:
         assert self._recorder is not None
         waiting, self._waiting = self._waiting, []
+        self._recorder.unobserved.clear()  # nobody reads a standing sweep's progress
         asset_ids = [o.asset.id for o, _ in self._recorder.batch]
         try:
             kept = {o.asset.id for o, _ in self._recorder.flush()}

@@ -25,8 +25,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks.model import Clock, utcnow
+from checks.probe import ProbeConfig
 from checks.service import sweeps
-from checks.service.orgs import inherit_channels
+from checks.service.orgs import effective_settings, inherit_channels
 from checks.store import DEFAULT_ORG, Store
 from checks.store.codec import ts
 
@@ -57,8 +58,9 @@ class WorkerOptions:
     schedule_s: float = 5.0
     """How often this worker looks for due assets and stalled jobs."""
     heartbeat_s: float = 2.0
-    stalled_s: float = 10.0
-    """A worker silent this long is gone: its jobs go back to the queue."""
+    stalled_s: float = 90.0
+    """A worker silent this long is gone: its jobs go back to the queue. Keep it well above
+    BUSY_TIMEOUT_S (30 s): a live worker waiting for a busy database sends no heartbeats."""
     refresh_s: float = 60.0
     """How often a worker reads again what the rules need (hosts, baselines, switched-off
     checks, domain facts) and starts a fresh DNS cache."""
@@ -117,7 +119,7 @@ async def ensure_queue_schema(app: Any, url: str) -> None:
 
 def _due(store: Store, location: str, now: datetime) -> list[tuple[int, str]]:
     """(asset id, due time) of the assets with no stored run for their current due time."""
-    default = store.settings.read().interval_min * 60
+    default = effective_settings(store).interval_min * 60
     of: dict[int, str] = {}  # interval -> its current slot: a few intervals, many assets
     slots = [
         (
@@ -132,13 +134,57 @@ def _due(store: Store, location: str, now: datetime) -> list[tuple[int, str]]:
     return [pair for pair in slots if pair not in done]
 
 
+def _round_ended(
+    store: Store, org: str, due: int, rounds: dict[str, Round], options: WorkerOptions
+) -> None:
+    """Begin an organisation's round when assets are due; log the sweep when it is done."""
+    if due:
+        rounds.setdefault(org, Round(time.monotonic(), due))
+        return
+    begun = rounds.pop(org, None)
+    if begun is None:
+        return
+    settings = effective_settings(store)
+    config = sweeps.config_from(settings, options.overrides)
+    store.probes.prune(settings.retention_days)
+    store.audit.log(
+        "sweep",
+        None,
+        assets=begun.assets,
+        seconds=round(time.monotonic() - begun.started, 2),
+        light=not config.paths,
+        unobserved=0,
+        location=options.location,
+        workers=True,
+    )
+
+
 def _job_key(org: str, asset_id: int, location: str) -> str:
     return f"{org}:{asset_id}:{location}"
 
 
-async def schedule_round(app: Any, stores: Stores, options: WorkerOptions) -> tuple[int, int]:
+@dataclass
+class Round:
+    """An organisation's round of due assets, as this scheduler saw it begin."""
+
+    started: float
+    """time.monotonic() when the scheduler first saw assets due."""
+    assets: int
+    """How many were due then."""
+
+
+async def schedule_round(
+    app: Any, stores: Stores, options: WorkerOptions, rounds: dict[str, Round] | None = None
+) -> tuple[int, int]:
     """Defer a job for every due asset of every organisation that has none waiting or
-    running; (how many were deferred, how many are due in all)."""
+    running; (how many were deferred, how many are due in all).
+
+    Args:
+        rounds: the rounds this scheduler saw begin, by organisation. When one ends (nothing
+            of it due any more: every asset probed for its due time), it is a sweep: logged
+            as `scan` logs one (what the roll-up and the organisation checklist read), and
+            history past the retention is pruned.
+    """
     from procrastinate import jobs
     from procrastinate.exceptions import AlreadyEnqueued
 
@@ -146,13 +192,17 @@ async def schedule_round(app: Any, stores: Stores, options: WorkerOptions) -> tu
     queue = queue_of(options.location)
     todo: list[Any] = []
     due_count = 0
+    queued: set[str] | None = None  # the whole queue, read once a round
     for org in stores.orgs():
         store = stores.get(org)
         due = _due(store, options.location, now)
         due_count += len(due)
+        if rounds is not None:
+            _round_ended(store, org, len(due), rounds, options)
         if not due:
             continue
-        queued = store.runs.queued(queue)
+        if queued is None:
+            queued = store.runs.queued(queue)
         for asset_id, slot in due:
             key = _job_key(org, asset_id, options.location)
             if key not in queued:
@@ -221,12 +271,16 @@ class Sweeps:
         self._refreshed = 0.0
         self._took = 0.0
 
+    def _config(self, store: Store) -> ProbeConfig:
+        """What this organisation is probed with: its settings, inherited where unset."""
+        config = sweeps.config_from(effective_settings(store), self.options.overrides)
+        return replace(config, processes=1)
+
     def get(self, org: str) -> sweeps.StandingSweep:
         if org not in self._open:
             store = self.stores.get(org)
-            config = sweeps.config_from(store.settings.read(), self.options.overrides)
             self._open[org] = sweeps.StandingSweep(
-                store, replace(config, processes=1), self.options.location, self.name
+                store, self._config(store), self.options.location, self.name
             )
         return self._open[org]
 
@@ -236,13 +290,16 @@ class Sweeps:
         if time.monotonic() - self._refreshed < max(self.options.refresh_s, 20 * self._took):
             return
         started = time.monotonic()
-        for sweep in self._open.values():
+        for org, sweep in list(self._open.items()):  # a job may open another meanwhile
+            store = self.stores.get(org)
+            inherit_channels(store)  # a parent's channel changes reach a running worker
+            sweep.config = self._config(store)  # and so do changed settings
             await sweep.refresh()
         self._refreshed = time.monotonic()
         self._took = self._refreshed - started
 
     async def aclose(self) -> None:
-        for sweep in self._open.values():
+        for sweep in list(self._open.values()):
             await sweep.aclose()
         self._open.clear()
 
@@ -263,6 +320,7 @@ async def run_worker(options: WorkerOptions) -> None:
     scheduler = main.server_lock(f"schedule:{queue_of(location)}")
     assert scheduler is not None  # a PostgreSQL store
     standing = Sweeps(stores, options, name)
+    rounds: dict[str, Round] = {}
 
     async def probe_asset(org: str, asset_id: int, due: str, location: str) -> None:
         await standing.get(org).probe(asset_id, due)
@@ -287,7 +345,7 @@ async def run_worker(options: WorkerOptions) -> None:
             while not worker.done():
                 due = -1
                 if scheduler.try_acquire():
-                    _, due = await schedule_round(app, stores, options)
+                    _, due = await schedule_round(app, stores, options, rounds)
                     await requeue_stalled(app, options)
                 elif options.until_idle:
                     due = sum(

@@ -257,9 +257,9 @@ class Store:
         self._refuse_newer(names)
         if len(names) < len(STEPS):
             pg_migrate(pg, STEPS, ts(self.clock()))
+            self._refuse_newer(pg_applied(pg))  # a newer assetwatch may have migrated first
         else:
             pg.refresh_identity()
-        self._refuse_newer(pg_applied(pg))
 
     def _refuse_newer(self, names: list[str] | None = None) -> None:
         if names is None:

@@ -305,28 +305,31 @@ class Findings:
         )
 
     def sightings(self, asset_id: int) -> dict[int, dict[str, tuple[bool, datetime]]]:
-        """Per finding of the asset: each place's latest sighting (seen or not, when)."""
+        """Per finding of the asset: each place's latest sighting (seen or not, when), within
+        `SIGHTING_DAYS` of the finding's newest one (a place that stopped probing has no say
+        after that)."""
         rows = self._db.execute(
             "SELECT s.finding_id, s.location, s.seen, s.at FROM finding_sightings s "
             "JOIN findings f ON f.id = s.finding_id WHERE f.asset_id = ? ORDER BY s.location",
             (asset_id,),
         ).fetchall()
         out: dict[int, dict[str, tuple[bool, datetime]]] = {}
-        for fid, place, seen, at in rows:
+        for fid, place, seen, at in _recent(rows, 0, 3):
             out.setdefault(fid, {})[place] = (bool(seen), parse_ts(at) or self._clock())
         return out
 
     def split_by_place(self) -> list[tuple[str, str, str, str, list[str], list[str]]]:
         """Firing findings one place sees and another does not (inside-vs-outside exposure):
-        (asset, check, subject, severity, places that see it, places that do not)."""
+        (asset, check, subject, severity, places that see it, places that do not), from the
+        sightings within `SIGHTING_DAYS` of each finding's newest."""
         rows = self._db.execute(
-            "SELECT a.name, f.check_id, f.subject, f.severity, s.location, s.seen "
+            "SELECT f.id, a.name, f.check_id, f.subject, f.severity, s.location, s.seen, s.at "
             "FROM findings f JOIN assets a ON a.id = f.asset_id "
             "JOIN finding_sightings s ON s.finding_id = f.id "
             "WHERE f.firing = 1 AND a.deleted_at IS NULL "
             "ORDER BY a.name, f.check_id, f.subject, s.location"
         ).fetchall()
-        return _split(rows)
+        return _split([r[1:7] for r in _recent(rows, 0, 7)])
 
     def places(
         self, asset_id: int | None = None
@@ -472,6 +475,18 @@ class Findings:
         with self._db.atomic():
             for (finding_id,) in rows:
                 self.refresh(finding_id)
+
+
+def _recent(rows: list[Any], key: int, at: int) -> list[Any]:
+    """The sightings within `SIGHTING_DAYS` of the newest one of the same finding (row[key]:
+    the finding, row[at]: when), in their order."""
+    newest: dict[Any, datetime] = {}
+    for row in rows:
+        when = parse_ts(row[at])
+        if when is not None and (row[key] not in newest or when > newest[row[key]]):
+            newest[row[key]] = when
+    window = timedelta(days=SIGHTING_DAYS)
+    return [r for r in rows if (when := parse_ts(r[at])) is None or when >= newest[r[key]] - window]
 
 
 def _split(rows: list[tuple[Any, ...]]) -> list[tuple[str, str, str, str, list[str], list[str]]]:

@@ -284,15 +284,24 @@ class Baselines:
     def accept(
         self, asset_id: int, baseline: Baseline, who: str | None = None, source: str = "admin"
     ) -> None:
-        """Make `baseline` the accepted home page of an asset (logged)."""
+        """Make `baseline` the accepted home page of an asset (logged).
+
+        A "first probe" baseline (trust on first use) never replaces one: two places that
+        probe a new asset at once, or an admin's baseline accepted meanwhile, keep the first.
+        """
+        on_conflict = (
+            "DO NOTHING"
+            if source == "first probe"
+            else "DO UPDATE SET url = excluded.url, title = excluded.title, "
+            "text = excluded.text, script_domains = excluded.script_domains, "
+            "sha256 = excluded.sha256, accepted_at = excluded.accepted_at, "
+            "actor = excluded.actor, source = excluded.source"
+        )
         with self._db.atomic():
-            self._db.conn.execute(
+            added = self._db.conn.execute(
                 "INSERT INTO baselines (asset_id, url, title, text, script_domains, sha256, "
                 "accepted_at, actor, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(asset_id) DO UPDATE SET url = excluded.url, title = excluded.title, "
-                "text = excluded.text, script_domains = excluded.script_domains, "
-                "sha256 = excluded.sha256, accepted_at = excluded.accepted_at, "
-                "actor = excluded.actor, source = excluded.source",
+                f"ON CONFLICT(asset_id) {on_conflict}",
                 (
                     asset_id,
                     baseline.url,
@@ -304,7 +313,9 @@ class Baselines:
                     who or actor(),
                     source,
                 ),
-            )
+            ).rowcount
+            if not added:
+                return
             self._audit.log(
                 "baseline.accept",
                 asset_id,

@@ -214,7 +214,7 @@ def add_report_parsers(sub: Subparsers, lang: str) -> None:
     wk = sub.add_parser("worker", help=h("worker"))
     wk.add_argument("--location", metavar="NAME", help=h("location"))
     wk.add_argument("--jobs", type=int, default=16, metavar="N", help=h("worker_jobs"))
-    wk.add_argument("--stalled", type=float, default=30.0, metavar="S", help=h("worker_stalled"))
+    wk.add_argument("--stalled", type=float, default=90.0, metavar="S", help=h("worker_stalled"))
     wk.add_argument("--until-idle", action="store_true", help=h("worker_until_idle"))
     wk.add_argument("--timeout", type=float, help=h("timeout", default="10"))
     wk.add_argument("--light", action="store_true", help=h("light"))

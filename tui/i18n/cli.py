@@ -37,8 +37,8 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.help.worker_jobs": ("assets probed at once (default 16)", "同时探测的资产数（默认 16）"),
     "cli.help.worker_stalled": (
         "seconds without a heartbeat after which a worker's assets go back to the queue "
-        "(default 30)",
-        "工作进程无心跳超过此秒数后，其资产重新排队（默认 30）",
+        "(default 90: well above the 30 s a worker may wait for a busy database)",
+        "工作进程无心跳超过此秒数后，其资产重新排队（默认 90，远大于等待繁忙数据库的 30 秒）",
     ),
     "cli.help.worker_until_idle": (
         "stop when nothing is due and no job waits",

@@ -83,20 +83,25 @@ def open_store(args: argparse.Namespace) -> Store:
 ACROSS = frozenset({"list", "findings", "todo", "exposure", "discovered", "checks"})
 """Commands that only read, and so may run on every organisation at once (`--org all`)."""
 
+WRITING_OPTIONS = {"checks": ("disable", "enable"), "discovered": ("not_ours", "ignore")}
+"""The options that make a reading command change data: refused with `--org all`."""
+
 
 def _across(args: argparse.Namespace) -> int:
     """Run a reading command on each organisation in turn: a heading before each one's text,
     "org" in each JSON line; the exit code is the highest.
 
     Raises:
-        UserError: the command changes data.
+        UserError: the command changes data (or an option would: `checks --disable`).
     """
     command = args.command
-    if command not in ACROSS:
+    writing = [o for o in WRITING_OPTIONS.get(command, ()) if getattr(args, o, None)]
+    if command not in ACROSS or writing:
+        what = " ".join([command, *(f"--{o.replace('_', '-')}" for o in writing)])
         raise UserError(
-            f"--org all only reads ({', '.join(sorted(ACROSS))}): `{command}` changes data, "
+            f"--org all only reads ({', '.join(sorted(ACROSS))}): `{what}` changes data, "
             "name one organisation",
-            f"--org all 只能读取（{'、'.join(sorted(ACROSS))}）：`{command}` 会修改数据，"
+            f"--org all 只能读取（{'、'.join(sorted(ACROSS))}）：`{what}` 会修改数据，"
             "请指定一个组织",
         )
     root = open_org(args.db, None, create=False)

@@ -92,12 +92,14 @@ def _places(text: Text, d: AssetDetail, lang: str) -> None:
     if not any(place for place, *_ in d.places):
         return
     text.append(f"\n{tr(lang, 'detail.places')}\n", style="bold underline")
-    width = max(cell_len(place or "-") for place, *_ in d.places)
+    width = max(cell_len(inert(place or "-")) for place, *_ in d.places)
+    dns_width = max(len(dns) for _, _, dns, *_ in d.places)
     for place, at, dns, status, error in d.places:
         name = inert(place or "-")
         when = f"{at.astimezone():%m-%d %H:%M}" if at else "-"
         seen = str(status) if status is not None else inert(error or "-")
-        text.append(f"  {name}{' ' * (width - cell_len(name))}  {when}  {dns.upper()}  {seen}\n")
+        pad = " " * (width - cell_len(name))
+        text.append(f"  {name}{pad}  {when}  {dns.upper():<{dns_width}}  {seen}\n")
 
 
 def place_split(record: FindingRecord, d: AssetDetail, lang: str) -> str:

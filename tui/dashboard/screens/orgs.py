@@ -78,17 +78,24 @@ class OrgsScreen(DashboardScreen):
             table.add_column(tr(self.lang, f"orgs.col.{key}"), key=key)
         self.show()
 
-    def data_changed(self, changed: set[int]) -> None:
-        """A sweep changed this organisation's findings."""
-        self.show()
-
     def show(self) -> None:
-        """Read the roll-up again and redraw it."""
+        """Read the roll-up again and redraw it, the cursor staying on its organisation.
+
+        Only when opened and on `r`: reading every organisation is not done on each change
+        the dashboard's own sweep makes (the cursor would jump under the user's hands).
+        """
         table = self.query_one(DataTable)
+        keep = (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if table.row_count
+            else None
+        )
         table.clear()
         current = "" if self.everyone else self.dash.store.org
         for state in rollup(self.dash.store):
             table.add_row(*org_row(state, self.lang, current), key=state.name)
+        if keep is not None and keep in {str(k.value) for k in table.rows}:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
 
     def available(self, action: str) -> bool:
         """The dashboard of `--org all` opens here: there is nothing to go back to."""

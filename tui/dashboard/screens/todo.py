@@ -221,8 +221,10 @@ class TodoScreen(DashboardScreen):
         self.refresh_keys()
 
     def data_changed(self, changed: set[int]) -> None:
-        """Findings changed somewhere: read the queue again."""
-        self.reload()
+        """Findings changed in the dashboard's organisation: read its queue again (another
+        organisation's queue is what it was when opened)."""
+        if self.org is None:
+            self.reload()
 
     def selected_item(self) -> TodoItem | None:
         """The finding under the cursor."""
