@@ -401,3 +401,23 @@ def test_a_workers_due_times_follow_the_inherited_interval(db_target):
     assert _due(sub, "", now) == [(asset.id, due_slot(now, timedelta(minutes=120)))]
     for s in (root, group, sub):
         s.close()
+
+
+async def test_a_running_watcher_takes_up_its_parents_channel_changes(db_target, lab):
+    import asyncio
+
+    from checks.alerting import Channel, ChannelKind
+    from checks.service.watch import cycle
+
+    root = Store(db_target)
+    root.orgs.add("city-a")
+    city = open_org(db_target, "city-a")  # the watcher's store, open for months
+    assert city.channels.all() == []
+    root.channels.save(Channel("root-bot", ChannelKind.WEBHOOK, "http://127.0.0.1:9/root"))
+    await cycle(city, lab.overrides(), asyncio.Event())
+    assert [c.name for c in city.channels.all()] == ["root-bot"]
+    root.channels.remove("root-bot")
+    await cycle(city, lab.overrides(), asyncio.Event())
+    assert city.channels.all() == []
+    city.close()
+    root.close()

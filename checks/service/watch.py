@@ -20,7 +20,7 @@ from checks.model import SweepProgress
 from checks.service import schedule, sweeps
 from checks.service.alerts import DeliveryReport, deliver, queue_resends
 from checks.service.locks import FileLock, lock_for
-from checks.service.orgs import effective_settings
+from checks.service.orgs import effective_settings, inherit_channels
 from checks.service.sweeps import Batch, ProbeOverrides
 from checks.store import Store
 
@@ -97,6 +97,7 @@ async def cycle(
         first: retry every undelivered message now, whatever its back-off.
     """
     at = store.clock()
+    inherit_channels(store)  # a parent's channel added, changed or removed since the last round
     before = store.outbox.last_id()
     plan = due_now(store)
     swept, interrupted = (None, False)

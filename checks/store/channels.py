@@ -210,26 +210,29 @@ class Channels:
         Changes are logged like the admin's (`notify.add` ... with who `inherited from ORG`).
         """
         who = f"inherited from {org}"
-        have = self.inherited_from()
-        mine = {c.name for c in self.all()} - set(have)
-        wanted = {} if mine else {c.name: c for c in channels}
         changed = False
-        for name in set(have) - set(wanted):
-            self.remove(name, who=f"inherited from {have[name]}")
-            changed = True
-        for name, channel in wanted.items():
-            old = self.get(name)
-            if old is not None and replace(old, id=None, created_at=None) == replace(
-                channel, id=None, created_at=None
-            ):
-                continue
-            self.save(channel, who=who, inherited_from=org)
-            changed = True
-        known = self.contacts()
-        for owner, contact in contacts.items():
-            if owner not in known:
-                self.set_contact(contact, who=who)
+        # One transaction, read inside it: workers opening the organisation together take
+        # turns, and the second finds the first's copies.
+        with self._db.atomic():
+            have = self.inherited_from()
+            mine = {c.name for c in self.all()} - set(have)
+            wanted = {} if mine else {c.name: c for c in channels}
+            for name in set(have) - set(wanted):
+                self.remove(name, who=f"inherited from {have[name]}")
                 changed = True
+            for name, channel in wanted.items():
+                old = self.get(name)
+                if old is not None and replace(old, id=None, created_at=None) == replace(
+                    channel, id=None, created_at=None
+                ):
+                    continue
+                self.save(channel, who=who, inherited_from=org)
+                changed = True
+            known = self.contacts()
+            for owner, contact in contacts.items():
+                if owner not in known:
+                    self.set_contact(contact, who=who)
+                    changed = True
         return changed
 
     # -- contacts --------------------------------------------------------------------------
