@@ -12,6 +12,7 @@ from checks.model import Clock, FindingStatus, Lifecycle, Settings, Severity, ut
 from checks.service import org as org_checklist
 from checks.store import DEFAULT_ORG, Store, org_name
 from checks.store.settings import typed
+from checks.workflow.org import evaluate
 
 
 def open_org(
@@ -96,15 +97,16 @@ def rollup(any_store: Store) -> list[OrgState]:
     for org in orgs:
         store = any_store.reopen(org=org.name)
         try:
+            facts = org_checklist.facts(store)  # one reading for the counts and the items
             assets = {str(c): 0 for c in Lifecycle}
-            for asset in store.assets.all():
+            for asset in facts.assets:
                 assets[str(asset.lifecycle)] += 1
             findings = {str(s): 0 for s in Severity}
-            for record in store.findings.query():
+            for record in facts.active:
                 if record.status != FindingStatus.ACCEPTED:
                     findings[str(record.finding.severity)] += 1
             last = store.audit.last("sweep")
-            items = org_checklist.states(store)
+            items = evaluate(facts, store.attestations.org(), store.clock())
             done = (sum(s.done for s in items), len(items))
             states.append(
                 OrgState(
